@@ -1,0 +1,45 @@
+# Two commands do all the set-up: `make serve` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: serve site ingest test lint format golden clean
+
+# The stamp files make pip run again only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+ingest: $(VENV)/.installed
+	$(BIN)/marginalia ingest
+
+site: ingest
+	$(BIN)/marginalia build
+
+serve: ingest
+	$(BIN)/marginalia serve --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check generator tests
+	$(BIN)/ruff format --check generator tests
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff format generator tests
+	$(BIN)/ruff check --fix generator tests
+
+golden: $(VENV)/.installed-test
+	$(BIN)/python -m tests.golden
+
+clean:
+	rm -rf site .cache .site.building .site.old

@@ -1,0 +1,413 @@
+"""The actor registry, and finding actor mentions in article text (pure: no I/O)."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from types import MappingProxyType
+
+from generator.errors import BuildErrors, ContentError
+
+
+class ActorType(StrEnum):
+    PERSON = "person"
+    COUNTRY = "country"
+    ORGANIZATION = "organization"
+    GROUP = "group"
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    id: str  # slug: lowercase letters, digits, hyphens
+    name: str
+    type: ActorType
+    aliases: tuple[str, ...] = ()
+    short: tuple[str, ...] = ()  # count only after the name or an alias appeared in the same text
+    role: str | None = None
+    country: str | None = None  # actor id of a country
+    wikidata: str | None = None  # e.g. "Q7184"
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    actor_id: str
+    start: int  # offsets into the text given
+    end: int
+    text: str  # the matched surface text, without a possessive 's
+
+
+# ---------------------------------------------------------------------------
+# Parsing the registry
+
+KEYS = ("id", "name", "type", "aliases", "short", "role", "country", "wikidata")
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+WIKIDATA = re.compile(r"Q[1-9][0-9]*")
+
+
+def parse_actor_registry(
+    data: object, *, path: Path, lines: Mapping[int, int] | None = None
+) -> tuple[Actor, ...]:
+    """Validate what YAML gave for content/actors.yaml; report every problem at once."""
+    lines = lines or {}
+    errors: list[ContentError] = []
+
+    def problem(what: str, fix: str, index: int | None = None) -> None:
+        line = lines.get(index) if index is not None else None
+        errors.append(ContentError(what, path=path, line=line, fix=fix))
+
+    if data is None:
+        return ()
+    if not isinstance(data, list):
+        problem(
+            f"the actor registry must be a list of actors, not a {_kind(data)}",
+            "start each actor with '- id: <slug>' at the left margin",
+        )
+        _raise(errors)
+
+    entries: list[tuple[int, dict[str, object]]] = []
+    for index, entry in enumerate(data):
+        fields = _parse_entry(index, entry, problem)
+        if fields is not None:
+            entries.append((index, fields))
+
+    first_line: dict[str, int | None] = {}
+    known_ids: dict[str, int] = {}
+    for index, fields in entries:
+        actor_id = fields.get("id")
+        if not isinstance(actor_id, str):
+            continue
+        if actor_id in known_ids:
+            first = first_line[actor_id]
+            where = f" (first at line {first})" if first else ""
+            problem(
+                f"actor id '{actor_id}' is used twice{where}",
+                "give each actor its own id, or merge the two entries",
+                index,
+            )
+            continue
+        known_ids[actor_id] = index
+        first_line[actor_id] = lines.get(index)
+
+    types = {
+        fields["id"]: fields.get("type")
+        for _, fields in entries
+        if isinstance(fields.get("id"), str)
+    }
+    for index, fields in entries:
+        country = fields.get("country")
+        if not isinstance(country, str):
+            continue
+        label = _label(index, fields)
+        if country not in known_ids:
+            problem(
+                f"{label} has an unknown country '{country}'{_did_you_mean(country, known_ids)}",
+                f"add an actor with id '{country}' and type country, or correct the id",
+                index,
+            )
+        elif types.get(country) not in (ActorType.COUNTRY, None):
+            problem(
+                f"{label} has country '{country}', which is a {types[country]}, not a country",
+                "point 'country' at an actor of type country",
+                index,
+            )
+
+    _check_surfaces(entries, problem)
+    _check_unique_wikidata(entries, problem)
+    _raise(errors)
+    return tuple(_actor(fields) for _, fields in entries)
+
+
+def _parse_entry(index: int, entry: object, problem) -> dict[str, object] | None:
+    if not isinstance(entry, dict):
+        problem(
+            f"actor #{index + 1} must be a mapping of keys, not a {_kind(entry)}",
+            "write each actor as '- id: <slug>' followed by indented 'name:' and 'type:' lines",
+            index,
+        )
+        return None
+    fields: dict[str, object] = {}
+    raw_id = entry.get("id")
+    if raw_id is None:
+        problem(
+            f"actor #{index + 1} has no 'id'",
+            "add 'id: <slug>' (lowercase letters, digits and hyphens)",
+            index,
+        )
+    elif not isinstance(raw_id, str) or not SLUG.fullmatch(raw_id):
+        suggestion = _slugify(str(raw_id))
+        problem(
+            f"actor #{index + 1} has id {raw_id!r}, which is not a slug",
+            f"use lowercase letters, digits and hyphens, e.g. '{suggestion}'",
+            index,
+        )
+    else:
+        fields["id"] = raw_id
+    label = _label(index, fields)
+
+    for key in entry:
+        if key not in KEYS:
+            close = difflib.get_close_matches(str(key), KEYS, n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            problem(
+                f"{label} has an unknown key '{key}'",
+                f"{hint}the keys are: {', '.join(KEYS)}",
+                index,
+            )
+
+    name = entry.get("name")
+    if not isinstance(name, str) or not name.strip():
+        problem(f"{label} has no 'name'", "add 'name: <Full Name>'", index)
+    else:
+        fields["name"] = name.strip()
+
+    raw_type = entry.get("type")
+    types = [kind.value for kind in ActorType]
+    if raw_type in types:
+        fields["type"] = ActorType(raw_type)
+    else:
+        close = difflib.get_close_matches(str(raw_type), types, n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        what = "no 'type'" if raw_type is None else f"type {raw_type!r}, which is not known"
+        problem(f"{label} has {what}", f"{hint}use one of: {', '.join(types)}", index)
+
+    for key in ("aliases", "short"):
+        value = entry.get(key)
+        if value is None:
+            fields[key] = ()
+        elif isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value):
+            fields[key] = tuple(dict.fromkeys(v.strip() for v in value))
+        else:
+            problem(
+                f"{label} has '{key}' that is not a list of names",
+                f"write it as a list of text: {key}: [First Name, Other Name]",
+                index,
+            )
+
+    for key in ("role", "country"):
+        value = entry.get(key)
+        if value is None:
+            continue
+        if isinstance(value, str) and value.strip():
+            fields[key] = value.strip()
+        else:
+            problem(f"{label} has '{key}' that is not text", f"write '{key}: <text>'", index)
+
+    wikidata = entry.get("wikidata")
+    if wikidata is not None:
+        if isinstance(wikidata, str) and WIKIDATA.fullmatch(wikidata.strip()):
+            fields["wikidata"] = wikidata.strip()
+        else:
+            problem(
+                f"{label} has wikidata {wikidata!r}, which is not a Wikidata id",
+                "use the item id from wikidata.org, e.g. 'Q7184', or leave 'wikidata' out",
+                index,
+            )
+    return fields
+
+
+def _check_surfaces(entries: list[tuple[int, dict[str, object]]], problem) -> None:
+    """A name or alias belongs to one actor; a short name may be shared, but not with a name."""
+    owners: dict[str, str] = {}
+    for index, fields in entries:
+        actor_id = fields.get("id")
+        if not isinstance(actor_id, str):
+            continue
+        surfaces = [fields["name"]] if "name" in fields else []
+        surfaces += list(fields.get("aliases", ()))
+        for surface in dict.fromkeys(_normalise(s) for s in surfaces):
+            owner = owners.setdefault(surface, actor_id)
+            if owner != actor_id:
+                problem(
+                    f"'{surface}' is claimed by both '{owner}' and '{actor_id}'",
+                    "keep it as the name or alias of one actor only",
+                    index,
+                )
+    for index, fields in entries:
+        actor_id = fields.get("id")
+        for short in fields.get("short", ()):
+            owner = owners.get(_normalise(short))
+            if owner is not None and owner != actor_id:
+                problem(
+                    f"short name '{short}' of '{actor_id}' is the name or an alias of '{owner}'",
+                    "remove the short name, or the alias of the other actor",
+                    index,
+                )
+
+
+def _check_unique_wikidata(entries: list[tuple[int, dict[str, object]]], problem) -> None:
+    seen: dict[object, object] = {}
+    for index, fields in entries:
+        wikidata = fields.get("wikidata")
+        if wikidata is None:
+            continue
+        owner = seen.setdefault(wikidata, fields.get("id"))
+        if owner != fields.get("id"):
+            problem(
+                f"wikidata {wikidata} is used by both '{owner}' and '{fields.get('id')}'",
+                "one Wikidata item is one actor: merge the entries or correct the id",
+                index,
+            )
+
+
+def _actor(fields: dict[str, object]) -> Actor:
+    name = fields["name"]
+    return Actor(
+        id=fields["id"],
+        name=name,
+        type=fields["type"],
+        aliases=tuple(a for a in fields["aliases"] if a != name),
+        short=fields["short"],
+        role=fields.get("role"),
+        country=fields.get("country"),
+        wikidata=fields.get("wikidata"),
+    )
+
+
+def _raise(errors: list[ContentError]) -> None:
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise BuildErrors(errors)
+
+
+def _label(index: int, fields: Mapping[str, object]) -> str:
+    actor_id = fields.get("id")
+    return f"actor '{actor_id}'" if isinstance(actor_id, str) else f"actor #{index + 1}"
+
+
+def _kind(value: object) -> str:
+    return {dict: "mapping", list: "list", str: "text"}.get(type(value), type(value).__name__)
+
+
+def _did_you_mean(value: str, known: Mapping[str, object]) -> str:
+    close = difflib.get_close_matches(value, list(known), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _slugify(value: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "actor-id"
+
+
+# ---------------------------------------------------------------------------
+# Finding mentions
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ActorMatcher:
+    """Every name, alias and short name of a registry, compiled into one regex."""
+
+    pattern: re.Pattern[str]
+    names: Mapping[str, str]  # normalised name or alias -> actor id
+    shorts: Mapping[str, tuple[str, ...]]  # normalised short name -> actor ids
+    types: Mapping[str, ActorType]
+
+    def type_of(self, actor_id: str) -> ActorType | None:
+        return self.types.get(actor_id)
+
+    def knows(self, surface: str) -> bool:
+        """Whether a surface is any actor's name, alias or short name, as written."""
+        key = _normalise(surface)
+        return key in self.names or key in self.shorts
+
+
+# Typographic and straight apostrophes, and no-break spaces, are the same to matching.
+_NORMALISE = str.maketrans({"’": "'", "\u00a0": " "})
+_EMIT = {"'": "['’]", " ": "[ \u00a0]"}
+
+
+def _normalise(text: str) -> str:
+    return text.translate(_NORMALISE)
+
+
+def build_matcher(actors: Sequence[Actor]) -> ActorMatcher:
+    names: dict[str, str] = {}
+    shorts: dict[str, list[str]] = {}
+    for actor in actors:
+        for surface in (actor.name, *actor.aliases):
+            names.setdefault(_normalise(surface), actor.id)
+    for actor in actors:
+        for surface in actor.short:
+            key = _normalise(surface)
+            if key not in names:
+                shorts.setdefault(key, []).append(actor.id)
+    surfaces = sorted({*names, *shorts}, key=lambda s: (-len(s), s))
+    body = _trie_pattern(surfaces) if surfaces else "(?!)"
+    return ActorMatcher(
+        pattern=re.compile(rf"(?<!\w)(?:{body})(?!\w)"),
+        names=MappingProxyType(names),
+        shorts=MappingProxyType({key: tuple(ids) for key, ids in shorts.items()}),
+        types=MappingProxyType({actor.id: actor.type for actor in actors}),
+    )
+
+
+def _trie_pattern(surfaces: Sequence[str]) -> str:
+    """One alternation shaped as a trie, so the regex engine does not try 10,000 branches
+    at every capital letter. Greedy optional groups make the longest surface win."""
+    root: dict[str, dict] = {}
+    for surface in surfaces:
+        node = root
+        for char in surface:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _emit(root)
+
+
+def _emit(node: dict[str, dict]) -> str:
+    branches: list[str] = []
+    for char in sorted(c for c in node if c):
+        literal = _EMIT.get(char) or re.escape(char)
+        child = node[char]
+        # Fold single-child chains into one literal run to keep the pattern shallow.
+        while len(child) == 1 and "" not in child:
+            (char, child), *_ = child.items()
+            literal += _EMIT.get(char) or re.escape(char)
+        branches.append(literal + _emit(child))
+    if not branches:
+        return ""
+    group = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+    if "" in node:
+        return f"(?:{group})?"
+    return group
+
+
+# "Washington, DC" is the place, not the US government.
+_PLACE_AFTER = re.compile(r",?[ \u00a0]?D\.?[ \u00a0]?C\.?(?!\w)")
+_PLACE_WORD = r"[A-Z][\w.'’]*(?:-[\w.'’]+)*"
+_PARTICLE = r"(?:of|de|del|la|le|al|el|du|da|do|am|upon)"
+# "Washington, DC – ", "MOSCOW (Reuters) - ", "Kyiv, Ukraine, Sept 11 (AP) — "
+_DATELINE = re.compile(
+    rf"\A\s*{_PLACE_WORD}(?:[ \u00a0](?:{_PLACE_WORD}|{_PARTICLE})){{0,3}}"
+    r"(?:,[ \u00a0]?[A-Z][\w.'’ \u00a0]{0,30}?){0,2}[ \u00a0]*"
+    r"(?:\([^()\n]{1,40}\)[ \u00a0]*)?[–—-][ \u00a0]"
+)
+
+
+def find_mentions(text: str, matcher: ActorMatcher) -> tuple[Mention, ...]:
+    """Actor mentions in text order: longest match, whole words, case as registered."""
+    dateline = _DATELINE.match(text)
+    dateline_end = dateline.end() if dateline else 0
+    introduced: dict[str, int] = {}  # actor id -> order of its latest full mention
+    mentions: list[Mention] = []
+    for match in matcher.pattern.finditer(text):
+        surface = match.group()
+        key = _normalise(surface)
+        start, end = match.span()
+        if _PLACE_AFTER.match(text, end):
+            continue
+        actor_id = matcher.names.get(key)
+        if actor_id is not None:
+            if end <= dateline_end and matcher.types[actor_id] is not ActorType.PERSON:
+                continue
+            introduced[actor_id] = len(mentions)
+        else:
+            # A short name shared by several actors goes to the one named most recently.
+            named = [a for a in matcher.shorts[key] if a in introduced]
+            if not named:
+                continue
+            actor_id = max(named, key=introduced.__getitem__)
+        mentions.append(Mention(actor_id=actor_id, start=start, end=end, text=surface))
+    return tuple(mentions)

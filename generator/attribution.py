@@ -1,0 +1,321 @@
+"""Suggest quotes, their speakers and unknown actors for ingest (pure: no I/O).
+
+These are suggestions for an editor, so the heuristics are conservative: a quote counts
+only when a speaker and a speech verb sit right next to it, or when it is a paragraph of
+its own that continues the previous paragraph's quote.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from generator.actors import ActorMatcher, ActorType, Mention, find_mentions
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteSuggestion:
+    text: str  # the quoted words, without the quote marks, trailing comma kept out
+    speaker_id: str | None  # actor id if the speaker resolves to the registry
+    speaker_name: str | None  # the speaker as written, when not in the registry
+    verb: str | None  # "said", "told reporters", ...; None for a continuation
+    paragraph: int  # index of the paragraph it was found in
+
+
+MIN_QUOTE_WORDS = 4
+MAX_SPEAKER_WORDS = 8
+
+_VERB = (
+    r"(?:said|says|told|tells|added|adds|argued|argues|asked|asks|stated|explained|explains"
+    r"|noted|notes|wrote|writes|insisted|insists|warned|warns|claimed|claims|declared"
+    r"|responded|replied|replies|continued|stressed|stresses|emphasised|emphasized"
+    r"|announced|acknowledged|urged|remarked|observed|recalled|concluded|suggested"
+    r"|conceded|admitted|tweeted|posted|posts)"
+)
+# "told reporters", "told Al Jazeera", "told the BBC"
+_OBJECT = r"(?:(?:the|a|an)\s+)?(?:[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3}|[a-z]+)"
+_VERB_PHRASE = rf"(?:(?:told|tells)\s+{_OBJECT}|{_VERB})"
+_ADVERB = r"(?:also|later|then|again|earlier|previously|once|had|has|have|was)"
+# A word of a speaker phrase: no sentence punctuation, but "U.S." is one word.
+_TOKEN = r"(?:(?:[A-Z]\.)+|[^\s.,;:!?“”\"—–()]+)"
+_PHRASE = rf"{_TOKEN}(?:\s+{_TOKEN}){{0,{MAX_SPEAKER_WORDS - 1}}}"
+
+_QUOTE = re.compile(r"“([^“”]+)”|\"([^\"\n]+)\"")
+# After the quote: ', Miller told reporters.' / ' said Jane Doe, a spokeswoman.'
+_TAIL_SPEAKER_FIRST = re.compile(
+    rf"\s*,?\s*(?P<phrase>{_TOKEN}(?:\s+{_TOKEN}){{0,{MAX_SPEAKER_WORDS - 1}}}?)"
+    rf"(?:\s+{_ADVERB})?\s+(?P<verb>{_VERB_PHRASE})(?!\w)"
+)
+_TAIL_VERB_FIRST = re.compile(rf"\s*,?\s*(?P<verb>{_VERB_PHRASE})\s+(?P<phrase>{_PHRASE})")
+# Before the quote: 'Miller said: ' / 'Miller said ' / 'Miller told reporters, '
+_HEAD = re.compile(rf"(?<!\w)(?P<verb>{_VERB_PHRASE})\s*[:,]?\s*\Z")
+_SENTENCE_BREAK = re.compile(r"[.!?;:,“”\"—–(]\s*|\A")
+
+_PRONOUNS = {"he", "she"}
+# Words that end a speaker phrase: the verb belongs to another clause.
+_CLAUSE_WORDS = {
+    "and", "or", "but", "that", "which", "who", "whom", "when", "while", "as", "if",
+    "because", "not", "it", "they", "we", "i", "you", "this", "there",
+}  # fmt: skip
+
+_TITLES = {
+    "President", "Vice", "Minister", "Prime", "Secretary", "General", "Leader", "Chancellor",
+    "Ambassador", "Spokesperson", "Spokesman", "Spokeswoman", "Senator", "Governor", "Mayor",
+    "King", "Queen", "Prince", "Princess", "Premier", "Chairman", "Chair", "Director",
+    "Chief", "Commander", "Envoy", "Foreign", "Defence", "Defense", "Deputy", "Judge",
+    "Pope", "Sheikh", "Colonel", "Lieutenant", "Captain", "Admiral", "Marshal", "Representative",
+    "Rep", "Sen", "Gen", "Dr", "Mr", "Mrs", "Ms",
+}  # fmt: skip
+_TITLE_WORDS = {title.lower() for title in _TITLES} | {"leader", "official", "adviser", "advisor"}
+_DATES = {
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug",
+    "Sep", "Sept", "Oct", "Nov", "Dec",
+}  # fmt: skip
+# Capitalised only because they start a sentence, or never part of a name.
+_COMMON = {
+    "A", "An", "The", "On", "In", "At", "Of", "For", "To", "By", "From", "With", "But", "And",
+    "Or", "As", "After", "Before", "While", "When", "Where", "Why", "How", "What", "Who",
+    "Both", "Last", "Next", "This", "That", "These", "Those", "It", "He", "She", "We", "They",
+    "I", "His", "Her", "Their", "Our", "Its", "My", "Your", "If", "Separately", "However",
+    "Meanwhile", "Earlier", "Later", "Since", "During", "Despite", "Although", "Yet", "So",
+    "Then", "There", "Here", "Some", "Many", "All", "Most", "Such", "Other", "Also", "Now",
+}  # fmt: skip
+
+_PARTICLE = r"(?:bin|bint|ibn|abu|al|el|de|del|della|der|den|di|da|du|dos|van|von|la|le)"
+# A capitalised word, keeping "O’Brien" and "Jong-un" whole but leaving off a possessive.
+_CAPWORD = r"(?:(?:al|el|as|ash|ad)-)?[A-Z][\w]*(?:[-’'](?!s\b)\w+)*"
+_NAME_RUN = re.compile(rf"(?<![\w’'-]){_CAPWORD}(?:[ \u00a0]+(?:{_PARTICLE}[ \u00a0]+)*{_CAPWORD})*")
+_CAPITALISED = re.compile(r"(?:(?:al|el|as|ash|ad)-)?[A-Z]")
+_WORD = re.compile(r"\w+(?:['’-]\w+)*")
+
+
+@dataclass(frozen=True, slots=True)
+class _Speaker:
+    actor_id: str | None
+    name: str | None
+    is_person: bool
+
+
+def find_quotes(paragraphs: Sequence[str], matcher: ActorMatcher) -> tuple[QuoteSuggestion, ...]:
+    """Attributed quotes of at least four words, in text order."""
+    starts, mentions = _mentions_by_offset(paragraphs, matcher)
+    quotes: list[QuoteSuggestion] = []
+    last_person: _Speaker | None = None
+    previous: _Speaker | None = None  # speaker of the previous paragraph's last quote
+    for number, paragraph in enumerate(paragraphs):
+        offset = starts[number]
+        current: _Speaker | None = None
+        found = list(_QUOTE.finditer(paragraph))
+        for match in found:
+            text = _clean_quote(match.group(1) or match.group(2))
+            if len(_WORD.findall(text)) < MIN_QUOTE_WORDS:
+                continue
+            attributed = _attribute(paragraph, match, offset, mentions, matcher, last_person)
+            if attributed is not None:
+                speaker, verb = attributed
+            elif len(found) == 1 and _only_quote(paragraph, match) and previous is not None:
+                speaker, verb = previous, None
+            else:
+                continue
+            quotes.append(
+                QuoteSuggestion(
+                    text=text,
+                    speaker_id=speaker.actor_id,
+                    speaker_name=speaker.name,
+                    verb=verb,
+                    paragraph=number,
+                )
+            )
+            current = speaker
+            if speaker.is_person:
+                last_person = speaker
+        previous = current
+    return tuple(quotes)
+
+
+def find_candidate_actors(paragraphs: Sequence[str], matcher: ActorMatcher) -> tuple[str, ...]:
+    """Names missing from the registry that look prominent, sorted.
+
+    Unregistered speakers, plus runs of 2-4 capitalised words seen at least twice or
+    right after a title ("President", "spokesperson", ...).
+    """
+    starts, mentions = _mentions_by_offset(paragraphs, matcher)
+    counts: Counter[str] = Counter()
+    titled: set[str] = set()
+    for number, paragraph in enumerate(paragraphs):
+        offset = starts[number]
+        for run_start, words, after_title in _name_runs(paragraph, offset, mentions):
+            name = " ".join(words)
+            capitals = sum(1 for word in words if _CAPITALISED.match(word))
+            if not 2 <= capitals <= 4 or matcher.knows(name):
+                continue
+            counts[name] += 1
+            if after_title or _title_before(paragraph, run_start):
+                titled.add(name)
+    candidates = {name for name, count in counts.items() if count >= 2} | titled
+    for quote in find_quotes(paragraphs, matcher):
+        if quote.speaker_name and not matcher.knows(quote.speaker_name):
+            candidates.add(quote.speaker_name)
+    # "Miller" as a speaker is the "Jane Miller" already found.
+    surnames = {name.split()[-1] for name in candidates if " " in name}
+    return tuple(sorted(name for name in candidates if " " in name or name not in surnames))
+
+
+# ---------------------------------------------------------------------------
+
+
+def _mentions_by_offset(
+    paragraphs: Sequence[str], matcher: ActorMatcher
+) -> tuple[list[int], tuple[Mention, ...]]:
+    """Mentions over the whole text, so a short name counts after an earlier paragraph's
+    full name; offsets are into the paragraphs joined by blank lines."""
+    starts: list[int] = []
+    position = 0
+    for paragraph in paragraphs:
+        starts.append(position)
+        position += len(paragraph) + 2
+    return starts, find_mentions("\n\n".join(paragraphs), matcher)
+
+
+def _clean_quote(text: str) -> str:
+    return text.strip().rstrip(",").rstrip()
+
+
+def _only_quote(paragraph: str, match: re.Match[str]) -> bool:
+    rest = paragraph[: match.start()] + paragraph[match.end() :]
+    return not rest.strip(" \t.,")
+
+
+def _attribute(
+    paragraph: str,
+    match: re.Match[str],
+    offset: int,
+    mentions: Sequence[Mention],
+    matcher: ActorMatcher,
+    last_person: _Speaker | None,
+) -> tuple[_Speaker, str] | None:
+    """The speaker and verb right after the quote, else right before it."""
+    tail_patterns = (_TAIL_SPEAKER_FIRST, _TAIL_VERB_FIRST)
+    for pattern in tail_patterns:
+        tail = pattern.match(paragraph, match.end())
+        if tail is None:
+            continue
+        start, end = tail.span("phrase")
+        speaker = _resolve(paragraph, start, end, offset, mentions, matcher, last_person)
+        if speaker is not None:
+            return speaker, _verb_text(tail.group("verb"))
+    head = _HEAD.search(paragraph, 0, match.start())
+    if head is None:
+        return None
+    end = head.start("verb")
+    clause_start = max(b.end() for b in _SENTENCE_BREAK.finditer(paragraph, 0, end))
+    words = list(re.finditer(r"\S+", paragraph[clause_start:end]))
+    if not words or len(words) > MAX_SPEAKER_WORDS:
+        return None
+    speaker = _resolve(
+        paragraph, clause_start + words[0].start(), end, offset, mentions, matcher, last_person
+    )
+    return (speaker, _verb_text(head.group("verb"))) if speaker is not None else None
+
+
+def _verb_text(verb: str) -> str:
+    return " ".join(verb.split())
+
+
+def _resolve(
+    paragraph: str,
+    start: int,
+    end: int,
+    offset: int,
+    mentions: Sequence[Mention],
+    matcher: ActorMatcher,
+    last_person: _Speaker | None,
+) -> _Speaker | None:
+    """Who a speaker phrase names: a registered person, else an unregistered name, else a
+    registered organisation or country ("the Kremlin said"). A pronoun is the last person
+    quoted."""
+    phrase = paragraph[start:end].strip()
+    words = phrase.split()
+    if not words:
+        return None
+    if len(words) == 1 and words[0].lower() in _PRONOUNS:
+        return last_person
+    if any(word.lower() in _CLAUSE_WORDS for word in words):
+        return None
+    inside = [m for m in mentions if offset + start <= m.start and m.end <= offset + end]
+    people = [m for m in inside if matcher.type_of(m.actor_id) is ActorType.PERSON]
+    if people:
+        return _Speaker(people[-1].actor_id, None, is_person=True)
+    names = [words for _, words, _ in _name_runs(paragraph[:end], offset, mentions, start)]
+    names = [w for w in names if w and not matcher.knows(" ".join(w))]
+    if names:
+        return _Speaker(None, " ".join(names[-1]), is_person=True)
+    if inside:
+        return _Speaker(inside[-1].actor_id, None, is_person=False)
+    return None
+
+
+def _name_runs(
+    paragraph: str, offset: int, mentions: Sequence[Mention], start: int = 0
+) -> list[tuple[int, list[str], bool]]:
+    """Capitalised runs in the paragraph that are not actor mentions: (start, words,
+    whether a title word led the run). Titles, days, months and sentence-initial words
+    are left off."""
+    runs: list[tuple[int, list[str], bool]] = []
+    for match in _NAME_RUN.finditer(paragraph, start):
+        pieces = _split_at_mentions(match.start(), match.end(), offset, mentions)
+        for piece_start, piece_end in pieces:
+            words = [(m.start() + piece_start, m.group()) for m in re.finditer(r"\S+", paragraph[piece_start:piece_end])]
+            runs.extend(_trim_run(words))
+    return runs
+
+
+def _split_at_mentions(
+    start: int, end: int, offset: int, mentions: Sequence[Mention]
+) -> list[tuple[int, int]]:
+    pieces: list[tuple[int, int]] = []
+    cursor = start
+    for mention in mentions:
+        m_start, m_end = mention.start - offset, mention.end - offset
+        if m_end <= cursor or m_start >= end:
+            continue
+        if m_start > cursor:
+            pieces.append((cursor, m_start))
+        cursor = max(cursor, m_end)
+    if cursor < end:
+        pieces.append((cursor, end))
+    return pieces
+
+
+def _trim_run(words: list[tuple[int, str]]) -> list[tuple[int, list[str], bool]]:
+    """Cut a run at dates, drop common leading words and particles, and keep what follows
+    the last title word ("Foreign Minister Sergei Lavrov" -> "Sergei Lavrov")."""
+    groups: list[list[tuple[int, str]]] = [[]]
+    for position, word in words:
+        if word in _DATES:
+            groups.append([])
+        else:
+            groups[-1].append((position, word))
+    runs: list[tuple[int, list[str], bool]] = []
+    for group in groups:
+        after_title = False
+        titles = [i for i, (_, word) in enumerate(group) if word in _TITLES]
+        if titles:
+            group = group[titles[-1] + 1 :]
+            after_title = True
+        while group and (group[0][1] in _COMMON or not _CAPITALISED.match(group[0][1])):
+            group = group[1:]
+        while group and not _CAPITALISED.match(group[-1][1]):
+            group = group[:-1]
+        if group:
+            runs.append((group[0][0], [word for _, word in group], after_title))
+    return runs
+
+
+def _title_before(paragraph: str, start: int) -> bool:
+    before = paragraph[:start].split()
+    return bool(before) and before[-1].lower().strip(",") in _TITLE_WORDS

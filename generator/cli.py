@@ -1,0 +1,166 @@
+"""Commands: ingest, build, serve. Errors become one message and an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from rich.console import Console
+
+from generator import __version__
+from generator.build import build
+from generator.config import SiteConfig, load_config
+from generator.content import load_actors
+from generator.errors import BuildErrors, MarginaliaError
+from generator.ingest import IngestStatus, ingest
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+
+
+def make_console() -> Console:
+    # Messages go to stderr; rich drops colour and markup styling when it is not a terminal.
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="marginalia", description="Build an annotated news archive as a static site."
+    )
+    parser.add_argument("--version", action="version", version=f"marginalia {__version__}")
+    parser.add_argument(
+        "--root", type=Path, default=Path("."), help="the project folder (default: here)"
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ingest_cmd = commands.add_parser("ingest", help="turn raw seeds into content articles")
+    ingest_cmd.add_argument("paths", nargs="*", type=Path, help="seed files or folders")
+    ingest_cmd.add_argument(
+        "--force",
+        action="store_true",
+        help="re-ingest articles edited since ingest (their actors, quotes and notes are kept)",
+    )
+
+    for name, help_text in (
+        ("build", "build the site into site/"),
+        ("serve", "build, serve on http://127.0.0.1:8000 and rebuild on changes"),
+    ):
+        command = commands.add_parser(name, help=help_text)
+        command.add_argument("--base-url", help="publish URL for this build (overrides site.yaml)")
+        command.add_argument("--content", type=Path, help="content folder (default: content/)")
+        command.add_argument("--output", type=Path, help="output folder (default: site/)")
+        if name == "serve":
+            command.add_argument("--host", default="127.0.0.1", help="address to bind")
+            command.add_argument("--port", type=int, default=8000, help="port to listen on")
+    return parser
+
+
+def _configure(args: argparse.Namespace, root: Path) -> SiteConfig:
+    config = load_config(root)
+    if getattr(args, "base_url", None):
+        config = config.with_base_url(args.base_url)
+    if getattr(args, "content", None):
+        config = _with_folder(config, "content_dir", args.content)
+    if getattr(args, "output", None):
+        config = _with_folder(config, "output_dir", args.output)
+    return config
+
+
+def _with_folder(config: SiteConfig, field: str, folder: Path) -> SiteConfig:
+    return replace(config, **{field: str(folder.resolve())})
+
+
+def run_ingest(args: argparse.Namespace, root: Path, console: Console) -> int:
+    config = _configure(args, root)
+    content_dir = root / config.content_dir
+    paths = args.paths or [root / config.seeds_dir]
+    results = ingest(
+        paths,
+        content_dir=content_dir,
+        actors=load_actors(content_dir),
+        sources=config.source_table,
+        force=args.force,
+    )
+    failed = 0
+    for result in results:
+        where = _shown_path(result.target, root)
+        if result.status is IngestStatus.FAILED:
+            failed += 1
+            assert result.error is not None
+            console.print(f"[red]error[/red] {result.error.message()}", markup=True)
+            continue
+        console.print(f"{result.status.value:>14}  {result.seed.name} -> {where}")
+        if result.status is IngestStatus.KEPT_EDITED:
+            console.print(
+                "                edited since it was ingested, so left as it is; "
+                "run 'marginalia ingest --force' to re-ingest it (actors, quotes and "
+                "annotations are kept)"
+            )
+        if result.candidates:
+            console.print(
+                "                candidate actors not in content/actors.yaml: "
+                + ", ".join(result.candidates)
+            )
+    console.print(f"{len(results)} seeds, {failed} failed")
+    return EXIT_ERROR if failed else EXIT_OK
+
+
+def _shown_path(path: Path | None, root: Path) -> str:
+    if path is None:
+        return "-"
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+
+
+def run_build(args: argparse.Namespace, root: Path, console: Console) -> int:
+    config = _configure(args, root)
+    report = build(root, config)
+    console.print(
+        f"built {report.pages} pages from {report.articles} articles and "
+        f"{report.actors} actors into {report.out_dir} in {report.seconds:.2f} s"
+    )
+    return EXIT_OK
+
+
+def run_serve(args: argparse.Namespace, root: Path, console: Console) -> int:
+    from generator.serve import serve
+
+    config = _configure(args, root)
+    return serve(root, config, host=args.host, port=args.port, console=console)
+
+
+def print_error(error: MarginaliaError, console: Console) -> None:
+    if isinstance(error, BuildErrors):
+        console.print(f"[red bold]error:[/] {error.what}", markup=True)
+        for item in error.errors:
+            console.print(item.message(), markup=False)
+    else:
+        console.print("[red bold]error:[/] ", end="", markup=True)
+        console.print(error.message(), markup=False)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING)
+    console = make_console()
+    root = args.root.resolve()
+    commands = {"ingest": run_ingest, "build": run_build, "serve": run_serve}
+    try:
+        return commands[args.command](args, root, console)
+    except MarginaliaError as error:
+        if args.debug:
+            raise
+        print_error(error, console)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""One small exception tree. Every error knows where, what, and how to fix it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class MarginaliaError(Exception):
+    """Base of every error the CLI turns into a message and an exit code."""
+
+    def __init__(
+        self,
+        what: str,
+        *,
+        path: Path | str | None = None,
+        line: int | None = None,
+        fix: str | None = None,
+    ) -> None:
+        self.what = what
+        self.path = Path(path) if path is not None else None
+        self.line = line
+        self.fix = fix
+        super().__init__(self.message())
+
+    def where(self) -> str:
+        if self.path is None:
+            return ""
+        return f"{self.path}:{self.line}" if self.line else str(self.path)
+
+    def message(self) -> str:
+        where = self.where()
+        text = f"{where}: {self.what}" if where else self.what
+        if self.fix:
+            text += f"\n  fix: {self.fix}"
+        return text
+
+
+class ConfigError(MarginaliaError):
+    """The site settings are wrong."""
+
+
+class ContentError(MarginaliaError):
+    """An article, the actor registry or another content file is wrong."""
+
+
+class SeedError(MarginaliaError):
+    """A raw seed cannot be parsed into an article."""
+
+
+class TemplateError(MarginaliaError):
+    """A template is missing or broken."""
+
+
+class BuildErrors(MarginaliaError):
+    """Several content errors found in one pass, reported together."""
+
+    def __init__(self, errors: list[MarginaliaError] | tuple[MarginaliaError, ...]) -> None:
+        self.errors = tuple(errors)
+        count = len(self.errors)
+        super().__init__(f"{count} error{'s' if count != 1 else ''} in the content")
+
+    def message(self) -> str:
+        return "\n".join(error.message() for error in self.errors)

@@ -1,0 +1,152 @@
+"""Split a content file into YAML front matter and body, keeping line numbers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from generator.errors import ContentError, MarginaliaError
+
+# libyaml is eight times the pure-Python loader; every PyYAML wheel ships it.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+_FENCE = re.compile(r"^---[ \t]*$")
+_CLOSING_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
+_TOP_LEVEL_KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:")
+_LIST_ITEM = re.compile(r"^[ \t]*-[ \t]")
+
+
+@dataclass(frozen=True, slots=True)
+class FrontMatter:
+    data: Mapping[str, object]
+    body: str
+    body_line: int  # 1-based line of the body's first line in the file
+    key_lines: Mapping[str, int]  # top-level key -> 1-based line
+    item_lines: Mapping[str, tuple[int, ...]]  # list key -> 1-based line of each item
+
+    def line_of(self, key: str, index: int | None = None) -> int | None:
+        if index is not None:
+            items = self.item_lines.get(key, ())
+            if index < len(items):
+                return items[index]
+        return self.key_lines.get(key)
+
+
+def normalise_newlines(text: str) -> str:
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse_yaml(
+    text: str,
+    *,
+    path: Path | None,
+    first_line: int = 1,
+    error: type[MarginaliaError] = ContentError,
+) -> object:
+    """Load YAML; a syntax error names the line in the file, not in the snippet."""
+    try:
+        return yaml.load(text, Loader=YAML_LOADER)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise error(
+            f"invalid YAML: {problem}",
+            path=path,
+            line=first_line + mark.line if mark else first_line,
+            fix="check the indentation, and put quotes around values that contain ': ' or "
+            "start with a special character such as '[', '{', '&', '*' or '#'",
+        ) from None
+
+
+def split_front_matter(text: str, *, path: Path) -> FrontMatter:
+    """Split '---\\n<yaml>\\n---\\n<body>'. Errors name the file and line."""
+    lines = normalise_newlines(text).split("\n")
+    if not lines or not _FENCE.match(lines[0]):
+        raise ContentError(
+            "the file does not start with front matter",
+            path=path,
+            line=1,
+            fix="start the file with a line '---', the YAML fields, then another '---'",
+        )
+    closing = next((i for i in range(1, len(lines)) if _CLOSING_FENCE.match(lines[i])), None)
+    if closing is None:
+        raise ContentError(
+            "the front matter is never closed",
+            path=path,
+            line=1,
+            fix="add a line '---' after the last front matter field",
+        )
+    yaml_lines = lines[1:closing]
+    data = parse_yaml("\n".join(yaml_lines), path=path, first_line=2)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ContentError(
+            "the front matter must be a mapping of fields",
+            path=path,
+            line=2,
+            fix="write one 'field: value' per line, e.g. 'title: ...'",
+        )
+    key_lines, item_lines = _index_lines(yaml_lines, first_line=2)
+    return FrontMatter(
+        data=data,
+        body="\n".join(lines[closing + 1 :]),
+        body_line=closing + 2,
+        key_lines=key_lines,
+        item_lines=item_lines,
+    )
+
+
+def _index_lines(
+    yaml_lines: list[str], *, first_line: int
+) -> tuple[dict[str, int], dict[str, tuple[int, ...]]]:
+    """Where each top-level key and each item of a block list starts."""
+    key_lines: dict[str, int] = {}
+    items: dict[str, list[int]] = {}
+    current: str | None = None
+    for offset, line in enumerate(yaml_lines):
+        number = first_line + offset
+        key = _TOP_LEVEL_KEY.match(line)
+        if key:
+            current = key.group(1)
+            key_lines[current] = number
+            items[current] = []
+        elif current is not None and _LIST_ITEM.match(line):
+            indent = len(line) - len(line.lstrip())
+            first_items = items[current]
+            if not first_items or indent <= _indent_of(yaml_lines[first_items[0] - first_line]):
+                first_items.append(number)
+    return key_lines, {key: tuple(lines) for key, lines in items.items()}
+
+
+def _indent_of(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+class _FrontMatterDumper(YAML_DUMPER):  # type: ignore[misc, valid-type]
+    """Lists of names on one line, as editors write them; mappings as blocks."""
+
+    def represent_list(self, data: list[object]) -> yaml.Node:
+        scalars = all(isinstance(item, (str, int, float, bool)) for item in data)
+        return self.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=scalars)
+
+
+_FrontMatterDumper.add_representer(list, _FrontMatterDumper.represent_list)
+
+
+def render_front_matter(data: Mapping[str, object], body: str) -> str:
+    """The text of a content file; key order as given, Unicode kept readable."""
+    dumped = yaml.dump(
+        dict(data),
+        Dumper=_FrontMatterDumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=4096,
+    )
+    return f"---\n{dumped}---\n{body.rstrip()}\n"

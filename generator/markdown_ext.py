@@ -1,0 +1,162 @@
+"""Python-Markdown set up for untrusted article text, with links to actor pages."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as etree
+from bisect import bisect_right
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from generator.actors import ActorMatcher, find_mentions
+
+_SAFE_SCHEMES = {"", "http", "https", "mailto"}
+_BLOCK_TAGS = {
+    "p", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6",
+    "td", "th", "dt", "dd", "pre", "div", "ol", "ul", "table", "tr",
+}  # fmt: skip
+_UNLINKABLE_TAGS = {"a", "code", "pre"}
+
+
+class SafeUrlTreeprocessor(Treeprocessor):
+    """Drop link and image targets with schemes such as javascript: or data:."""
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            for attribute in ("href", "src"):
+                value = element.get(attribute)
+                if value is not None and not _is_safe_url(value):
+                    element.set(attribute, "#")
+
+
+def _is_safe_url(value: str) -> bool:
+    cleaned = "".join(ch for ch in value if ch > " ").lower()
+    try:
+        return urlsplit(cleaned).scheme in _SAFE_SCHEMES
+    except ValueError:
+        return False
+
+
+@dataclass(slots=True)
+class _Segment:
+    """A run of text in the tree: element.text or element.tail."""
+
+    element: etree.Element
+    parent: etree.Element | None
+    attribute: str  # "text" or "tail"
+    start: int  # offset in the joined text
+    linkable: bool
+
+
+@dataclass(slots=True)
+class ActorLinker:
+    """What the actor-link treeprocessor needs for the article being converted."""
+
+    matcher: ActorMatcher
+    href: Callable[[str], str]  # actor id -> link
+    actor_ids: Collection[str] = field(default_factory=frozenset)
+
+
+class ActorLinkTreeprocessor(Treeprocessor):
+    """Link the first mention of each of the article's actors to the actor's page."""
+
+    def __init__(self, md: markdown.Markdown, linker: ActorLinker) -> None:
+        super().__init__(md)
+        self.linker = linker
+
+    def run(self, root: etree.Element) -> None:
+        if not self.linker.actor_ids:
+            return
+        segments: list[_Segment] = []
+        pieces: list[str] = []
+        self._collect(root, None, linkable=True, segments=segments, pieces=pieces)
+        text = "".join(pieces)
+        seen: set[str] = set()
+        chosen: dict[int, list[tuple[int, int, str]]] = {}
+        starts = [segment.start for segment in segments]
+        for mention in find_mentions(text, self.linker.matcher):
+            if mention.actor_id in seen or mention.actor_id not in self.linker.actor_ids:
+                continue
+            index = _segment_at(starts, mention.start)
+            segment = segments[index]
+            end_of_segment = segment.start + len(getattr(segment.element, segment.attribute))
+            if not segment.linkable or mention.end > end_of_segment:
+                continue
+            seen.add(mention.actor_id)
+            chosen.setdefault(index, []).append(
+                (mention.start - segment.start, mention.end - segment.start, mention.actor_id)
+            )
+        for index, spans in chosen.items():
+            self._wrap(segments[index], spans)
+
+    def _collect(
+        self,
+        element: etree.Element,
+        parent: etree.Element | None,
+        *,
+        linkable: bool,
+        segments: list[_Segment],
+        pieces: list[str],
+    ) -> None:
+        # Blocks are kept apart so a name cannot run on from one paragraph into the next.
+        if element.tag in _BLOCK_TAGS:
+            pieces.append("\n\n")
+        offset = sum(len(piece) for piece in pieces)
+        inner_linkable = linkable and element.tag not in _UNLINKABLE_TAGS
+        if element.text:
+            segments.append(_Segment(element, parent, "text", offset, inner_linkable))
+            pieces.append(element.text)
+        for child in element:
+            self._collect(child, element, linkable=inner_linkable, segments=segments, pieces=pieces)
+            if child.tail:
+                offset = sum(len(piece) for piece in pieces)
+                segments.append(_Segment(child, element, "tail", offset, inner_linkable))
+                pieces.append(child.tail)
+
+    def _wrap(self, segment: _Segment, spans: list[tuple[int, int, str]]) -> None:
+        text = getattr(segment.element, segment.attribute)
+        links = []
+        for number, (start, end, actor_id) in enumerate(spans):
+            link = etree.Element("a", {"class": "actor", "href": self.linker.href(actor_id)})
+            link.text = text[start:end]
+            following = spans[number + 1][0] if number + 1 < len(spans) else len(text)
+            link.tail = text[end:following]
+            links.append(link)
+        setattr(segment.element, segment.attribute, text[: spans[0][0]])
+        if segment.attribute == "text":
+            container, position = segment.element, 0
+        else:
+            assert segment.parent is not None
+            container = segment.parent
+            position = list(container).index(segment.element) + 1
+        for offset, link in enumerate(links):
+            container.insert(position + offset, link)
+
+
+def _segment_at(starts: list[int], offset: int) -> int:
+    return bisect_right(starts, offset) - 1
+
+
+class MarginaliaExtension(Extension):
+    def __init__(self, linker: ActorLinker) -> None:
+        super().__init__()
+        self.linker = linker
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
+        # Article text is untrusted: raw HTML is shown as text, never passed through.
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        # After "unescape" (priority 0), so the text nodes hold the final characters.
+        md.treeprocessors.register(ActorLinkTreeprocessor(md, self.linker), "actor_links", -10)
+        md.treeprocessors.register(SafeUrlTreeprocessor(md), "safe_urls", -20)
+
+
+def make_markdown(linker: ActorLinker) -> markdown.Markdown:
+    return markdown.Markdown(
+        extensions=["footnotes", "tables", "sane_lists", "fenced_code", MarginaliaExtension(linker)],
+        output_format="html",
+    )

@@ -1,0 +1,61 @@
+"""The one place that knows the URL scheme and the base path."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+# A page's path is relative to the site root and names a folder ("actors/kim/") or a
+# file ("feed.xml"); links add the base path, output files add index.html to folders.
+
+
+def page_suffix(page: int) -> str:
+    return "" if page <= 1 else f"page/{page}/"
+
+
+def home_path() -> str:
+    return ""
+
+
+def editions_path(page: int = 1) -> str:
+    return f"editions/{page_suffix(page)}"
+
+
+def edition_path(date: dt.date) -> str:
+    return f"editions/{date.isoformat()}/"
+
+
+def article_path(date: dt.date, slug: str) -> str:
+    return f"{date:%Y/%m/%d}/{slug}/"
+
+
+def actors_path() -> str:
+    return "actors/"
+
+
+def actor_path(actor_id: str, page: int = 1) -> str:
+    return f"actors/{actor_id}/{page_suffix(page)}"
+
+
+def static_path(name: str) -> str:
+    return f"static/{name}"
+
+
+def output_file(path: str) -> str:
+    """The file, relative to the output folder, that serves a page path."""
+    return f"{path}index.html" if path == "" or path.endswith("/") else path
+
+
+@dataclass(frozen=True, slots=True)
+class Linker:
+    """Turns page paths into the links a reader follows."""
+
+    base_path: str  # "/" or "/<repo>/"
+    base_url: str
+
+    def link(self, path: str) -> str:
+        return self.base_path + path
+
+    def absolute(self, path: str) -> str:
+        return urljoin(self.base_url, path)
