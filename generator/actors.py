@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -46,6 +46,9 @@ class Mention:
 KEYS = ("id", "name", "type", "aliases", "short", "role", "country", "wikidata")
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 WIKIDATA = re.compile(r"Q[1-9][0-9]*")
+
+# problem(what, fix, entry index): records one registry error.
+_Report = Callable[..., None]
 
 
 def parse_actor_registry(
@@ -121,7 +124,7 @@ def parse_actor_registry(
     return tuple(_actor(fields) for _, fields in entries)
 
 
-def _parse_entry(index: int, entry: object, problem) -> dict[str, object] | None:
+def _parse_entry(index: int, entry: object, problem: _Report) -> dict[str, object] | None:
     if not isinstance(entry, dict):
         problem(
             f"actor #{index + 1} must be a mapping of keys, not a {_kind(entry)}",
@@ -209,7 +212,7 @@ def _parse_entry(index: int, entry: object, problem) -> dict[str, object] | None
     return fields
 
 
-def _check_surfaces(entries: list[tuple[int, dict[str, object]]], problem) -> None:
+def _check_surfaces(entries: list[tuple[int, dict[str, object]]], problem: _Report) -> None:
     """A name or alias belongs to one actor; a short name may be shared, but not with a name."""
     owners: dict[str, str] = {}
     for index, fields in entries:
@@ -238,7 +241,7 @@ def _check_surfaces(entries: list[tuple[int, dict[str, object]]], problem) -> No
                 )
 
 
-def _check_unique_wikidata(entries: list[tuple[int, dict[str, object]]], problem) -> None:
+def _check_unique_wikidata(entries: list[tuple[int, dict[str, object]]], problem: _Report) -> None:
     seen: dict[object, object] = {}
     for index, fields in entries:
         wikidata = fields.get("wikidata")

@@ -7,10 +7,11 @@ its own that continues the previous paragraph's quote.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from generator.actors import ActorMatcher, ActorType, Mention, find_mentions
 
@@ -88,9 +89,12 @@ _COMMON = {
 _PARTICLE = r"(?:bin|bint|ibn|abu|al|el|de|del|della|der|den|di|da|du|dos|van|von|la|le)"
 # A capitalised word, keeping "O’Brien" and "Jong-un" whole but leaving off a possessive.
 _CAPWORD = r"(?:(?:al|el|as|ash|ad)-)?[A-Z][\w]*(?:[-’'](?!s\b)\w+)*"
-_NAME_RUN = re.compile(rf"(?<![\w’'-]){_CAPWORD}(?:[ \u00a0]+(?:{_PARTICLE}[ \u00a0]+)*{_CAPWORD})*")
+_NAME_RUN = re.compile(
+    rf"(?<![\w’'-]){_CAPWORD}(?:[ \u00a0]+(?:{_PARTICLE}[ \u00a0]+)*{_CAPWORD})*"
+)
 _CAPITALISED = re.compile(r"(?:(?:al|el|as|ash|ad)-)?[A-Z]")
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
+_WORD_BEFORE = re.compile(r"(\w+),?\s+\Z")
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,19 +106,19 @@ class _Speaker:
 
 def find_quotes(paragraphs: Sequence[str], matcher: ActorMatcher) -> tuple[QuoteSuggestion, ...]:
     """Attributed quotes of at least four words, in text order."""
-    starts, mentions = _mentions_by_offset(paragraphs, matcher)
+    by_paragraph = _mentions_by_paragraph(paragraphs, matcher)
     quotes: list[QuoteSuggestion] = []
     last_person: _Speaker | None = None
     previous: _Speaker | None = None  # speaker of the previous paragraph's last quote
     for number, paragraph in enumerate(paragraphs):
-        offset = starts[number]
+        mentions = by_paragraph[number]
         current: _Speaker | None = None
         found = list(_QUOTE.finditer(paragraph))
         for match in found:
             text = _clean_quote(match.group(1) or match.group(2))
             if len(_WORD.findall(text)) < MIN_QUOTE_WORDS:
                 continue
-            attributed = _attribute(paragraph, match, offset, mentions, matcher, last_person)
+            attributed = _attribute(paragraph, match, mentions, matcher, last_person)
             if attributed is not None:
                 speaker, verb = attributed
             elif len(found) == 1 and _only_quote(paragraph, match) and previous is not None:
@@ -143,12 +147,11 @@ def find_candidate_actors(paragraphs: Sequence[str], matcher: ActorMatcher) -> t
     Unregistered speakers, plus runs of 2-4 capitalised words seen at least twice or
     right after a title ("President", "spokesperson", ...).
     """
-    starts, mentions = _mentions_by_offset(paragraphs, matcher)
+    by_paragraph = _mentions_by_paragraph(paragraphs, matcher)
     counts: Counter[str] = Counter()
     titled: set[str] = set()
     for number, paragraph in enumerate(paragraphs):
-        offset = starts[number]
-        for run_start, words, after_title in _name_runs(paragraph, offset, mentions):
+        for run_start, words, after_title in _name_runs(paragraph, by_paragraph[number]):
             name = " ".join(words)
             capitals = sum(1 for word in words if _CAPITALISED.match(word))
             if not 2 <= capitals <= 4 or matcher.knows(name):
@@ -168,17 +171,23 @@ def find_candidate_actors(paragraphs: Sequence[str], matcher: ActorMatcher) -> t
 # ---------------------------------------------------------------------------
 
 
-def _mentions_by_offset(
-    paragraphs: Sequence[str], matcher: ActorMatcher
-) -> tuple[list[int], tuple[Mention, ...]]:
-    """Mentions over the whole text, so a short name counts after an earlier paragraph's
-    full name; offsets are into the paragraphs joined by blank lines."""
+def _mentions_by_paragraph(paragraphs: Sequence[str], matcher: ActorMatcher) -> list[list[Mention]]:
+    """Each paragraph's mentions, with offsets into that paragraph. Mentions are found
+    over the whole text so that a short name counts after an earlier paragraph's full
+    name."""
     starts: list[int] = []
     position = 0
     for paragraph in paragraphs:
         starts.append(position)
         position += len(paragraph) + 2
-    return starts, find_mentions("\n\n".join(paragraphs), matcher)
+    by_paragraph: list[list[Mention]] = [[] for _ in paragraphs]
+    for mention in find_mentions("\n\n".join(paragraphs), matcher):
+        number = bisect.bisect_right(starts, mention.start) - 1
+        offset = starts[number]
+        by_paragraph[number].append(
+            replace(mention, start=mention.start - offset, end=mention.end - offset)
+        )
+    return by_paragraph
 
 
 def _clean_quote(text: str) -> str:
@@ -193,7 +202,6 @@ def _only_quote(paragraph: str, match: re.Match[str]) -> bool:
 def _attribute(
     paragraph: str,
     match: re.Match[str],
-    offset: int,
     mentions: Sequence[Mention],
     matcher: ActorMatcher,
     last_person: _Speaker | None,
@@ -205,7 +213,7 @@ def _attribute(
         if tail is None:
             continue
         start, end = tail.span("phrase")
-        speaker = _resolve(paragraph, start, end, offset, mentions, matcher, last_person)
+        speaker = _resolve(paragraph, start, end, mentions, matcher, last_person)
         if speaker is not None:
             return speaker, _verb_text(tail.group("verb"))
     head = _HEAD.search(paragraph, 0, match.start())
@@ -217,7 +225,7 @@ def _attribute(
     if not words or len(words) > MAX_SPEAKER_WORDS:
         return None
     speaker = _resolve(
-        paragraph, clause_start + words[0].start(), end, offset, mentions, matcher, last_person
+        paragraph, clause_start + words[0].start(), end, mentions, matcher, last_person
     )
     return (speaker, _verb_text(head.group("verb"))) if speaker is not None else None
 
@@ -230,7 +238,6 @@ def _resolve(
     paragraph: str,
     start: int,
     end: int,
-    offset: int,
     mentions: Sequence[Mention],
     matcher: ActorMatcher,
     last_person: _Speaker | None,
@@ -246,46 +253,45 @@ def _resolve(
         return last_person
     if any(word.lower() in _CLAUSE_WORDS for word in words):
         return None
-    inside = [m for m in mentions if offset + start <= m.start and m.end <= offset + end]
+    inside = [m for m in mentions if start <= m.start and m.end <= end]
     people = [m for m in inside if matcher.type_of(m.actor_id) is ActorType.PERSON]
     if people:
         return _Speaker(people[-1].actor_id, None, is_person=True)
-    names = [words for _, words, _ in _name_runs(paragraph[:end], offset, mentions, start)]
-    names = [w for w in names if w and not matcher.knows(" ".join(w))]
-    if names:
-        return _Speaker(None, " ".join(names[-1]), is_person=True)
+    runs = _name_runs(paragraph[:end], mentions, start)
+    if runs:
+        return _Speaker(None, " ".join(runs[-1][1]), is_person=True)
     if inside:
         return _Speaker(inside[-1].actor_id, None, is_person=False)
     return None
 
 
 def _name_runs(
-    paragraph: str, offset: int, mentions: Sequence[Mention], start: int = 0
+    paragraph: str, mentions: Sequence[Mention], start: int = 0
 ) -> list[tuple[int, list[str], bool]]:
     """Capitalised runs in the paragraph that are not actor mentions: (start, words,
     whether a title word led the run). Titles, days, months and sentence-initial words
     are left off."""
     runs: list[tuple[int, list[str], bool]] = []
     for match in _NAME_RUN.finditer(paragraph, start):
-        pieces = _split_at_mentions(match.start(), match.end(), offset, mentions)
+        pieces = _split_at_mentions(match.start(), match.end(), mentions)
         for piece_start, piece_end in pieces:
-            words = [(m.start() + piece_start, m.group()) for m in re.finditer(r"\S+", paragraph[piece_start:piece_end])]
+            words = [
+                (m.start() + piece_start, m.group())
+                for m in re.finditer(r"\S+", paragraph[piece_start:piece_end])
+            ]
             runs.extend(_trim_run(words))
     return runs
 
 
-def _split_at_mentions(
-    start: int, end: int, offset: int, mentions: Sequence[Mention]
-) -> list[tuple[int, int]]:
+def _split_at_mentions(start: int, end: int, mentions: Sequence[Mention]) -> list[tuple[int, int]]:
     pieces: list[tuple[int, int]] = []
     cursor = start
     for mention in mentions:
-        m_start, m_end = mention.start - offset, mention.end - offset
-        if m_end <= cursor or m_start >= end:
+        if mention.end <= cursor or mention.start >= end:
             continue
-        if m_start > cursor:
-            pieces.append((cursor, m_start))
-        cursor = max(cursor, m_end)
+        if mention.start > cursor:
+            pieces.append((cursor, mention.start))
+        cursor = max(cursor, mention.end)
     if cursor < end:
         pieces.append((cursor, end))
     return pieces
@@ -317,5 +323,5 @@ def _trim_run(words: list[tuple[int, str]]) -> list[tuple[int, list[str], bool]]
 
 
 def _title_before(paragraph: str, start: int) -> bool:
-    before = paragraph[:start].split()
-    return bool(before) and before[-1].lower().strip(",") in _TITLE_WORDS
+    before = _WORD_BEFORE.search(paragraph, 0, start)
+    return before is not None and before.group(1).lower() in _TITLE_WORDS

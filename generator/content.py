@@ -168,8 +168,12 @@ def parse_article(
                 index=index,
             )
     image = _parse_image(data.get("image"), problems)
-    quotes = _parse_list(data, "quotes", problems, lambda i, v: _parse_quote(i, v, problems, known_actors))
-    annotations = _parse_list(data, "annotations", problems, lambda i, v: _parse_annotation(i, v, problems))
+    quotes = _parse_list(
+        data, "quotes", problems, lambda i, v: _parse_quote(i, v, problems, known_actors)
+    )
+    annotations = _parse_list(
+        data, "annotations", problems, lambda i, v: _parse_annotation(i, v, problems)
+    )
 
     if problems.errors or title is None or date is None:
         return None, problems.errors
@@ -313,7 +317,9 @@ def _parse_quote(
         )
     if not ok or text is None:
         return None
-    return Quote(text=text, speaker=speaker, speaker_name=speaker_name, verb=_text(value.get("verb")))
+    return Quote(
+        text=text, speaker=speaker, speaker_name=speaker_name, verb=_text(value.get("verb"))
+    )
 
 
 _ANNOTATION_FIELDS = ("quote", "kind", "note", "prefix", "suffix")

@@ -146,7 +146,7 @@ class MarginaliaExtension(Extension):
         super().__init__()
         self.linker = linker
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
         # Article text is untrusted: raw HTML is shown as text, never passed through.
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
@@ -157,6 +157,12 @@ class MarginaliaExtension(Extension):
 
 def make_markdown(linker: ActorLinker) -> markdown.Markdown:
     return markdown.Markdown(
-        extensions=["footnotes", "tables", "sane_lists", "fenced_code", MarginaliaExtension(linker)],
+        extensions=[
+            "footnotes",
+            "tables",
+            "sane_lists",
+            "fenced_code",
+            MarginaliaExtension(linker),
+        ],
         output_format="html",
     )

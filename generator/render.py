@@ -80,9 +80,7 @@ def render_pages(
     for page in pages:
         try:
             template = env.get_template(page.template)
-            rendered[page.path] = template.render(
-                page=page.context, meta=page, site=site
-            )
+            rendered[page.path] = template.render(page=page.context, meta=page, site=site)
         except jinja2.TemplateSyntaxError as error:
             raise TemplateError(
                 f"template syntax error: {error.message}",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -50,10 +51,10 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
         self.gate = gate
         super().__init__(*args, directory=str(site_dir), **kwargs)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (stdlib name)
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
-    def send_head(self):  # noqa: ANN201 (stdlib signature)
+    def send_head(self):
         self.gate.wait_until_idle()
         path = unquote(urlsplit(self.path).path)
         if path == "/" and self.base_path != "/":
@@ -78,9 +79,11 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
             return
         super().send_error(code, message, explain)
 
-    def _not_found(self):  # noqa: ANN202
+    def _not_found(self):
         page = self.site_dir / "404.html"
-        body = page.read_bytes() if page.is_file() else b"<!DOCTYPE html><title>404</title>Not found"
+        body = (
+            page.read_bytes() if page.is_file() else b"<!DOCTYPE html><title>404</title>Not found"
+        )
         self.send_response(HTTPStatus.NOT_FOUND)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -113,7 +116,7 @@ def serve(
     port: int,
     console: Console,
     poll: bool = False,
-    ready: threading.Event | None = None,
+    on_ready: Callable[[str], None] | None = None,
     stop: threading.Event | None = None,
 ) -> int:
     stop = stop or threading.Event()
@@ -122,9 +125,7 @@ def serve(
         _rebuild(root, config, console)
     site_dir = root / config.output_dir
     site_dir.mkdir(parents=True, exist_ok=True)
-    handler = partial(
-        SiteRequestHandler, site_dir=site_dir, base_path=config.base_path, gate=gate
-    )
+    handler = partial(SiteRequestHandler, site_dir=site_dir, base_path=config.base_path, gate=gate)
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
     folders = WatchedFolders(
@@ -168,8 +169,8 @@ def serve(
     server_thread.start()
     url = f"http://{host}:{server.server_address[1]}{config.base_path}"
     console.print(f"serving {site_dir} on {url} (Ctrl-C to stop)")
-    if ready is not None:
-        ready.set()
+    if on_ready is not None:
+        on_ready(url)
     try:
         stop.wait()
     except KeyboardInterrupt:
