@@ -39,7 +39,7 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix generator tests
 
 golden: $(VENV)/.installed-test
-	$(BIN)/python -m tests.golden
+	$(BIN)/python tests/golden_site.py
 
 clean:
 	rm -rf site .cache .site.building .site.old
