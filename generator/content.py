@@ -67,6 +67,7 @@ class Article:
     dateline: str | None = None
     image: ArticleImage | None = None
     actors: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()  # topics
     quotes: tuple[Quote, ...] = ()
     annotations: tuple[Annotation, ...] = ()
     seed: str | None = None
@@ -81,6 +82,7 @@ ARTICLE_FIELDS = (
     "dateline",
     "image",
     "actors",
+    "tags",
     "quotes",
     "annotations",
     "seed",
@@ -159,6 +161,7 @@ def parse_article(
 
     authors = _text_list(data, "authors", problems)
     actor_ids = _text_list(data, "actors", problems)
+    tags = _text_list(data, "tags", problems)
     for index, actor_id in enumerate(actor_ids):
         if actor_id not in known_actors:
             problems.add(
@@ -191,6 +194,7 @@ def parse_article(
             dateline=_text(data.get("dateline")),
             image=image,
             actors=actor_ids,
+            tags=tags,
             quotes=quotes,
             annotations=annotations,
             seed=_text(data.get("seed")),
@@ -205,8 +209,9 @@ def _parse_date(value: object) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
+        # Full timestamps ("2023-03-23T17:42:00+00:00") are common in exported archives.
         try:
-            return dt.date.fromisoformat(value.strip())
+            return dt.datetime.fromisoformat(value.strip()).date()
         except ValueError:
             return None
     return None

@@ -61,6 +61,35 @@ class ActorLinker:
     actor_ids: Collection[str] = field(default_factory=frozenset)
 
 
+@dataclass(slots=True)
+class _TextFlow:
+    """The text of a tree in reading order, and where each run of it lives."""
+
+    segments: list[_Segment] = field(default_factory=list)
+    pieces: list[str] = field(default_factory=list)
+    length: int = 0
+
+    def add(self, text: str) -> None:
+        self.pieces.append(text)
+        self.length += len(text)
+
+    def collect(
+        self, element: etree.Element, parent: etree.Element | None, *, linkable: bool
+    ) -> None:
+        # Blocks are kept apart so a name cannot run on from one paragraph into the next.
+        if element.tag in _BLOCK_TAGS:
+            self.add("\n\n")
+        inner_linkable = linkable and element.tag not in _UNLINKABLE_TAGS
+        if element.text:
+            self.segments.append(_Segment(element, parent, "text", self.length, inner_linkable))
+            self.add(element.text)
+        for child in element:
+            self.collect(child, element, linkable=inner_linkable)
+            if child.tail:
+                self.segments.append(_Segment(child, element, "tail", self.length, inner_linkable))
+                self.add(child.tail)
+
+
 class ActorLinkTreeprocessor(Treeprocessor):
     """Link the first mention of each of the article's actors to the actor's page."""
 
@@ -71,17 +100,17 @@ class ActorLinkTreeprocessor(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         if not self.linker.actor_ids:
             return
-        segments: list[_Segment] = []
-        pieces: list[str] = []
-        self._collect(root, None, linkable=True, segments=segments, pieces=pieces)
-        text = "".join(pieces)
+        flow = _TextFlow()
+        flow.collect(root, None, linkable=True)
+        segments = flow.segments
+        text = "".join(flow.pieces)
         seen: set[str] = set()
         chosen: dict[int, list[tuple[int, int, str]]] = {}
         starts = [segment.start for segment in segments]
         for mention in find_mentions(text, self.linker.matcher):
             if mention.actor_id in seen or mention.actor_id not in self.linker.actor_ids:
                 continue
-            index = _segment_at(starts, mention.start)
+            index = bisect_right(starts, mention.start) - 1
             segment = segments[index]
             end_of_segment = segment.start + len(getattr(segment.element, segment.attribute))
             if not segment.linkable or mention.end > end_of_segment:
@@ -92,30 +121,6 @@ class ActorLinkTreeprocessor(Treeprocessor):
             )
         for index, spans in chosen.items():
             self._wrap(segments[index], spans)
-
-    def _collect(
-        self,
-        element: etree.Element,
-        parent: etree.Element | None,
-        *,
-        linkable: bool,
-        segments: list[_Segment],
-        pieces: list[str],
-    ) -> None:
-        # Blocks are kept apart so a name cannot run on from one paragraph into the next.
-        if element.tag in _BLOCK_TAGS:
-            pieces.append("\n\n")
-        offset = sum(len(piece) for piece in pieces)
-        inner_linkable = linkable and element.tag not in _UNLINKABLE_TAGS
-        if element.text:
-            segments.append(_Segment(element, parent, "text", offset, inner_linkable))
-            pieces.append(element.text)
-        for child in element:
-            self._collect(child, element, linkable=inner_linkable, segments=segments, pieces=pieces)
-            if child.tail:
-                offset = sum(len(piece) for piece in pieces)
-                segments.append(_Segment(child, element, "tail", offset, inner_linkable))
-                pieces.append(child.tail)
 
     def _wrap(self, segment: _Segment, spans: list[tuple[int, int, str]]) -> None:
         text = getattr(segment.element, segment.attribute)
@@ -135,10 +140,6 @@ class ActorLinkTreeprocessor(Treeprocessor):
             position = list(container).index(segment.element) + 1
         for offset, link in enumerate(links):
             container.insert(position + offset, link)
-
-
-def _segment_at(starts: list[int], offset: int) -> int:
-    return bisect_right(starts, offset) - 1
 
 
 class MarginaliaExtension(Extension):

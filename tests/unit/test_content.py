@@ -1,0 +1,479 @@
+import datetime
+from pathlib import Path
+
+import pytest
+
+from generator.actors import Actor, ActorType
+from generator.content import (
+    Annotation,
+    AnnotationKind,
+    Article,
+    ArticleImage,
+    Quote,
+    load_actors,
+    load_articles,
+)
+from generator.errors import BuildErrors, ContentError, MarginaliaError
+
+REGISTRY = (
+    Actor(id="united-states", name="United States", type=ActorType.COUNTRY, aliases=("US",)),
+    Actor(id="north-korea", name="North Korea", type=ActorType.COUNTRY),
+    Actor(
+        id="matthew-miller",
+        name="Matthew Miller",
+        type=ActorType.PERSON,
+        short=("Miller",),
+        country="united-states",
+    ),
+    Actor(id="kim-jong-un", name="Kim Jong Un", type=ActorType.PERSON, country="north-korea"),
+)
+
+# Line numbers in the comments are the lines of the file.
+VALID = """\
+---
+title: US threatens sanctions if North Korea sells arms to Russia
+date: 2023-09-11
+source: Al Jazeera
+authors: [Jane Doe, John Roe]
+dek: Biden administration says Vladimir Putin is begging Kim Jong Un for weapons.
+dateline: Washington, DC
+image:
+  caption: A caption about arms
+  credit: 'File: Nathan Howard/AP photo'
+actors:
+  - united-states
+  - north-korea
+  - matthew-miller
+quotes:
+  - speaker: matthew-miller
+    text: I will remind both countries that any transfer of arms is a violation.
+    verb: told reporters
+  - speaker_name: Jane Roe
+    text: We are watching the meeting very closely.
+annotations:
+  - quote: both countries
+    kind: fact-check
+    note: Both are under **sanctions**.
+    prefix: remind
+    suffix: that any
+seed: 000_fb03fb027bc92a78.txt
+---
+
+As Russian President Vladimir Putin prepares to meet North Korean leader Kim Jong Un.
+
+Second paragraph.
+"""
+# Lines of VALID, for the error tests below.
+LINE = {
+    "title": 2,
+    "date": 3,
+    "image": 8,
+    "actors": 11,
+    "actor 2": 13,
+    "actor 3": 14,
+    "quote 1": 16,
+    "quote 2": 19,
+    "annotation 1": 22,
+    "body": 29,
+}
+
+
+def content_dir(tmp_path: Path) -> Path:
+    return tmp_path / "content"
+
+
+def write_article(
+    tmp_path: Path, text: str, name: str = "us-threatens-sanctions.md", folder: str = "2023/09"
+) -> Path:
+    path = content_dir(tmp_path) / "articles" / folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def load(tmp_path: Path) -> tuple[Article, ...]:
+    return load_articles(content_dir(tmp_path), REGISTRY)
+
+
+def load_error(tmp_path: Path, text: str, name: str = "us-threatens-sanctions.md") -> ContentError:
+    path = write_article(tmp_path, text, name)
+    with pytest.raises(ContentError) as caught:
+        load(tmp_path)
+    error = caught.value
+    assert error.path == path
+    assert error.fix
+    return error
+
+
+def edited(old: str, new: str) -> str:
+    assert old in VALID, old
+    return VALID.replace(old, new, 1)
+
+
+# A valid article
+
+
+def test_valid_article_loads_with_every_field(tmp_path: Path) -> None:
+    path = write_article(tmp_path, VALID)
+    (article,) = load(tmp_path)
+    assert article == Article(
+        path=path,
+        slug="us-threatens-sanctions",
+        title="US threatens sanctions if North Korea sells arms to Russia",
+        date=datetime.date(2023, 9, 11),
+        body=(
+            "As Russian President Vladimir Putin prepares to meet North Korean leader "
+            "Kim Jong Un.\n\nSecond paragraph."
+        ),
+        body_line=LINE["body"] - 1,
+        source="Al Jazeera",
+        authors=("Jane Doe", "John Roe"),
+        dek="Biden administration says Vladimir Putin is begging Kim Jong Un for weapons.",
+        dateline="Washington, DC",
+        image=ArticleImage(caption="A caption about arms", credit="File: Nathan Howard/AP photo"),
+        actors=("united-states", "north-korea", "matthew-miller"),
+        quotes=(
+            Quote(
+                text="I will remind both countries that any transfer of arms is a violation.",
+                speaker="matthew-miller",
+                verb="told reporters",
+            ),
+            Quote(
+                text="We are watching the meeting very closely.",
+                speaker_name="Jane Roe",
+            ),
+        ),
+        annotations=(
+            Annotation(
+                quote="both countries",
+                kind=AnnotationKind.FACT_CHECK,
+                note="Both are under **sanctions**.",
+                prefix="remind",
+                suffix="that any",
+            ),
+        ),
+        seed="000_fb03fb027bc92a78.txt",
+    )
+
+
+def test_minimal_article_needs_only_title_and_date(tmp_path: Path) -> None:
+    write_article(tmp_path, "---\ntitle: Short\ndate: 2023-09-12\n---\nBody.\n", "short.md")
+    (article,) = load(tmp_path)
+    assert article.title == "Short"
+    assert article.date == datetime.date(2023, 9, 12)
+    assert article.body == "Body."
+    assert article.authors == article.actors == article.quotes == article.annotations == ()
+    assert article.image is article.dek is article.source is article.seed is None
+
+
+def test_annotation_kind_defaults_to_note(tmp_path: Path) -> None:
+    write_article(tmp_path, edited("    kind: fact-check\n", ""))
+    (article,) = load(tmp_path)
+    assert article.annotations[0].kind is AnnotationKind.NOTE
+
+
+def test_numbers_in_text_fields_are_kept_as_text(tmp_path: Path) -> None:
+    write_article(tmp_path, edited("dateline: Washington, DC", "dateline: 1984"))
+    (article,) = load(tmp_path)
+    assert article.dateline == "1984"
+
+
+def test_articles_are_loaded_in_path_order(tmp_path: Path) -> None:
+    write_article(tmp_path, "---\ntitle: B\ndate: 2023-09-12\n---\n", "b.md")
+    write_article(tmp_path, "---\ntitle: A\ndate: 2023-10-01\n---\n", "a.md", folder="2023/10")
+    write_article(tmp_path, "---\ntitle: C\ndate: 2023-09-11\n---\n", "a.md")
+    assert [a.title for a in load(tmp_path)] == ["C", "B", "A"]
+
+
+def test_no_articles_folder_loads_nothing(tmp_path: Path) -> None:
+    assert load(tmp_path) == ()
+
+
+def test_crlf_and_bom_article_loads(tmp_path: Path) -> None:
+    path = content_dir(tmp_path) / "articles" / "2023" / "09" / "windows.md"
+    path.parent.mkdir(parents=True)
+    path.write_bytes("\ufeff---\r\ntitle: Zoë\r\ndate: 2023-09-11\r\n---\r\nBody.\r\n".encode())
+    (article,) = load(tmp_path)
+    assert article.title == "Zoë"
+    assert article.body == "Body."
+
+
+# Errors: each names the file, the line of the field, and a fix
+
+
+def test_missing_title_is_an_error(tmp_path: Path) -> None:
+    error = load_error(tmp_path, edited("title: US threatens sanctions if North Korea sells arms to Russia\n", ""))
+    assert error.what == "the article has no title"
+    assert "title:" in (error.fix or "")
+    assert error.line in (None, 1)  # the field is not there, so no line of its own
+
+
+def test_empty_title_is_an_error_on_its_line(tmp_path: Path) -> None:
+    error = load_error(tmp_path, edited("title: US threatens sanctions if North Korea sells arms to Russia", "title: ''"))
+    assert error.what == "the article has no title"
+    assert error.line == LINE["title"]
+
+
+@pytest.mark.parametrize("bad", ["yesterday", "11 September 2023", "2023-9-1", "[2023]"])
+def test_bad_date_is_an_error_on_the_date_line(tmp_path: Path, bad: str) -> None:
+    error = load_error(tmp_path, edited("date: 2023-09-11", f"date: {bad}"))
+    assert error.line == LINE["date"]
+    assert error.what.startswith("'date' must be a date like 2023-09-11")
+    assert "YYYY-MM-DD" in (error.fix or "")
+    assert f"{error.path}:{LINE['date']}: " in error.message()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=ValueError,
+    reason="bug: PyYAML's timestamp constructor raises ValueError for 2023-13-45, and "
+    "frontmatter.parse_yaml only catches yaml.YAMLError, so a bare traceback escapes",
+)
+@pytest.mark.parametrize("bad", ["2023-13-45", "2023-02-30"])
+def test_impossible_date_is_an_error_on_the_date_line(tmp_path: Path, bad: str) -> None:
+    error = load_error(tmp_path, edited("date: 2023-09-11", f"date: {bad}"))
+    assert error.line == LINE["date"]
+    assert bad in error.what
+
+
+def test_missing_date_is_an_error(tmp_path: Path) -> None:
+    error = load_error(tmp_path, edited("date: 2023-09-11\n", ""))
+    assert error.what == "'date' must be a date like 2023-09-11, got None"
+
+
+def test_unknown_actor_id_is_an_error_on_its_item_line_with_a_suggestion(tmp_path: Path) -> None:
+    error = load_error(tmp_path, edited("  - matthew-miller\n", "  - matthew-millr\n"))
+    assert error.line == LINE["actor 3"]
+    assert error.what == "unknown actor id 'matthew-millr' (did you mean 'matthew-miller'?)"
+    assert "actors.yaml" in (error.fix or "")
+
+
+def test_unknown_actor_id_in_a_flow_list_is_an_error_on_the_key_line(tmp_path: Path) -> None:
+    text = edited(
+        "actors:\n  - united-states\n  - north-korea\n  - matthew-miller\n",
+        "actors: [united-states, nort-korea]\n",
+    )
+    error = load_error(tmp_path, text)
+    assert error.line == LINE["actors"]
+    assert "did you mean 'north-korea'?" in error.what
+
+
+def test_unknown_actor_far_from_every_id_has_no_suggestion(tmp_path: Path) -> None:
+    error = load_error(tmp_path, edited("  - north-korea\n", "  - zzzzzz\n"))
+    assert error.line == LINE["actor 2"]
+    assert error.what == "unknown actor id 'zzzzzz'"
+
+
+def test_unknown_field_is_an_error_with_did_you_mean(tmp_path: Path) -> None:
+    error = load_error(tmp_path, edited("actors:\n", "actros:\n"))
+    assert error.line == LINE["actors"]
+    assert error.what == "unknown field 'actros' (did you mean 'actors'?)"
+    assert "title, date" in (error.fix or "")
+
+
+def test_quote_without_text_is_an_error_on_its_item_line(tmp_path: Path) -> None:
+    error = load_error(tmp_path, edited("    text: We are watching the meeting very closely.\n", ""))
+    assert error.line == LINE["quote 2"]
+    assert error.what == "quote 2 has no text"
+    assert "text:" in (error.fix or "")
+
+
+def test_quote_with_unknown_speaker_is_an_error_with_a_suggestion(tmp_path: Path) -> None:
+    error = load_error(tmp_path, edited("- speaker: matthew-miller", "- speaker: mathew-miller"))
+    assert error.line == LINE["quote 1"]
+    assert error.what == "quote 1 has an unknown speaker 'mathew-miller' (did you mean 'matthew-miller'?)"
+    assert "speaker_name" in (error.fix or "")
+
+
+def test_quote_without_any_speaker_is_an_error(tmp_path: Path) -> None:
+    error = load_error(tmp_path, edited("  - speaker_name: Jane Roe\n    text:", "  - text:"))
+    assert error.line == LINE["quote 2"]
+    assert error.what == "quote 2 has no speaker"
+
+
+def test_annotation_with_unknown_kind_is_an_error_with_a_suggestion(tmp_path: Path) -> None:
+    error = load_error(tmp_path, edited("kind: fact-check", "kind: factcheck"))
+    assert error.line == LINE["annotation 1"]
+    assert error.what == "annotation 1 has an unknown kind 'factcheck' (did you mean 'fact-check'?)"
+    assert error.fix == "use one of: context, fact-check, correction, note"
+
+
+def test_annotation_without_note_is_an_error(tmp_path: Path) -> None:
+    error = load_error(tmp_path, edited("    note: Both are under **sanctions**.\n", ""))
+    assert error.line == LINE["annotation 1"]
+    assert error.what == "annotation 1 has no note"
+
+
+def test_image_without_caption_is_an_error_on_the_image_line(tmp_path: Path) -> None:
+    error = load_error(tmp_path, edited("  caption: A caption about arms\n", ""))
+    assert error.line == LINE["image"]
+    assert "'image' must have a 'caption'" in error.what
+    assert "caption:" in (error.fix or "")
+
+
+def test_file_name_that_is_not_a_slug_is_an_error(tmp_path: Path) -> None:
+    error = load_error(tmp_path, VALID, name="US Threatens_Sanctions.md")
+    assert error.what == "the file name 'US Threatens_Sanctions.md' is not a slug"
+    assert "rename" in (error.fix or "")
+    assert error.line == LINE["title"]
+
+
+def test_file_without_front_matter_is_an_error_on_line_1(tmp_path: Path) -> None:
+    error = load_error(tmp_path, "Just a body.\n")
+    assert error.line == 1
+
+
+def test_invalid_yaml_is_an_error_on_its_file_line(tmp_path: Path) -> None:
+    error = load_error(tmp_path, edited("dateline: Washington, DC", "dateline: [Washington, }"))
+    assert error.line == 7
+    assert error.what.startswith("invalid YAML")
+
+
+def test_every_problem_of_one_file_is_reported(tmp_path: Path) -> None:
+    text = edited("kind: fact-check", "kind: opinion").replace("actors:\n", "actros:\n")
+    write_article(tmp_path, text)
+    with pytest.raises(BuildErrors) as caught:
+        load(tmp_path)
+    lines = sorted((error.line, error.what) for error in caught.value.errors)
+    assert lines == [
+        (LINE["actors"], "unknown field 'actros' (did you mean 'actors'?)"),
+        (LINE["annotation 1"], "annotation 1 has an unknown kind 'opinion'"),
+    ]
+
+
+def test_errors_in_several_files_are_all_reported_together(tmp_path: Path) -> None:
+    first = write_article(tmp_path, edited("date: 2023-09-11", "date: yesterday"), "first.md")
+    second = write_article(tmp_path, edited("  - north-korea\n", "  - north-kora\n"), "second.md")
+    third = write_article(tmp_path, "---\ntitle: Fine\ndate: 2023-09-12\n---\n", "third.md")
+    fourth = write_article(tmp_path, "---\ntitle: [\n---\n", "fourth.md", folder="2023/10")
+    with pytest.raises(BuildErrors) as caught:
+        load(tmp_path)
+    errors = caught.value.errors
+    assert [(error.path, error.line) for error in errors] == [
+        (first, LINE["date"]),
+        (second, LINE["actor 2"]),
+        (fourth, 3),
+    ]
+    assert third not in {error.path for error in errors}
+    assert caught.value.what == "3 errors in the content"
+    message = caught.value.message()
+    for error in errors:
+        assert error.message() in message
+    assert f"{first}:{LINE['date']}: 'date' must be a date" in message
+    assert f"{second}:{LINE['actor 2']}: unknown actor id 'north-kora'" in message
+    assert message.count("fix: ") == 3
+
+
+def test_same_date_and_slug_twice_is_an_error(tmp_path: Path) -> None:
+    first = write_article(tmp_path, VALID, "same-story.md")
+    second = write_article(tmp_path, VALID, "same-story.md", folder="moved")
+    with pytest.raises(ContentError) as caught:
+        load(tmp_path)
+    error = caught.value
+    assert error.path == second
+    assert str(first) in error.what
+    assert "2023-09-11" in error.what and "'same-story'" in error.what
+    assert error.fix == "rename one of the files"
+
+
+def test_same_slug_on_different_dates_is_fine(tmp_path: Path) -> None:
+    write_article(tmp_path, VALID, "same-story.md")
+    write_article(tmp_path, edited("2023-09-11", "2023-09-12"), "same-story.md", folder="moved")
+    assert len(load(tmp_path)) == 2
+
+
+def test_non_utf8_file_is_an_error(tmp_path: Path) -> None:
+    path = content_dir(tmp_path) / "articles" / "2023" / "09" / "latin1.md"
+    path.parent.mkdir(parents=True)
+    path.write_bytes("---\ntitle: Zoë\ndate: 2023-09-11\n---\n".encode("latin-1"))
+    with pytest.raises(ContentError) as caught:
+        load(tmp_path)
+    assert caught.value.path == path
+    assert "not UTF-8" in caught.value.what
+    assert caught.value.fix == "save the file as UTF-8"
+
+
+def test_non_utf8_file_is_reported_with_the_other_errors(tmp_path: Path) -> None:
+    bad = content_dir(tmp_path) / "articles" / "2023" / "09" / "a-latin1.md"
+    bad.parent.mkdir(parents=True)
+    bad.write_bytes("---\ntitle: Zoë\ndate: 2023-09-11\n---\n".encode("latin-1"))
+    other = write_article(tmp_path, edited("date: 2023-09-11", "date: soon"), "b-other.md")
+    with pytest.raises(BuildErrors) as caught:
+        load(tmp_path)
+    assert [error.path for error in caught.value.errors] == [bad, other]
+
+
+def test_errors_are_marginalia_errors_so_the_cli_can_report_them(tmp_path: Path) -> None:
+    write_article(tmp_path, edited("date: 2023-09-11", "date: soon"))
+    with pytest.raises(MarginaliaError):
+        load(tmp_path)
+
+
+# The actor registry file
+
+
+def test_load_actors_reads_the_registry(tmp_path: Path) -> None:
+    folder = content_dir(tmp_path)
+    folder.mkdir()
+    (folder / "actors.yaml").write_text(
+        "# registry\n"
+        "- id: kim-jong-un\n"
+        "  name: Kim Jong Un\n"
+        "  type: person\n"
+        "  aliases: [Kim Jong-un]\n"
+        "  country: north-korea\n"
+        "- id: north-korea\n"
+        "  name: North Korea\n"
+        "  type: country\n",
+        encoding="utf-8",
+    )
+    assert load_actors(folder) == (
+        Actor(
+            id="kim-jong-un",
+            name="Kim Jong Un",
+            type=ActorType.PERSON,
+            aliases=("Kim Jong-un",),
+            country="north-korea",
+        ),
+        Actor(id="north-korea", name="North Korea", type=ActorType.COUNTRY),
+    )
+
+
+def test_missing_registry_is_empty(tmp_path: Path) -> None:
+    assert load_actors(tmp_path) == ()
+
+
+def test_registry_error_names_the_line_of_the_entry(tmp_path: Path) -> None:
+    folder = content_dir(tmp_path)
+    folder.mkdir()
+    path = folder / "actors.yaml"
+    path.write_text(
+        "# registry\n\n- id: russia\n  name: Russia\n  type: country\n\n"
+        "- id: kim\n  name: Kim\n  type: persn\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ContentError) as caught:
+        load_actors(folder)
+    assert caught.value.path == path
+    assert caught.value.line == 7
+    assert "did you mean 'person'?" in (caught.value.fix or "")
+
+
+def test_registry_yaml_error_names_the_line(tmp_path: Path) -> None:
+    folder = content_dir(tmp_path)
+    folder.mkdir()
+    (folder / "actors.yaml").write_text("- id: a\n  name: A\n  aliases: [x, }\n", encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        load_actors(folder)
+    assert caught.value.line == 3
+
+
+def test_loaded_registry_validates_article_actors(tmp_path: Path) -> None:
+    folder = content_dir(tmp_path)
+    folder.mkdir()
+    (folder / "actors.yaml").write_text(
+        "- id: russia\n  name: Russia\n  type: country\n", encoding="utf-8"
+    )
+    write_article(tmp_path, "---\ntitle: T\ndate: 2023-09-11\nactors: [russia]\n---\n", "t.md")
+    (article,) = load_articles(folder, load_actors(folder))
+    assert article.actors == ("russia",)
