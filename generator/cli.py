@@ -1,4 +1,4 @@
-"""Commands: ingest, build, serve. Errors become one message and an exit code."""
+"""Commands: ingest, build, serve, deploy. Errors become one message and an exit code."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from generator import __version__
 from generator.build import build
 from generator.config import SiteConfig, load_config
 from generator.content import load_actors
+from generator.deploy import DEFAULT_BRANCH, deploy
 from generator.errors import BuildErrors, MarginaliaError
 from generator.ingest import IngestStatus, ingest
 
@@ -59,6 +60,25 @@ def _parser() -> argparse.ArgumentParser:
         if name == "serve":
             command.add_argument("--host", default="127.0.0.1", help="address to bind")
             command.add_argument("--port", type=int, default=8000, help="port to listen on")
+
+    deploy_cmd = commands.add_parser(
+        "deploy",
+        help="push the built site to the gh-pages branch (run 'build --base-url URL' first)",
+        description="Commit the built site (site/) as the whole of a branch, with .nojekyll, "
+        "and push it; the working tree, the index and other branches are left alone. It does "
+        "not build: run 'marginalia build --base-url https://<user>.github.io/<repo>/' first.",
+    )
+    deploy_cmd.add_argument(
+        "--branch", default=DEFAULT_BRANCH, help=f"branch to publish to (default: {DEFAULT_BRANCH})"
+    )
+    deploy_cmd.add_argument(
+        "--remote", default="origin", help="remote to push to (default: origin)"
+    )
+    deploy_cmd.add_argument("--cname", metavar="DOMAIN", help="custom domain, written to CNAME")
+    deploy_cmd.add_argument(
+        "--no-push", dest="push", action="store_false", help="commit the branch but do not push it"
+    )
+    deploy_cmd.add_argument("--message", help="commit message (default: a fixed one)")
     return parser
 
 
@@ -135,6 +155,32 @@ def run_serve(args: argparse.Namespace, root: Path, console: Console) -> int:
     return serve(root, config, host=args.host, port=args.port, console=console)
 
 
+def run_deploy(args: argparse.Namespace, root: Path, console: Console) -> int:
+    config = _configure(args, root)
+    site_dir = root / config.output_dir
+    result = deploy(
+        site_dir,
+        repo_dir=root,
+        branch=args.branch,
+        remote=args.remote,
+        cname=args.cname,
+        message=args.message,
+        push=args.push,
+    )
+    where = _shown_path(site_dir, root)
+    pushed = f", pushed to {args.remote}" if result.pushed else ""
+    if result.commit is None:
+        console.print(f"nothing changed: {result.branch} already holds {where}{pushed}")
+    elif result.pushed:
+        console.print(f"deployed {where} as commit {result.commit[:12]} on {result.branch}{pushed}")
+    else:
+        console.print(
+            f"deployed {where} as commit {result.commit[:12]} on {result.branch}, not pushed "
+            f"(run 'git push {args.remote} {result.branch}' to publish it)"
+        )
+    return EXIT_OK
+
+
 def print_error(error: MarginaliaError, console: Console) -> None:
     if isinstance(error, BuildErrors):
         console.print(f"[red bold]error:[/] {error.what}", markup=True)
@@ -150,7 +196,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING)
     console = make_console()
     root = args.root.resolve()
-    commands = {"ingest": run_ingest, "build": run_build, "serve": run_serve}
+    commands = {
+        "ingest": run_ingest,
+        "build": run_build,
+        "serve": run_serve,
+        "deploy": run_deploy,
+    }
     try:
         return commands[args.command](args, root, console)
     except MarginaliaError as error:

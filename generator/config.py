@@ -9,9 +9,8 @@ from pathlib import Path
 from types import MappingProxyType
 from urllib.parse import urlsplit
 
-import yaml
-
 from generator.errors import ConfigError
+from generator.frontmatter import normalise_newlines, parse_yaml
 from generator.sources import DEFAULT_SOURCES
 
 SETTINGS_FILE = "site.yaml"
@@ -50,7 +49,11 @@ class SiteConfig:
 
     @property
     def source_table(self) -> Mapping[str, str]:
-        return {**DEFAULT_SOURCES, **self.sources}
+        # The site's own spellings first: normalise_source takes the first match.
+        return {
+            **self.sources,
+            **{k: v for k, v in DEFAULT_SOURCES.items() if k not in self.sources},
+        }
 
     def with_base_url(self, base_url: str) -> SiteConfig:
         return replace(self, base_url=_checked_base_url(base_url, path=None))
@@ -137,14 +140,5 @@ def load_config(root: Path) -> SiteConfig:
     path = root / SETTINGS_FILE
     if not path.exists():
         return SiteConfig()
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise ConfigError(
-            f"the settings are not valid YAML: {getattr(error, 'problem', error)}",
-            path=path,
-            line=mark.line + 1 if mark else None,
-            fix="check the indentation and quote values that contain ': '",
-        ) from None
-    return parse_config(data, path=path)
+    text = normalise_newlines(path.read_text(encoding="utf-8"))
+    return parse_config(parse_yaml(text, path=path, error=ConfigError), path=path)

@@ -99,7 +99,8 @@ class _Problems:
         self.errors: list[MarginaliaError] = []
 
     def add(self, what: str, fix: str, *, key: str, index: int | None = None) -> None:
-        line = self.front.line_of(key, index)
+        # A missing field is reported at the opening fence, where the front matter starts.
+        line = self.front.line_of(key, index) or 1
         self.errors.append(ContentError(what, path=self.path, line=line, fix=fix))
 
 
@@ -137,8 +138,15 @@ def parse_article(
                 key=str(key),
             )
 
+    for key in ("title", "dek", "dateline", "source"):
+        if isinstance(data.get(key), bool):
+            problems.add(
+                f"YAML read '{key}' as a yes/no value, not as text",
+                f'put the {key} in quotes, e.g. {key}: "No"',
+                key=key,
+            )
     title = _text(data.get("title"))
-    if title is None:
+    if title is None and not isinstance(data.get("title"), bool):
         problems.add(
             "the article has no title",
             "add a line 'title: <the headline>' to the front matter",
@@ -156,7 +164,7 @@ def parse_article(
         problems.add(
             f"the file name '{path.name}' is not a slug",
             "rename the file to lowercase letters, digits and hyphens, e.g. 'my-article.md'",
-            key="title",
+            key="",
         )
 
     authors = _text_list(data, "authors", problems)
@@ -187,7 +195,7 @@ def parse_article(
             title=title,
             date=date,
             body=front.body.strip("\n"),
-            body_line=front.body_line,
+            body_line=front.body_line + _leading_newlines(front.body),
             source=_text(data.get("source")),
             authors=authors,
             dek=_text(data.get("dek")),
@@ -201,6 +209,10 @@ def parse_article(
         ),
         [],
     )
+
+
+def _leading_newlines(text: str) -> int:
+    return len(text) - len(text.lstrip("\n"))
 
 
 def _parse_date(value: object) -> dt.date | None:

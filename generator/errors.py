@@ -51,6 +51,10 @@ class TemplateError(MarginaliaError):
     """A template is missing or broken."""
 
 
+class DeployError(MarginaliaError):
+    """The built site cannot be published to its branch or pushed."""
+
+
 class BuildErrors(MarginaliaError):
     """Several content errors found in one pass, reported together."""
 

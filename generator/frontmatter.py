@@ -12,8 +12,26 @@ import yaml
 from generator.errors import ContentError, MarginaliaError
 
 # libyaml is eight times the pure-Python loader; every PyYAML wheel ships it.
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class YamlLoader(_BASE_LOADER):  # type: ignore[misc, valid-type]
+    """Safe loading, where a date that cannot exist (2023-02-30) stays text.
+
+    PyYAML raises a bare ValueError for those; as text, the field's own check names
+    the file, the line and the fix.
+    """
+
+
+def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+YamlLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 
 _FENCE = re.compile(r"^---[ \t]*$")
 _CLOSING_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
@@ -50,7 +68,7 @@ def parse_yaml(
 ) -> object:
     """Load YAML; a syntax error names the line in the file, not in the snippet."""
     try:
-        return yaml.load(text, Loader=YAML_LOADER)
+        return yaml.load(text, Loader=YamlLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)

@@ -58,22 +58,31 @@ def slugify(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     if len(slug) > SLUG_MAX_LENGTH:
-        slug = slug[:SLUG_MAX_LENGTH].rsplit("-", 1)[0]
+        cut = slug[:SLUG_MAX_LENGTH]
+        if slug[SLUG_MAX_LENGTH] != "-" and "-" in cut:
+            cut = cut.rsplit("-", 1)[0]
+        slug = cut.strip("-")
     return slug
 
 
 _MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]])")
 _MARKDOWN_LINE_START = re.compile(r"^(\s*)(#|>|[-+*](?=\s)|\d+(?=[.)]\s))")
 _SETEXT_RULE = re.compile(r"^\s*(?:=+|-+)\s*$")
+# Markdown would decode "&amp;" and link "<https://x>"; as entities they stay text.
+_ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
+_AUTOLINK_LIKE = re.compile(r"<(?=[A-Za-z][A-Za-z0-9.+-]*:|[^>\s]+@)")
 
 
 def escape_markdown(paragraph: str) -> str:
     """Seed text as Markdown that renders to exactly that text."""
     lines = []
     for line in paragraph.split("\n"):
-        line = _MARKDOWN_INLINE.sub(r"\\\1", line.lstrip(" \t"))
+        line = _ENTITY_LIKE.sub("&amp;", line.lstrip(" \t"))
+        line = _AUTOLINK_LIKE.sub("&lt;", line)
+        line = _MARKDOWN_INLINE.sub(r"\\\1", line)
         if _SETEXT_RULE.match(line):
-            line = "\\" + line
+            # "=" has no backslash escape in Markdown; an entity renders the same.
+            line = line.replace("=", "&#61;", 1) if "=" in line else "\\" + line
         else:
             line = _MARKDOWN_LINE_START.sub(_escape_line_start, line)
         lines.append(line)
@@ -165,7 +174,9 @@ def _existing_by_seed(content_dir: Path) -> dict[str, Path]:
     """Seed name -> the article ingested from it, wherever an editor moved it."""
     found: dict[str, Path] = {}
     for path in sorted((content_dir / ARTICLES_DIR).rglob("*.md")):
-        match = _SEED_LINE.search(path.read_text(encoding="utf-8", errors="replace"))
+        text = path.read_text(encoding="utf-8", errors="replace")
+        front_matter = text.split("\n---", 1)[0] if text.startswith("---") else ""
+        match = _SEED_LINE.search(front_matter)
         if match:
             found.setdefault(match.group("name").strip(), path)
     return found
@@ -246,7 +257,12 @@ def _write_article(
         if not is_unedited(current):
             if not force:
                 return IngestResult(seed_path, IngestStatus.KEPT_EDITED, target, planned.candidates)
+            # Written without a digest, the file still counts as edited, so a later
+            # plain ingest keeps the editor's fields too.
             front = _keep_editorial_fields(front, current, target)
+            text = render_front_matter(front, planned.body)
+            target.write_text(text, encoding="utf-8", newline="\n")
+            return IngestResult(seed_path, IngestStatus.UPDATED, target, planned.candidates)
         status = IngestStatus.UPDATED
     text = render_article_file(front, planned.body)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,7 @@ from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from rich.console import Console
 
@@ -56,22 +56,29 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
 
     def send_head(self):
         self.gate.wait_until_idle()
-        path = unquote(urlsplit(self.path).path)
-        if path == "/" and self.base_path != "/":
-            self.send_response(HTTPStatus.FOUND)
+        path = urlsplit(self.path).path
+        if path + "/" == self.base_path or (path == "/" and self.base_path != "/"):
+            self.send_response(HTTPStatus.MOVED_PERMANENTLY)
             self.send_header("Location", self.base_path)
             self.end_headers()
             return None
-        if not path.startswith(self.base_path) or not self._inside_site(path):
+        if not path.startswith(self.base_path):
             return self._not_found()
-        self.path = "/" + path[len(self.base_path) :]
-        response = super().send_head()
-        return response
+        target = Path(self.translate_path(self.path))
+        # The stdlib drops ".." segments; a symlink could still lead out of the site.
+        if not target.resolve().is_relative_to(self.site_dir.resolve()):
+            return self._not_found()
+        return super().send_head()
 
-    def _inside_site(self, path: str) -> bool:
-        relative = path[len(self.base_path) :]
-        target = (self.site_dir / relative).resolve()
-        return target.is_relative_to(self.site_dir.resolve())
+    def translate_path(self, path: str) -> str:
+        """The file for a request path, once the base path is taken off."""
+        parts = urlsplit(path)
+        inside = (
+            parts.path[len(self.base_path) - 1 :]
+            if parts.path.startswith(self.base_path)
+            else parts.path
+        )
+        return super().translate_path(inside)
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         if code == HTTPStatus.NOT_FOUND:

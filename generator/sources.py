@@ -83,7 +83,10 @@ def source_key(raw: str) -> str:
 
 
 def normalise_source(raw: str, table: Mapping[str, str]) -> str:
-    """The canonical name of a source; an unknown source is returned as written, stripped."""
+    """The canonical name of a source; an unknown source is returned as written, stripped.
+
+    The first entry that matches wins, so a site's own spellings go first.
+    """
     wanted = source_key(raw)
     for spelling, canonical in table.items():
         if source_key(spelling) == wanted:

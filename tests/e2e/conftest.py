@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
 from generator.cli import main
 
@@ -61,7 +61,7 @@ def parse_page(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
-def visible_text(element) -> str:  # noqa: ANN001 (a bs4 Tag or BeautifulSoup)
+def visible_text(element: Tag) -> str:
     """The text a reader sees, with runs of whitespace collapsed (nothing is inserted)."""
     return " ".join(element.get_text().split())
 
@@ -102,7 +102,7 @@ def soup() -> Callable[[Path], BeautifulSoup]:
 
 
 @pytest.fixture(scope="session")
-def text() -> Callable[..., str]:
+def text() -> Callable[[Tag], str]:
     """text(element): the element's visible text, whitespace collapsed."""
     return visible_text
 

@@ -1,0 +1,446 @@
+"""Anchor annotations and quotes in article text, like a W3C TextQuoteSelector.
+
+Anchoring works on plain text: the rendered text of an article (its text nodes in
+reading order), so Markdown formatting never stands between a quote and its words.
+Both sides are normalised first, so typographic quotes, dashes, non-breaking spaces
+and line breaks in the article need not be typed exactly by the editor.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from html.parser import HTMLParser
+from typing import TYPE_CHECKING
+
+import markdown
+
+if TYPE_CHECKING:
+    from generator.content import Annotation, Quote
+
+_DROPPED = "\u00ad\u200b\u200c\u200d\u2060\ufeff"  # soft hyphen, zero-width characters
+# Every fold is one character to one character, so positions survive str.translate.
+_FOLD = str.maketrans(
+    {
+        **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032", "'"),
+        **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033", '"'),
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014", "-"),
+        **{chr(code): " " for code in range(0x3001) if chr(code).isspace()},
+    }
+)
+# What is left to change after folding: a space followed by more spaces or dropped
+# characters, or a run starting with a dropped character. Single spaces are left alone.
+_SQUEEZE = re.compile(f" [ {_DROPPED}]+|[{_DROPPED}][ {_DROPPED}]*")
+_UNTIDY = re.compile(f"[{_DROPPED}]+")
+_WORD = re.compile(r"\w+(?:['-]\w+)*")
+
+_HINT_WORDS = 8  # longest prefix or suffix suggested, in words
+_HINT_TRIES = 10  # matches tried when looking for a prefix that picks one
+_CLOSE_ENOUGH = 0.6  # least score for a passage to be offered as "the closest"
+_CLOSE_WORD = 0.75  # difflib ratio for a word to count as a misspelling of another
+_SHORTEST_RUN = 3  # characters in a row for a match to count towards likeness
+_RECALL_WEIGHT = 3  # how much more a closest passage must hold the words than avoid others
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    start: int  # offsets into the text given
+    end: int
+
+
+class AnchorProblem(StrEnum):
+    NOT_FOUND = "not-found"
+    AMBIGUOUS = "ambiguous"
+
+
+@dataclass(frozen=True, slots=True)
+class AnchorFailure:
+    problem: AnchorProblem
+    matches: int  # how many places matched (0 for not found)
+    # AMBIGUOUS: a prefix that picks the first match it can ("" if none does);
+    # NOT_FOUND: the closest passage of the text ("" if none is close).
+    hint: str
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Something to anchor: an annotation or a quote."""
+
+    label: str  # "annotation 2" / "quote 1", for messages
+    exact: str
+    prefix: str | None = None
+    suffix: str | None = None
+
+
+def normalise_for_matching(text: str) -> tuple[str, list[int]]:
+    """The text with quotes, dashes and whitespace folded, and each character's origin.
+
+    Typographic quotes become straight ones, dashes become '-', every run of
+    whitespace becomes one space, and soft hyphens and zero-width characters go.
+    Case is kept. `positions[i]` is the index in `text` of normalised character i.
+    """
+    folded = text.translate(_FOLD)
+    pieces: list[str] = []
+    positions: list[int] = []
+    last = 0
+    for match in _SQUEEZE.finditer(folded):
+        start, end = match.span()
+        pieces.append(folded[last:start])
+        positions.extend(range(last, start))
+        space = folded.find(" ", start, end)
+        if space != -1:
+            pieces.append(" ")
+            positions.append(space)
+        last = end
+    pieces.append(folded[last:])
+    positions.extend(range(last, len(folded)))
+    return "".join(pieces), positions
+
+
+def find_anchor(
+    text: str, exact: str, *, prefix: str | None = None, suffix: str | None = None
+) -> Anchor | AnchorFailure:
+    """Where `exact` occurs in `text`, picked out by `prefix`/`suffix` when given.
+
+    Raises ValueError when `exact` has nothing to match once normalised.
+    """
+    return _Text(text).find(exact, prefix=prefix, suffix=suffix)
+
+
+def anchor_all(
+    text: str, targets: Sequence[Target]
+) -> tuple[tuple[Anchor | None, ...], tuple[str, ...]]:
+    """Anchor every target in one article's text.
+
+    Returns an anchor per target (None where it failed) and one readable problem per
+    failure. Anchors may overlap: two notes on crossing passages are fine.
+    """
+    if not targets:
+        return (), ()
+    body = _Text(text)
+    anchors: list[Anchor | None] = []
+    problems: list[str] = []
+    for target in targets:
+        if not _clean(target.exact):
+            anchors.append(None)
+            problems.append(
+                f"{target.label}: the quote is empty. "
+                "Copy the words it comments on from the article."
+            )
+            continue
+        result = body.find(target.exact, prefix=target.prefix, suffix=target.suffix)
+        if isinstance(result, Anchor):
+            anchors.append(result)
+        else:
+            anchors.append(None)
+            problems.append(_describe(target, result, body))
+    return tuple(anchors), tuple(problems)
+
+
+def article_targets(
+    annotations: Sequence[Annotation], quotes: Sequence[Quote]
+) -> tuple[Target, ...]:
+    """The targets of an article: its annotations, then its quotes, numbered from 1."""
+    return tuple(
+        Target(f"annotation {number}", note.quote, note.prefix, note.suffix)
+        for number, note in enumerate(annotations, start=1)
+    ) + tuple(Target(f"quote {number}", quote.text) for number, quote in enumerate(quotes, 1))
+
+
+def plain_text_of_markdown(md: str) -> str:
+    """The text a reader sees in rendered Markdown, blocks separated by blank lines."""
+    collector = _TextCollector()
+    collector.feed(markdown.markdown(md))
+    collector.close()
+    return "".join(collector.pieces).strip()
+
+
+_BLOCK_TAGS = frozenset(
+    {"p", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dt", "dd",
+     "pre", "div", "ol", "ul", "table", "tr"}
+)  # fmt: skip
+
+
+class _TextCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.pieces: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        # Blocks are kept apart, as in the renderer, so no quote runs on across them.
+        if tag in _BLOCK_TAGS:
+            self.pieces.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        self.pieces.append(data)
+
+
+def _clean(part: str | None) -> str:
+    return normalise_for_matching(part)[0].strip(" ") if part else ""
+
+
+def _tidy(passage: str) -> str:
+    """An original passage fit for a one-line message: whitespace folded, nothing hidden."""
+    return " ".join(_UNTIDY.sub("", passage).split())
+
+
+class _Text:
+    """One article's text, normalised once for every target anchored in it."""
+
+    __slots__ = ("norm", "origin", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.norm, self.origin = normalise_for_matching(text)
+
+    def find(self, exact: str, *, prefix: str | None, suffix: str | None) -> Anchor | AnchorFailure:
+        wanted = _clean(exact)
+        if not wanted:
+            raise ValueError("the exact text to anchor is empty")
+        before, after = _clean(prefix), _clean(suffix)
+        places = self.places(wanted, before, after)
+        if len(places) == 1:
+            return self._anchor(places[0], places[0] + len(wanted))
+        if places:
+            hint = self.suggest_prefix(wanted, places, suffix=after)
+            return AnchorFailure(AnchorProblem.AMBIGUOUS, len(places), hint)
+        bare = self.places(wanted, "", "") if before or after else []
+        if bare:
+            hint = self._closest_context(wanted, bare, before, after)
+        else:
+            hint = self.closest_passage(" ".join(part for part in (before, wanted, after) if part))
+        return AnchorFailure(AnchorProblem.NOT_FOUND, 0, hint)
+
+    def places(self, wanted: str, prefix: str, suffix: str) -> list[int]:
+        """Where `wanted` occurs with `prefix` before and `suffix` after (all normalised)."""
+        places = []
+        find = self.norm.find
+        place = find(wanted)
+        while place != -1:
+            if self._fits(place, len(wanted), prefix, suffix):
+                places.append(place)
+            place = find(wanted, place + 1)
+        return places
+
+    def _fits(self, place: int, length: int, prefix: str, suffix: str) -> bool:
+        # Prefix and suffix are stripped, so one space at the join is optional.
+        norm = self.norm
+        if prefix:
+            end = place - 1 if place and norm[place - 1] == " " else place
+            if not norm.endswith(prefix, 0, end):
+                return False
+        if suffix:
+            start = place + length
+            if start < len(norm) and norm[start] == " ":
+                start += 1
+            if not norm.startswith(suffix, start):
+                return False
+        return True
+
+    def _anchor(self, start: int, end: int) -> Anchor:
+        """Normalised offsets -> original ones, from the first character to after the last."""
+        return Anchor(self.origin[start], self.origin[end - 1] + 1)
+
+    def _original(self, start: int, end: int) -> str:
+        anchor = self._anchor(start, end)
+        return _tidy(self.text[anchor.start : anchor.end])
+
+    def _back(self, place: int, words: int) -> int:
+        """Where the `words` words (or fewer, at the start) before `place` begin."""
+        cut = place
+        for _ in range(words):
+            end = cut - 1 if cut and self.norm[cut - 1] == " " else cut
+            if end <= 0:
+                break
+            cut = self.norm.rfind(" ", 0, end) + 1
+        return cut
+
+    def _forward(self, place: int, words: int) -> int:
+        """Where the `words` words (or fewer, at the end) after `place` end."""
+        norm = self.norm
+        cut = place
+        for _ in range(words):
+            start = cut + 1 if cut < len(norm) and norm[cut] == " " else cut
+            if start >= len(norm):
+                break
+            cut = norm.find(" ", start)
+            cut = len(norm) if cut == -1 else cut
+        return cut
+
+    def _is_whole_word(self, place: int, length: int) -> bool:
+        norm = self.norm
+        end = place + length
+        return (place == 0 or not norm[place - 1].isalnum()) and (
+            end == len(norm) or not norm[end].isalnum()
+        )
+
+    def _hint_order(self, places: list[int], length: int) -> list[int]:
+        # A prefix for a match inside a longer word ("the" in "Matthew") reads badly.
+        return sorted(places, key=lambda place: not self._is_whole_word(place, length))
+
+    def _count_up_to_two(self, candidates: list[int], length: int, prefix: str, suffix: str) -> int:
+        found = 0
+        for place in candidates:
+            if self._fits(place, length, prefix, suffix):
+                found += 1
+                if found > 1:
+                    break
+        return found
+
+    def suggest_prefix(self, wanted: str, places: list[int], *, suffix: str) -> str:
+        """The fewest words before one of `places` that, as the prefix, pick it alone."""
+        length = len(wanted)
+        candidates = self.places(wanted, "", suffix)
+        for place in self._hint_order(places, length)[:_HINT_TRIES]:
+            previous = place
+            for words in range(1, _HINT_WORDS + 1):
+                cut = self._back(place, words)
+                if cut == previous:
+                    break
+                previous = cut
+                prefix = self.norm[cut:place].strip(" ")
+                if self._count_up_to_two(candidates, length, prefix, suffix) == 1:
+                    joined = " " if self.norm[place - 1] == " " else ""
+                    return self._original(cut, place).rstrip() + joined
+        return ""
+
+    def suggest_suffix(self, wanted: str, places: list[int], *, prefix: str) -> str:
+        """The fewest words after one of `places` that, as the suffix, pick it alone."""
+        length = len(wanted)
+        candidates = self.places(wanted, prefix, "")
+        for place in self._hint_order(places, length)[:_HINT_TRIES]:
+            after = previous = place + length
+            for words in range(1, _HINT_WORDS + 1):
+                cut = self._forward(after, words)
+                if cut == previous:
+                    break
+                previous = cut
+                suffix = self.norm[after:cut].strip(" ")
+                if self._count_up_to_two(candidates, length, prefix, suffix) == 1:
+                    joined = " " if self.norm[after] == " " else ""
+                    return joined + self._original(after, cut).lstrip()
+        return ""
+
+    def _closest_context(self, wanted: str, places: list[int], prefix: str, suffix: str) -> str:
+        """The occurrence of `wanted` whose surrounding words best fit a wrong prefix/suffix."""
+        before = prefix.count(" ") + 1 if prefix else 0
+        after = suffix.count(" ") + 1 if suffix else 0
+        matcher = _similarity_to(" ".join(part for part in (prefix, wanted, suffix) if part))
+        best, best_span = -1.0, (places[0], places[0] + len(wanted))
+        for place in places:
+            start = self._back(place, before)
+            end = self._forward(place + len(wanted), after)
+            score = _similarity(matcher, self.norm[start:end].strip(" "))
+            if score > best:
+                best, best_span = score, (start, end)
+        start, end = best_span
+        return self._original(start, end)
+
+    def closest_passage(self, wanted: str) -> str:
+        """The passage most like `wanted`, favouring one that holds all of its words.
+
+        Passages start and end on words that are in `wanted` (or misspell one), which
+        keeps the search small; among those, the score weighs recall over precision,
+        so a passage with words the editor left out beats a shorter one that misses
+        some of theirs.
+        """
+        norm = self.norm
+        vocabulary = {word.lower() for word in _WORD.findall(wanted)}
+        if not vocabulary:
+            return ""
+        relevant: dict[str, bool] = {}
+        spans = []
+        for match in _WORD.finditer(norm):
+            word = match.group().lower()
+            if word not in relevant:
+                relevant[word] = word in vocabulary or (
+                    len(word) > 3
+                    and bool(difflib.get_close_matches(word, vocabulary, 1, _CLOSE_WORD))
+                )
+            if relevant[word]:
+                spans.append(match.span())
+        longest = 3 * len(wanted) + 20
+        widen_back = not wanted[0].isalnum()
+        widen_forward = not wanted[-1].isalnum()
+        matcher = _similarity_to(wanted)
+        best, best_span = _CLOSE_ENOUGH, None
+        for first, (word_start, _) in enumerate(spans):
+            start = self._widen_back(word_start) if widen_back else word_start
+            for _, word_end in spans[first:]:
+                if word_end - start > longest:
+                    break
+                end = self._widen_forward(word_end) if widen_forward else word_end
+                score = _similarity(matcher, norm[start:end])
+                if score > best:
+                    best, best_span = score, (start, end)
+        return "" if best_span is None else self._original(*best_span)
+
+    def _widen_back(self, start: int) -> int:
+        """Take in the punctuation glued to a word, such as an opening quote."""
+        norm = self.norm
+        while start > 0 and norm[start - 1] != " " and not norm[start - 1].isalnum():
+            start -= 1
+        return start
+
+    def _widen_forward(self, end: int) -> int:
+        norm = self.norm
+        while end < len(norm) and norm[end] != " " and not norm[end].isalnum():
+            end += 1
+        return end
+
+
+def _similarity_to(wanted: str) -> difflib.SequenceMatcher[str]:
+    # SequenceMatcher caches what it learns about its second sequence.
+    matcher = difflib.SequenceMatcher(None, autojunk=False)
+    matcher.set_seq2(wanted.lower())
+    return matcher
+
+
+def _similarity(matcher: difflib.SequenceMatcher[str], passage: str) -> float:
+    """F-score of the characters in common, recall weighted _RECALL_WEIGHT times."""
+    if not passage:
+        return 0.0
+    matcher.set_seq1(passage.lower())
+    # Letters matched here and there are chance, not likeness.
+    common = sum(size for _, _, size in matcher.get_matching_blocks() if size >= _SHORTEST_RUN)
+    if not common:
+        return 0.0
+    precision, recall = common / len(passage), common / len(matcher.b)
+    weight = _RECALL_WEIGHT**2
+    return (1 + weight) * precision * recall / (weight * precision + recall)
+
+
+def _describe(target: Target, failure: AnchorFailure, body: _Text) -> str:
+    """One sentence saying what is wrong, and one saying how to fix it."""
+    context = [
+        f"{name} “{value}”"
+        for name, value in (("prefix", target.prefix), ("suffix", target.suffix))
+        if value and value.strip()
+    ]
+    quote = f"the quote “{' '.join(target.exact.split())}”"
+    if context:
+        quote += " with " + " and ".join(context)
+    if failure.problem is AnchorProblem.NOT_FOUND:
+        closest = (
+            f"the closest passage is “{failure.hint}”"
+            if failure.hint
+            else "no passage of the text is close"
+        )
+        fix = "Copy the exact words from the article" + (
+            ", and check the prefix and suffix." if context else "."
+        )
+        return f"{target.label}: {quote} matches nothing in the text; {closest}. {fix}"
+    text = (
+        f"{target.label}: {quote} matches {failure.matches} places; "
+        "add a prefix or suffix to pick one"
+    )
+    if failure.hint:
+        return f"{text}, e.g. prefix: “{failure.hint}”"
+    # No prefix picks one (the same words lead up to every match): try a suffix.
+    wanted, prefix = _clean(target.exact), _clean(target.prefix)
+    places = body.places(wanted, prefix, _clean(target.suffix))
+    suffix = body.suggest_suffix(wanted, places, prefix=prefix)
+    return f"{text}, e.g. suffix: “{suffix}”" if suffix else text
