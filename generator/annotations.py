@@ -22,15 +22,15 @@ if TYPE_CHECKING:
     from generator.content import Annotation, Quote
 
 _DROPPED = "\u00ad\u200b\u200c\u200d\u2060\ufeff"  # soft hyphen, zero-width characters
-# Every fold is one character to one character, so positions survive str.translate.
-_FOLD = str.maketrans(
-    {
-        **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032", "'"),
-        **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033", '"'),
-        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014", "-"),
-        **{chr(code): " " for code in range(0x3001) if chr(code).isspace()},
-    }
-)
+# Every fold is one character to one character, so positions survive folding.
+_FOLDS = {
+    **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032", "'"),
+    **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033", '"'),
+    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014", "-"),
+    **{chr(code): " " for code in range(0x3001) if chr(code).isspace() and code != 0x20},
+}
+# A regex finds the few characters to fold faster than str.translate visits them all.
+_FOLDABLE = re.compile("[" + re.escape("".join(_FOLDS)) + "]")
 # What is left to change after folding: a space followed by more spaces or dropped
 # characters, or a run starting with a dropped character. Single spaces are left alone.
 _SQUEEZE = re.compile(f" [ {_DROPPED}]+|[{_DROPPED}][ {_DROPPED}]*")
@@ -82,7 +82,7 @@ def normalise_for_matching(text: str) -> tuple[str, list[int]]:
     whitespace becomes one space, and soft hyphens and zero-width characters go.
     Case is kept. `positions[i]` is the index in `text` of normalised character i.
     """
-    folded = text.translate(_FOLD)
+    folded = _FOLDABLE.sub(_fold, text)
     pieces: list[str] = []
     positions: list[int] = []
     last = 0
@@ -98,6 +98,10 @@ def normalise_for_matching(text: str) -> tuple[str, list[int]]:
     pieces.append(folded[last:])
     positions.extend(range(last, len(folded)))
     return "".join(pieces), positions
+
+
+def _fold(match: re.Match[str]) -> str:
+    return _FOLDS[match.group()]
 
 
 def find_anchor(
@@ -172,6 +176,8 @@ class _TextCollector(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         # Blocks are kept apart, as in the renderer, so no quote runs on across them.
         if tag in _BLOCK_TAGS:
+            while self.pieces and not self.pieces[-1].strip():
+                self.pieces.pop()  # the serialiser's line breaks between blocks
             self.pieces.append("\n\n")
 
     def handle_data(self, data: str) -> None:
@@ -180,6 +186,11 @@ class _TextCollector(HTMLParser):
 
 def _clean(part: str | None) -> str:
     return normalise_for_matching(part)[0].strip(" ") if part else ""
+
+
+def _has_word(part: str) -> bool:
+    # A hint of punctuation alone (",’") works, but an editor cannot tell what it picks.
+    return any(character.isalnum() for character in part)
 
 
 def _tidy(passage: str) -> str:
@@ -302,7 +313,10 @@ class _Text:
                     break
                 previous = cut
                 prefix = self.norm[cut:place].strip(" ")
-                if self._count_up_to_two(candidates, length, prefix, suffix) == 1:
+                if (
+                    _has_word(prefix)
+                    and self._count_up_to_two(candidates, length, prefix, suffix) == 1
+                ):
                     joined = " " if self.norm[place - 1] == " " else ""
                     return self._original(cut, place).rstrip() + joined
         return ""
@@ -319,7 +333,10 @@ class _Text:
                     break
                 previous = cut
                 suffix = self.norm[after:cut].strip(" ")
-                if self._count_up_to_two(candidates, length, prefix, suffix) == 1:
+                if (
+                    _has_word(suffix)
+                    and self._count_up_to_two(candidates, length, prefix, suffix) == 1
+                ):
                     joined = " " if self.norm[after] == " " else ""
                     return joined + self._original(after, cut).lstrip()
         return ""

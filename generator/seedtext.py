@@ -110,6 +110,17 @@ _PARTICLES = frozenset(
     | {"es", "la", "le", "les", "of", "upon", "y"}
 )
 _CREDIT = re.compile(r"(?P<caption>.*?)\s*\[(?P<credit>[^\[\]]+)\]", re.DOTALL)
+# Outlets without brackets end the caption with "Photograph: X" or "(Photo: X)".
+_TRAILING_CREDIT = re.compile(
+    r"(?P<caption>.*?)\s*\(?(?P<credit>(?:Photograph|Photo|Picture|Image|Credit)s?"
+    r"(?::|\s+by)\s+[^()]+?)\)?\s*",
+    re.DOTALL | re.IGNORECASE,
+)
+# Job titles that follow a name in a byline: "Chris Mason, Political editor".
+_ROLE_NOUNS = frozenset(
+    {"correspondent", "editor", "reporter", "writer", "analyst", "columnist", "contributor"}
+    | {"producer", "chief", "journalist", "presenter", "commentator", "researcher"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,8 +263,21 @@ def _month_number(raw: str) -> int | None:
 
 
 def _parse_authors(raw: str) -> tuple[str, ...]:
-    names = (name.strip(" ,") for name in _AUTHOR_SEPARATOR.split(raw.strip()))
+    parts = (part.strip(" ,") for part in _AUTHOR_SEPARATOR.split(raw.strip()))
+    names = (_without_role(part) for part in parts if part)
     return tuple(name for name in names if name)
+
+
+def _without_role(part: str) -> str:
+    """'Jon Henley Europe correspondent' -> 'Jon Henley'; a bare 'Political editor' -> ''."""
+    words = part.split()
+    role_at = next((i for i, word in enumerate(words) if word.lower() in _ROLE_NOUNS), None)
+    if role_at is None:
+        return part
+    if role_at <= 1:
+        return ""
+    # One capitalised qualifier ("Europe", "Political") usually stands before the role.
+    return " ".join(words[: max(2, role_at - 1)])
 
 
 def _parse_header(
@@ -277,10 +301,10 @@ def _parse_header(
 
 
 def _parse_caption(text: str) -> SeedImage:
-    match = _CREDIT.fullmatch(text)
-    if match is None:
+    match = _CREDIT.fullmatch(text) or _TRAILING_CREDIT.fullmatch(text)
+    if match is None or not match["caption"].strip():
         return SeedImage(caption=text, credit=None)
-    return SeedImage(caption=match["caption"], credit=match["credit"].strip())
+    return SeedImage(caption=match["caption"].strip(), credit=match["credit"].strip())
 
 
 def _split_dek(blocks: tuple[_Block, ...]) -> tuple[str | None, tuple[_Block, ...]]:

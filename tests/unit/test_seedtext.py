@@ -473,3 +473,48 @@ def test_byline_without_date_explains_the_expected_shape() -> None:
         parse_seed(make_seed(byline="Published in Reuters By Jane Doe"), name="x.txt")
     assert caught.value.fix is not None
     assert "Published in <Source>, on <Mon DDth, YYYY>, By <Authors>" in caught.value.fix
+
+
+@pytest.mark.parametrize(
+    ("caption", "expected_caption", "expected_credit"),
+    [
+        (
+            "Firefighters tackle a blaze near Athens. Photograph: Petros Giannakouris/AP",
+            "Firefighters tackle a blaze near Athens.",
+            "Photograph: Petros Giannakouris/AP",
+        ),
+        ("Smoke rises. (Photo: Reuters)", "Smoke rises.", "Photo: Reuters"),
+        ("Smoke rises. Photo by Jane Doe/Getty", "Smoke rises.", "Photo by Jane Doe/Getty"),
+        ("Photograph of the day shows a cat", "Photograph of the day shows a cat", None),
+    ],
+)
+def test_caption_credit_without_brackets_is_split_off(
+    caption: str, expected_caption: str, expected_credit: str | None
+) -> None:
+    seed = (
+        f"Headline here\n\n{caption}\n\nPublished in The Guardian, on Jul 18th, 2023, By Jon Doe"
+        "\n\nThe first paragraph.\n"
+    )
+    article = parse_seed(seed, name="guardian.txt")
+    assert article.image is not None
+    assert article.image.caption == expected_caption
+    assert article.image.credit == expected_credit
+
+
+@pytest.mark.parametrize(
+    ("byline_authors", "expected"),
+    [
+        ("Chris Mason, Political editor", ("Chris Mason",)),
+        ("Jon Henley Europe correspondent", ("Jon Henley",)),
+        ("Al Jazeera Staff", ("Al Jazeera Staff",)),
+        ("Joe Cash, Ellen Zhang and Kevin Yao", ("Joe Cash", "Ellen Zhang", "Kevin Yao")),
+    ],
+)
+def test_job_titles_after_author_names_are_not_authors(
+    byline_authors: str, expected: tuple[str, ...]
+) -> None:
+    seed = (
+        f"Headline here\n\nPublished in BBC News, on 2 October 2023, By {byline_authors}"
+        "\n\nThe first paragraph.\n"
+    )
+    assert parse_seed(seed, name="bbc.txt").authors == expected

@@ -1,0 +1,80 @@
+"""The GitHub Pages workflow: valid for actionlint, and it builds and deploys the site."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
+
+
+def find_actionlint() -> str | None:
+    # The test extra installs it next to the interpreter; PATH may not include the venv.
+    beside = Path(sys.executable).parent / "actionlint"
+    return str(beside) if beside.is_file() else shutil.which("actionlint")
+
+
+@pytest.fixture(scope="module")
+def workflow() -> dict[Any, Any]:
+    return yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+
+
+def steps_using(job: dict[str, Any], action: str) -> list[dict[str, Any]]:
+    return [step for step in job["steps"] if str(step.get("uses", "")).startswith(action + "@")]
+
+
+def test_actionlint_finds_no_problem() -> None:
+    actionlint = find_actionlint()
+    if actionlint is None:
+        pytest.skip("actionlint is not installed (pip install -e '.[test]')")
+    run = subprocess.run(
+        [actionlint, "-no-color", str(WORKFLOW)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_runs_on_push_to_main_and_by_hand(workflow: dict[Any, Any]) -> None:
+    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare 'on' as true
+    assert triggers["push"]["branches"] == ["main"]
+    assert "workflow_dispatch" in triggers
+    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    assert workflow["concurrency"]["group"] == "pages"
+
+
+def test_build_tests_then_builds_with_the_pages_base_url(workflow: dict[Any, Any]) -> None:
+    build = workflow["jobs"]["build"]
+    runs = [step.get("run", "") for step in build["steps"]]
+    tests = [index for index, run in enumerate(runs) if run.strip() == "make test"]
+    assert tests, "the build job runs 'make test'"
+    (configure,) = steps_using(build, "actions/configure-pages")
+    builds = [step for step in build["steps"] if "marginalia build" in step.get("run", "")]
+    assert len(builds) == 1
+    step = builds[0]
+    assert "--base-url" in step["run"]
+    text = step["run"] + " ".join(str(value) for value in step.get("env", {}).values())
+    assert f"steps.{configure['id']}.outputs.base_url" in text
+    order = build["steps"].index
+    assert order(configure) < order(step)
+    assert tests[0] < order(step)
+    (upload,) = steps_using(build, "actions/upload-pages-artifact")
+    assert upload["with"]["path"] == "site"
+    assert order(step) < order(upload)
+
+
+def test_deploy_job_publishes_the_artifact_with_deploy_pages(workflow: dict[Any, Any]) -> None:
+    deploy = workflow["jobs"]["deploy"]
+    assert deploy["needs"] == "build"
+    (step,) = steps_using(deploy, "actions/deploy-pages")
+    assert deploy["environment"]["name"] == "github-pages"
+    assert deploy["environment"]["url"] == f"${{{{ steps.{step['id']}.outputs.page_url }}}}"
