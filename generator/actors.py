@@ -118,7 +118,6 @@ def parse_actor_registry(
                 index,
             )
 
-    _check_surfaces(entries, problem)
     _check_unique_wikidata(entries, problem)
     _raise(errors)
     return tuple(_actor(fields) for _, fields in entries)
@@ -212,33 +211,21 @@ def _parse_entry(index: int, entry: object, problem: _Report) -> dict[str, objec
     return fields
 
 
-def _check_surfaces(entries: list[tuple[int, dict[str, object]]], problem: _Report) -> None:
-    """A name or alias belongs to one actor; a short name may be shared, but not with a name."""
-    owners: dict[str, str] = {}
-    for index, fields in entries:
-        actor_id = fields.get("id")
-        if not isinstance(actor_id, str):
-            continue
-        surfaces = [fields["name"]] if "name" in fields else []
-        surfaces += list(fields.get("aliases", ()))
-        for surface in dict.fromkeys(_normalise(s) for s in surfaces):
-            owner = owners.setdefault(surface, actor_id)
-            if owner != actor_id:
-                problem(
-                    f"'{surface}' is claimed by both '{owner}' and '{actor_id}'",
-                    "keep it as the name or alias of one actor only",
-                    index,
-                )
-    for index, fields in entries:
-        actor_id = fields.get("id")
-        for short in fields.get("short", ()):
-            owner = owners.get(_normalise(short))
-            if owner is not None and owner != actor_id:
-                problem(
-                    f"short name '{short}' of '{actor_id}' is the name or an alias of '{owner}'",
-                    "remove the short name, or the alias of the other actor",
-                    index,
-                )
+def ambiguous_surfaces(actors: Sequence[Actor]) -> tuple[str, ...]:
+    """Warnings for names or aliases claimed by several actors: they are not matched.
+
+    Large registries have namesakes ("T. Wang"), so this is a warning, not an error.
+    """
+    owners: dict[str, list[str]] = {}
+    for actor in actors:
+        for surface in dict.fromkeys(_normalise(s) for s in (actor.name, *actor.aliases)):
+            owners.setdefault(surface, []).append(actor.id)
+    return tuple(
+        f"'{surface}' is the name or an alias of {', '.join(repr(i) for i in ids)}, "
+        "so it is not linked to any of them; give each actor a name of its own"
+        for surface, ids in sorted(owners.items())
+        if len(ids) > 1
+    )
 
 
 def _check_unique_wikidata(entries: list[tuple[int, dict[str, object]]], problem: _Report) -> None:
@@ -327,15 +314,17 @@ def _normalise(text: str) -> str:
 
 
 def build_matcher(actors: Sequence[Actor]) -> ActorMatcher:
-    names: dict[str, str] = {}
-    shorts: dict[str, list[str]] = {}
+    owners: dict[str, set[str]] = {}
     for actor in actors:
         for surface in (actor.name, *actor.aliases):
-            names.setdefault(_normalise(surface), actor.id)
+            owners.setdefault(_normalise(surface), set()).add(actor.id)
+    # A name two actors share cannot say which one is meant, so it links to neither.
+    names = {key: next(iter(ids)) for key, ids in owners.items() if len(ids) == 1}
+    shorts: dict[str, list[str]] = {}
     for actor in actors:
         for surface in actor.short:
             key = _normalise(surface)
-            if key not in names:
+            if key not in owners:
                 shorts.setdefault(key, []).append(actor.id)
     surfaces = sorted({*names, *shorts}, key=lambda s: (-len(s), s))
     body = _trie_pattern(surfaces) if surfaces else "(?!)"

@@ -66,6 +66,7 @@ def deploy(
             "git is not installed (no 'git' on the PATH)",
             fix="install git (e.g. 'apt-get install git') and deploy again",
         )
+    domain = _checked_domain(cname) if cname is not None else None
     site_dir = Path(site_dir).resolve()
     repo_dir = Path(repo_dir).resolve()
     files = _read_site(site_dir)
@@ -77,8 +78,8 @@ def deploy(
 
     with tempfile.TemporaryDirectory(prefix="marginalia-deploy-") as scratch:
         extras = {NOJEKYLL: b""}
-        if cname is not None:
-            extras[CNAME] = (_checked_domain(cname) + "\n").encode()
+        if domain is not None:
+            extras[CNAME] = (domain + "\n").encode()
         for name, data in extras.items():
             (Path(scratch) / name).write_bytes(data)
             files[name] = _SiteFile(name, Path(scratch) / name, "100644")
@@ -86,12 +87,11 @@ def deploy(
 
     if parent is not None and _git(repo_dir, "rev-parse", f"{parent}^{{tree}}") == tree:
         log.debug("tree %s is already on %s", tree, branch)
-        # Still push a local branch, so a remote that missed an earlier push catches up.
-        pushed = push and remote is not None and local is not None
-        if pushed:
-            assert remote is not None
+        # A local branch is pushed anyway, so a remote that missed an earlier push catches up.
+        if push and remote is not None and local is not None:
             _push(repo_dir, remote, branch, commit=None)
-        return DeployResult(branch=branch, commit=None, changed=False, pushed=pushed)
+            return DeployResult(branch=branch, commit=None, changed=False, pushed=True)
+        return DeployResult(branch=branch, commit=None, changed=False, pushed=False)
 
     commit = _commit(repo_dir, tree, parent=parent, message=message or DEFAULT_MESSAGE)
     # The old value makes the update fail, not clobber, if the branch moved meanwhile.

@@ -7,6 +7,7 @@ from generator.actors import (
     Actor,
     ActorType,
     Mention,
+    ambiguous_surfaces,
     build_matcher,
     find_mentions,
     parse_actor_registry,
@@ -128,22 +129,27 @@ def test_duplicate_id_is_an_error():
         parse_actor_registry([entry(), entry(name="Kim Jong Il")], path=PATH)
 
 
-def test_alias_claimed_by_two_actors_is_an_error():
+def test_alias_claimed_by_two_actors_is_a_warning_and_links_to_neither():
     data = [
-        {"id": "north-korea", "name": "North Korea", "type": "country", "aliases": ["DPRK"]},
-        {"id": "dprk", "name": "DPRK", "type": "country"},
+        {"id": "tariq-wang", "name": "Tariq Wang", "type": "person", "aliases": ["T. Wang"]},
+        {"id": "tomas-wang", "name": "Tomas Wang", "type": "person", "aliases": ["T. Wang"]},
     ]
-    with pytest.raises(ContentError, match="'DPRK' is claimed by both 'north-korea' and 'dprk'"):
-        parse_actor_registry(data, path=PATH)
+    actors = parse_actor_registry(data, path=PATH)
+    (warning,) = ambiguous_surfaces(actors)
+    assert "'T. Wang'" in warning and "'tariq-wang'" in warning and "'tomas-wang'" in warning
+    matcher = build_matcher(actors)
+    found = find_mentions("Tomas Wang met T. Wang and Tariq Wang.", matcher)
+    assert [m.actor_id for m in found] == ["tomas-wang", "tariq-wang"]
 
 
-def test_short_name_that_is_another_actors_alias_is_an_error():
+def test_short_name_that_is_another_actors_alias_is_not_a_short_name():
     data = [
         {"id": "united-states", "name": "United States", "type": "country", "aliases": ["US"]},
-        entry(short=["US"]),
+        {"id": "us-person", "name": "Uma Smith", "type": "person", "short": ["US"]},
     ]
-    with pytest.raises(ContentError, match="short name 'US'"):
-        parse_actor_registry(data, path=PATH)
+    matcher = build_matcher(parse_actor_registry(data, path=PATH))
+    found = find_mentions("Uma Smith said the US would act.", matcher)
+    assert [m.actor_id for m in found] == ["us-person", "united-states"]
 
 
 def test_country_must_be_an_id_in_the_registry():

@@ -171,6 +171,15 @@ def test_no_push_commits_the_branch_locally_only(clone: Path, remote: Path) -> N
     assert git(remote, "for-each-ref", "refs/heads/gh-pages") == ""
 
 
+def test_unchanged_deploy_still_pushes_a_branch_the_remote_lacks(clone: Path, remote: Path) -> None:
+    committed = deploy(clone / "site", repo_dir=clone, push=False)
+
+    again = deploy(clone / "site", repo_dir=clone)
+
+    assert not again.changed and again.pushed
+    assert git(remote, "rev-parse", "refs/heads/gh-pages") == committed.commit
+
+
 def test_fresh_clone_builds_on_the_remote_branch(tmp_path: Path, clone: Path, remote: Path) -> None:
     first = deploy(clone / "site", repo_dir=clone)
     fresh = tmp_path / "fresh"
