@@ -1,33 +1,71 @@
-"""Run a build: load, model, plan, render, write."""
+"""Run a build: load, model, plan, fingerprint, render what changed, write."""
 
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import urls
-from generator.actors import build_matcher
+from generator import __version__, urls
+from generator.actors import ambiguous_surfaces, build_matcher
+from generator.cache import BuildCache, OutputRecord
 from generator.config import SiteConfig
 from generator.content import load_actors, load_articles
+from generator.fingerprint import (
+    Fingerprinter,
+    body_key,
+    digest_of,
+    registry_surfaces_digest,
+    template_digests,
+)
 from generator.model import build_site
-from generator.pages import plan_pages
-from generator.render import BodyRenderer, make_environment, render_pages, site_info
+from generator.pages import ArticlePage, Page, plan_pages
+from generator.render import BodyRenderer, PageRenderer, make_environment, site_info
 from generator.urls import Linker
-from generator.writer import write_site
+from generator.writer import Staging, stamp_of
 
 STATIC_DIR = "static"
+# Below this many pages a process pool costs more than it saves.
+PARALLEL_THRESHOLD = 300
+CHUNK_SIZE = 100
+
+# (done, total) after each batch of rendered pages.
+ProgressHook = Callable[[int, int], None]
 
 
 @dataclass(frozen=True, slots=True)
 class BuildReport:
     articles: int
     actors: int
-    pages: int
-    files: int
+    planned: int  # output files: pages and static files
+    rendered: int  # written because they changed
+    unchanged: int
+    deleted: int
     seconds: float
     out_dir: Path
+    warnings: tuple[str, ...] = ()
+    changed_paths: tuple[str, ...] = ()  # site-relative outputs written or deleted
+
+    def summary(self) -> str:
+        return (
+            f"{self.planned} files planned, {self.rendered} written, {self.unchanged} unchanged, "
+            f"{self.deleted} deleted in {self.seconds:.2f} s "
+            f"({self.articles} articles, {self.actors} actors)"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _RenderJob:
+    """Everything a worker needs, inherited through fork rather than pickled."""
+
+    pages: Sequence[Page]
+    renderer: PageRenderer
+    staging: Staging
 
 
 def read_static_files(templates_dir: Path) -> dict[str, bytes]:
@@ -47,38 +85,273 @@ def _versioned(path: str, data: bytes) -> str:
     return f"{path}?v={hashlib.sha256(data).hexdigest()[:10]}"
 
 
-def build(root: Path, config: SiteConfig) -> BuildReport:
-    """Build the whole site into config.output_dir; the previous site stays on failure."""
+def _worker_count(pages: int) -> int:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return 1 if pages < PARALLEL_THRESHOLD else max(1, cores or 1)
+
+
+# A forked worker's copy of the job; set once per worker process by the pool initializer.
+_job: _RenderJob | None = None
+
+
+def _start_worker(job: _RenderJob) -> None:
+    global _job
+    _job = job
+
+
+def _render_batch(indices: Sequence[int]) -> tuple[list[tuple[int, bool]], dict[str, str]]:
+    assert _job is not None
+    results = [(index, _render_one(_job, index)) for index in indices]
+    # Hand this batch's new bodies to the parent once, for the cache.
+    bodies = dict(_job.renderer.new_bodies)
+    _job.renderer.new_bodies.clear()
+    return results, bodies
+
+
+def _render_one(job: _RenderJob, index: int) -> bool:
+    """Render a page into staging; False when the site already holds exactly these bytes."""
+    page = job.pages[index]
+    data = job.renderer.render(page).encode("utf-8")
+    return job.staging.stage(urls.output_file(page.path), data)
+
+
+def _batches(indices: Sequence[int]) -> Iterator[Sequence[int]]:
+    for start in range(0, len(indices), CHUNK_SIZE):
+        yield indices[start : start + CHUNK_SIZE]
+
+
+def _render(
+    job: _RenderJob, indices: Sequence[int], progress: ProgressHook | None
+) -> tuple[set[int], dict[str, str]]:
+    """Render the pages at these indices; returns the ones whose bytes changed."""
+    changed: set[int] = set()
+    workers = _worker_count(len(indices))
+    if workers == 1:
+        for done, index in enumerate(indices, start=1):
+            if _render_one(job, index):
+                changed.add(index)
+            if progress and (done % CHUNK_SIZE == 0 or done == len(indices)):
+                progress(done, len(indices))
+        return changed, job.renderer.new_bodies
+    new_bodies: dict[str, str] = {}
+    done = 0
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, context, initializer=_start_worker, initargs=(job,)) as pool:
+        futures = [pool.submit(_render_batch, batch) for batch in _batches(indices)]
+        for future in as_completed(futures):
+            results, bodies = future.result()
+            new_bodies.update(bodies)
+            changed.update(index for index, wrote in results if wrote)
+            done += len(results)
+            if progress:
+                progress(done, len(indices))
+    return changed, new_bodies
+
+
+def build(
+    root: Path,
+    config: SiteConfig,
+    *,
+    full: bool = False,
+    progress: ProgressHook | None = None,
+) -> BuildReport:
+    """Build the site into config.output_dir, rendering only pages whose inputs changed.
+
+    Nothing in the output changes until every page has rendered, so a failed build
+    leaves the previous site as it was. `full` ignores the cache.
+    """
     started = time.perf_counter()
     content_dir = root / config.content_dir
     templates_dir = root / config.templates_dir
     out_dir = root / config.output_dir
+    cache = BuildCache.in_folder(root)
+    try:
+        return _build(
+            config,
+            content_dir=content_dir,
+            templates_dir=templates_dir,
+            out_dir=out_dir,
+            cache=cache,
+            full=full,
+            progress=progress,
+            started=started,
+        )
+    finally:
+        cache.close()
+
+
+def _build(
+    config: SiteConfig,
+    *,
+    content_dir: Path,
+    templates_dir: Path,
+    out_dir: Path,
+    cache: BuildCache,
+    full: bool,
+    progress: ProgressHook | None,
+    started: float,
+) -> BuildReport:
+    snapshot = input_snapshot(config, content_dir, templates_dir)
+    previous = {} if full else cache.outputs(out_dir)
+    if not full and _nothing_to_do(cache, out_dir, snapshot, previous):
+        actors = load_actors(content_dir)
+        return BuildReport(
+            articles=cache.article_count(),
+            actors=len(actors),
+            planned=len(previous),
+            rendered=0,
+            unchanged=len(previous),
+            deleted=0,
+            seconds=time.perf_counter() - started,
+            out_dir=out_dir,
+            warnings=ambiguous_surfaces(actors),
+        )
+    # Until this build has finished, the site is not known to match these inputs.
+    cache.store_input_snapshot(out_dir, None)
 
     actors = load_actors(content_dir)
-    articles = load_articles(content_dir, actors)
+    articles = load_articles(content_dir, actors, cache=None if full else cache)
     site = build_site(articles, actors)
     linker = Linker(base_path=config.base_path, base_url=config.base_url)
 
-    renderer = BodyRenderer(build_matcher(actors), linker)
-    bodies = {article.path: renderer.render(article) for article in site.articles}
+    surfaces = registry_surfaces_digest(actors)
+    body_keys = {
+        article.path: body_key(
+            article, surfaces=surfaces, base_path=config.base_path, generator=__version__
+        )
+        for article in site.articles
+    }
     pages = plan_pages(
-        site, bodies=bodies, page_size=config.page_size, home_editions=config.home_editions
+        site, body_keys=body_keys, page_size=config.page_size, home_editions=config.home_editions
     )
 
     static = read_static_files(templates_dir)
     stylesheet_path = urls.static_path("marginalia.css")
     stylesheet = _versioned(stylesheet_path, static.get(stylesheet_path, b""))
+    info = site_info(config, stylesheet=stylesheet)
     env = make_environment(templates_dir, linker)
-    rendered = render_pages(pages, env=env, site=site_info(config, stylesheet=stylesheet))
+    templates = template_digests(env)
+    settings = digest_of((__version__, repr(config), info))
 
-    files = {urls.output_file(path): text.encode("utf-8") for path, text in rendered.items()}
-    files.update(static)
-    write_site(files, out_dir)
+    fingerprinter = Fingerprinter()
+    fingerprints = {
+        urls.output_file(page.path): fingerprinter.digest(
+            (settings, templates.get(page.template), page)
+        )
+        for page in pages
+    }
+    fingerprints.update({path: digest_of(data) for path, data in static.items()})
+    to_render = [
+        index
+        for index, page in enumerate(pages)
+        if not _is_current(out_dir, urls.output_file(page.path), fingerprints, previous)
+    ]
+
+    staging = Staging(out_dir)
+    wanted_keys = {
+        pages[index].context.body_key
+        for index in to_render
+        if isinstance(pages[index].context, ArticlePage)
+    }
+    renderer = PageRenderer(
+        env, info, BodyRenderer(build_matcher(actors), linker), cache.bodies(wanted_keys)
+    )
+    try:
+        changed_pages, new_bodies = _render(
+            _RenderJob(pages, renderer, staging), to_render, progress
+        )
+        changed = {urls.output_file(pages[index].path) for index in changed_pages}
+        for path, data in static.items():
+            if not _is_current(out_dir, path, fingerprints, previous) and staging.stage(path, data):
+                changed.add(path)
+        deleted = staging.commit(keep=set(fingerprints), previous=set(previous) or None)
+    except BaseException:
+        staging.discard()
+        raise
+
+    if new_bodies:
+        cache.store_bodies(new_bodies)
+        cache.forget_bodies_except(body_keys.values())
+    records = _records(out_dir, fingerprints, previous, changed, to_render, pages)
+    cache.replace_outputs(out_dir, records, previous=previous)
+    cache.store_input_snapshot(out_dir, snapshot)
     return BuildReport(
         articles=len(articles),
         actors=len(actors),
-        pages=len(pages),
-        files=len(files),
+        planned=len(fingerprints),
+        rendered=len(changed),
+        unchanged=len(fingerprints) - len(changed),
+        deleted=len(deleted),
         seconds=time.perf_counter() - started,
         out_dir=out_dir,
+        warnings=ambiguous_surfaces(actors),
+        changed_paths=tuple(sorted(changed | set(deleted))),
     )
+
+
+def input_snapshot(config: SiteConfig, content_dir: Path, templates_dir: Path) -> str:
+    """A digest of every input of a build: settings, and the name, size and modification
+    time of every file under content/ and templates/."""
+    stamps: list[tuple[str, int, int]] = []
+    for folder in (content_dir, templates_dir):
+        stamps.extend(_file_stamps(str(folder)))
+    return digest_of((__version__, repr(config), str(content_dir), str(templates_dir), stamps))
+
+
+def _file_stamps(folder: str) -> list[tuple[str, int, int]]:
+    found: list[tuple[str, int, int]] = []
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError:
+        return found
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=True):
+            found.extend(_file_stamps(entry.path))
+        else:
+            stat = entry.stat()
+            found.append((entry.path, stat.st_size, stat.st_mtime_ns))
+    return found
+
+
+def _nothing_to_do(
+    cache: BuildCache, out_dir: Path, snapshot: str, previous: Mapping[str, OutputRecord]
+) -> bool:
+    """The inputs are those of the last build, and every output it wrote is as it left it."""
+    if not previous or cache.input_snapshot(out_dir) != snapshot:
+        return False
+    return all(
+        stamp_of(out_dir / path) == (record.size, record.mtime_ns)
+        for path, record in previous.items()
+    )
+
+
+def _is_current(
+    out_dir: Path, path: str, fingerprints: Mapping[str, str], previous: Mapping[str, OutputRecord]
+) -> bool:
+    """The output was built from these very inputs and nobody has touched it since."""
+    record = previous.get(path)
+    if record is None or record.fingerprint != fingerprints[path]:
+        return False
+    stamp = stamp_of(out_dir / path)
+    return stamp is not None and stamp == (record.size, record.mtime_ns)
+
+
+def _records(
+    out_dir: Path,
+    fingerprints: Mapping[str, str],
+    previous: Mapping[str, OutputRecord],
+    changed: set[str],
+    rendered: Sequence[int],
+    pages: Sequence[Page],
+) -> dict[str, OutputRecord]:
+    checked = changed | {urls.output_file(pages[index].path) for index in rendered}
+    records: dict[str, OutputRecord] = {}
+    for path, fingerprint in fingerprints.items():
+        old = previous.get(path)
+        if path not in checked and old is not None and old.fingerprint == fingerprint:
+            records[path] = old
+            continue
+        stamp = stamp_of(out_dir / path)
+        if stamp is not None:
+            records[path] = OutputRecord(fingerprint, *stamp)
+    return records

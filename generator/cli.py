@@ -5,14 +5,17 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from generator import __version__
-from generator.build import build
+from generator.build import BuildReport, ProgressHook, build
 from generator.config import SiteConfig, load_config
 from generator.content import load_actors
 from generator.deploy import DEFAULT_BRANCH, deploy
@@ -57,6 +60,10 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--base-url", help="publish URL for this build (overrides site.yaml)")
         command.add_argument("--content", type=Path, help="content folder (default: content/)")
         command.add_argument("--output", type=Path, help="output folder (default: site/)")
+        if name == "build":
+            command.add_argument(
+                "--full", action="store_true", help="ignore the cache and render every page"
+            )
         if name == "serve":
             command.add_argument("--host", default="127.0.0.1", help="address to bind")
             command.add_argument("--port", type=int, default=8000, help="port to listen on")
@@ -140,12 +147,38 @@ def _shown_path(path: Path | None, root: Path) -> str:
 
 def run_build(args: argparse.Namespace, root: Path, console: Console) -> int:
     config = _configure(args, root)
-    report = build(root, config)
-    console.print(
-        f"built {report.pages} pages from {report.articles} articles and "
-        f"{report.actors} actors into {report.out_dir} in {report.seconds:.2f} s"
-    )
+    with build_progress(console) as progress:
+        report = build(root, config, full=args.full, progress=progress)
+    print_report(report, console)
     return EXIT_OK
+
+
+@contextmanager
+def build_progress(console: Console) -> Iterator[ProgressHook | None]:
+    """A progress bar on a terminal, for builds that render many pages; nothing elsewhere."""
+    if not console.is_terminal:
+        yield None
+        return
+    with Progress(
+        TextColumn("rendering"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("pages", total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def print_report(report: BuildReport, console: Console) -> None:
+    for warning in report.warnings:
+        console.print(f"[yellow]warning:[/] {escape(warning)}", markup=True)
+    console.print(report.summary(), markup=False)
 
 
 def run_serve(args: argparse.Namespace, root: Path, console: Console) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from generator.actors import Actor, parse_actor_registry
+from generator.cache import BuildCache, FileStamp
 from generator.errors import BuildErrors, ContentError, MarginaliaError
 from generator.frontmatter import FrontMatter, normalise_newlines, parse_yaml, split_front_matter
 
@@ -71,6 +73,7 @@ class Article:
     quotes: tuple[Quote, ...] = ()
     annotations: tuple[Annotation, ...] = ()
     seed: str | None = None
+    digest: str = ""  # of the file's text: what the article page was built from
 
 
 ARTICLE_FIELDS = (
@@ -206,9 +209,14 @@ def parse_article(
             quotes=quotes,
             annotations=annotations,
             seed=_text(data.get("seed")),
+            digest=text_digest(text),
         ),
         [],
     )
+
+
+def text_digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def _leading_newlines(text: str) -> int:
@@ -423,14 +431,30 @@ def article_paths(content_dir: Path) -> list[Path]:
     return sorted((content_dir / ARTICLES_DIR).rglob("*.md"))
 
 
-def load_articles(content_dir: Path, actors: Iterable[Actor]) -> tuple[Article, ...]:
-    """Every article under content/articles, or all the problems found in all of them."""
+def load_articles(
+    content_dir: Path, actors: Iterable[Actor], *, cache: BuildCache | None = None
+) -> tuple[Article, ...]:
+    """Every article under content/articles, or all the problems found in all of them.
+
+    A file whose size and modification time are those of the cached parse is not read.
+    """
     known = {actor.id: actor for actor in actors}
+    # A parse checks actor ids, so it is only reusable with the same set of ids.
+    scope = text_digest("\n".join(sorted(known)))
+    cached = cache.parsed_articles(scope) if cache else {}
+    fresh: dict[str, tuple[FileStamp, object]] = {}
     articles: list[Article] = []
     errors: list[MarginaliaError] = []
-    for path in article_paths(content_dir):
+    paths = article_paths(content_dir)
+    for path in paths:
+        stat = path.stat()
+        stamp = FileStamp(stat.st_mtime_ns, stat.st_size)
+        hit = cached.get(str(path))
+        if hit is not None and hit[0] == stamp and isinstance(hit[1], Article):
+            articles.append(hit[1])
+            continue
         try:
-            text = path.read_text(encoding="utf-8")
+            text = path.read_bytes().decode("utf-8")
         except UnicodeDecodeError as error:
             errors.append(
                 ContentError(
@@ -444,6 +468,11 @@ def load_articles(content_dir: Path, actors: Iterable[Actor]) -> tuple[Article, 
         errors.extend(problems)
         if article is not None:
             articles.append(article)
+            fresh[str(path)] = (stamp, article)
+    if cache is not None:
+        cache.store_articles(scope, fresh)
+        if len(cached) + len(fresh) > len(paths):
+            cache.forget_articles_except(str(path) for path in paths)
     errors.extend(_duplicate_urls(articles))
     if len(errors) == 1:
         raise errors[0]

@@ -12,7 +12,8 @@ from typing import TypeVar
 from generator import urls
 from generator.actors import Actor, ActorType
 from generator.content import Article, Quote
-from generator.model import AttributedQuote, Edition, Neighbours, Site, actor_sort_key
+from generator.dates import long_date, month_label
+from generator.model import Edition, Neighbours, Site, actor_sort_key
 
 T = TypeVar("T")
 
@@ -44,19 +45,40 @@ class SpeakerQuote:
     speaker: Actor | None  # None when kept by name only
 
 
+# Listings hold summaries, never whole articles: a page's context is exactly what it
+# shows, so a typo fixed in a body changes the article page's fingerprint and no other.
+
+
 @dataclass(frozen=True, slots=True)
 class ArticleSummary:
     """What a listing shows of an article."""
 
-    article: Article
     path: str
+    title: str
+    date: dt.date
+    dek: str | None
+    source: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class EditionSummary:
+    date: dt.date
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteRef:
+    """A quote on its speaker's page, with the article it comes from."""
+
+    quote: Quote
+    article: ArticleSummary
 
 
 @dataclass(frozen=True, slots=True)
 class HomePage:
-    latest: Edition | None
+    latest: EditionSummary | None
     latest_articles: tuple[ArticleSummary, ...]
-    previous_editions: tuple[Edition, ...]
+    previous_editions: tuple[EditionSummary, ...]
     edition_count: int
 
 
@@ -64,11 +86,11 @@ class HomePage:
 class MonthGroup:
     year: int
     month: int
-    editions: tuple[Edition, ...]
+    editions: tuple[EditionSummary, ...]
 
     @property
     def label(self) -> str:
-        return dt.date(self.year, self.month, 1).strftime("%B %Y")
+        return month_label(self.year, self.month)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,16 +107,16 @@ class EditionsPage:
 
 @dataclass(frozen=True, slots=True)
 class EditionPage:
-    edition: Edition
+    edition: EditionSummary
     articles: tuple[ArticleSummary, ...]
-    older: Edition | None
-    newer: Edition | None
+    older: EditionSummary | None
+    newer: EditionSummary | None
 
 
 @dataclass(frozen=True, slots=True)
 class ArticlePage:
     article: Article
-    body_html: str  # rendered Markdown, already safe
+    body_key: str  # names the rendered body: what it was rendered from
     actors: tuple[Actor, ...]
     quotes: tuple[SpeakerQuote, ...]
     previous: ArticleSummary | None
@@ -127,7 +149,7 @@ class ActorPage:
     country: Actor | None
     articles: tuple[ArticleSummary, ...]
     article_count: int
-    quotes: tuple[AttributedQuote, ...]
+    quotes: tuple[QuoteRef, ...]
     pager: Pager
 
 
@@ -135,6 +157,8 @@ class ActorPage:
 class NotFoundPage:
     pass
 
+
+Summaries = Mapping[Path, ArticleSummary]
 
 PageContext = (
     HomePage | EditionsPage | EditionPage | ArticlePage | ActorsPage | ActorPage | NotFoundPage
@@ -150,8 +174,22 @@ class Page:
     crumbs: tuple[Crumb, ...] = ()
 
 
-def _summary(article: Article) -> ArticleSummary:
-    return ArticleSummary(article, urls.article_path(article.date, article.slug))
+def summarise(article: Article) -> ArticleSummary:
+    return ArticleSummary(
+        path=urls.article_path(article.date, article.slug),
+        title=article.title,
+        date=article.date,
+        dek=article.dek,
+        source=article.source,
+    )
+
+
+def _edition_summary(edition: Edition) -> EditionSummary:
+    return EditionSummary(edition.date, len(edition.articles))
+
+
+def _edition_summaries(editions: Sequence[Edition]) -> tuple[EditionSummary, ...]:
+    return tuple(_edition_summary(edition) for edition in editions)
 
 
 def _chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
@@ -171,29 +209,30 @@ def _pagers(count: int, path_of: Callable[[int], str]) -> list[Pager]:
 
 
 def plan_pages(
-    site: Site, *, bodies: Mapping[Path, str], page_size: int, home_editions: int
+    site: Site, *, body_keys: Mapping[Path, str], page_size: int, home_editions: int
 ) -> tuple[Page, ...]:
+    summaries = {article.path: summarise(article) for article in site.articles}
     return (
-        _plan_home(site, home_editions),
+        _plan_home(site, summaries, home_editions),
         *_plan_editions(site, page_size),
-        *_plan_edition_days(site),
-        *_plan_articles(site, bodies),
+        *_plan_edition_days(site, summaries),
+        *_plan_articles(site, summaries, body_keys),
         _plan_actor_index(site),
-        *_plan_actors(site, page_size),
+        *_plan_actors(site, summaries, page_size),
         Page(path="404.html", template="404.html", title="Page not found", context=NotFoundPage()),
     )
 
 
-def _plan_home(site: Site, home_editions: int) -> Page:
+def _plan_home(site: Site, summaries: Summaries, home_editions: int) -> Page:
     latest = site.editions[0] if site.editions else None
     return Page(
         path=urls.home_path(),
         template="home.html",
         title="",
         context=HomePage(
-            latest=latest,
-            latest_articles=tuple(_summary(a) for a in latest.articles) if latest else (),
-            previous_editions=site.editions[1 : 1 + home_editions],
+            latest=_edition_summary(latest) if latest else None,
+            latest_articles=tuple(summaries[a.path] for a in latest.articles) if latest else (),
+            previous_editions=_edition_summaries(site.editions[1 : 1 + home_editions]),
             edition_count=len(site.editions),
         ),
     )
@@ -208,7 +247,7 @@ def _plan_editions(site: Site, page_size: int) -> list[Page]:
             YearGroup(
                 year=year,
                 months=tuple(
-                    MonthGroup(year, month, tuple(month_editions))
+                    MonthGroup(year, month, _edition_summaries(tuple(month_editions)))
                     for month, month_editions in groupby(year_editions, key=lambda e: e.date.month)
                 ),
             )
@@ -227,29 +266,29 @@ def _plan_editions(site: Site, page_size: int) -> list[Page]:
     return pages
 
 
-def _plan_edition_days(site: Site) -> list[Page]:
+def _plan_edition_days(site: Site, summaries: Summaries) -> list[Page]:
     editions = site.editions
     return [
         Page(
             path=urls.edition_path(edition.date),
             template="edition.html",
-            title=f"Edition of {edition.date:%-d %B %Y}",
+            title=f"Edition of {long_date(edition.date)}",
             context=EditionPage(
-                edition=edition,
-                articles=tuple(_summary(a) for a in edition.articles),
-                older=editions[index + 1] if index + 1 < len(editions) else None,
-                newer=editions[index - 1] if index > 0 else None,
+                edition=_edition_summary(edition),
+                articles=tuple(summaries[a.path] for a in edition.articles),
+                older=_edition_summary(editions[index + 1]) if index + 1 < len(editions) else None,
+                newer=_edition_summary(editions[index - 1]) if index > 0 else None,
             ),
             crumbs=(
                 Crumb("Previous Editions", urls.editions_path()),
-                Crumb(f"{edition.date:%-d %B %Y}", urls.edition_path(edition.date)),
+                Crumb(long_date(edition.date), urls.edition_path(edition.date)),
             ),
         )
         for index, edition in enumerate(editions)
     ]
 
 
-def _plan_articles(site: Site, bodies: Mapping[Path, str]) -> list[Page]:
+def _plan_articles(site: Site, summaries: Summaries, body_keys: Mapping[Path, str]) -> list[Page]:
     pages = []
     for article in site.articles:
         neighbours = site.neighbours.get(article.path, Neighbours(None, None))
@@ -264,15 +303,15 @@ def _plan_articles(site: Site, bodies: Mapping[Path, str]) -> list[Page]:
                 title=article.title,
                 context=ArticlePage(
                     article=article,
-                    body_html=bodies[article.path],
+                    body_key=body_keys[article.path],
                     actors=tuple(site.actors[actor_id] for actor_id in article.actors),
                     quotes=quotes,
-                    previous=_summary(neighbours.previous) if neighbours.previous else None,
-                    next=_summary(neighbours.next) if neighbours.next else None,
+                    previous=summaries[neighbours.previous.path] if neighbours.previous else None,
+                    next=summaries[neighbours.next.path] if neighbours.next else None,
                 ),
                 crumbs=(
                     Crumb("Previous Editions", urls.editions_path()),
-                    Crumb(f"{article.date:%-d %B %Y}", urls.edition_path(article.date)),
+                    Crumb(long_date(article.date), urls.edition_path(article.date)),
                     Crumb(article.title, urls.article_path(article.date, article.slug)),
                 ),
             )
@@ -298,7 +337,7 @@ def _plan_actor_index(site: Site) -> Page:
     )
 
 
-def _plan_actors(site: Site, page_size: int) -> list[Page]:
+def _plan_actors(site: Site, summaries: Summaries, page_size: int) -> list[Page]:
     pages = []
     for actor in sorted(site.actors.values(), key=lambda a: actor_sort_key(a.id)):
         articles = site.articles_by_actor[actor.id]
@@ -315,9 +354,14 @@ def _plan_actors(site: Site, page_size: int) -> list[Page]:
                         actor=actor,
                         type_label=ACTOR_TYPE_LABELS[actor.type],
                         country=country,
-                        articles=tuple(_summary(a) for a in chunk),
+                        articles=tuple(summaries[a.path] for a in chunk),
                         article_count=len(articles),
-                        quotes=site.quotes_by_speaker[actor.id] if pager.number == 1 else (),
+                        quotes=tuple(
+                            QuoteRef(item.quote, summaries[item.article.path])
+                            for item in site.quotes_by_speaker[actor.id]
+                        )
+                        if pager.number == 1
+                        else (),
                         pager=pager,
                     ),
                     crumbs=(

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from generator import urls
 from generator.actors import ActorMatcher
 from generator.config import SiteConfig
 from generator.content import Article
+from generator.dates import long_date, short_date
 from generator.errors import TemplateError
 from generator.markdown_ext import ActorLinker, make_markdown
 from generator.model import article_actor_ids
-from generator.pages import Page
+from generator.pages import ArticlePage, Page
 from generator.urls import Linker
 
 
@@ -28,14 +29,6 @@ class SiteInfo:
     description: str
     language: str
     stylesheet: str  # page path of the stylesheet, with a version for caches
-
-
-def long_date(value: dt.date) -> str:
-    return f"{value.day} {value:%B %Y}"
-
-
-def short_date(value: dt.date) -> str:
-    return f"{value.day} {value:%b %Y}"
 
 
 def make_environment(templates_dir: Path, linker: Linker) -> jinja2.Environment:
@@ -72,15 +65,38 @@ class BodyRenderer:
             self._actor_linker.actor_ids = frozenset()
 
 
-def render_pages(
-    pages: Iterable[Page], *, env: jinja2.Environment, site: SiteInfo
-) -> dict[str, str]:
-    """Page path -> rendered text."""
-    rendered: dict[str, str] = {}
-    for page in pages:
+class PageRenderer:
+    """Renders one planned page to text; article bodies come from a cache or Markdown."""
+
+    def __init__(
+        self,
+        env: jinja2.Environment,
+        site: SiteInfo,
+        bodies: BodyRenderer,
+        cached_bodies: Mapping[str, str],
+    ) -> None:
+        self._env = env
+        self._site = site
+        self._bodies = bodies
+        self._cached_bodies = cached_bodies
+        self.new_bodies: dict[str, str] = {}
+
+    def body_html(self, context: ArticlePage) -> str:
+        key = context.body_key
+        html = self._cached_bodies.get(key) or self.new_bodies.get(key)
+        if html is None:
+            html = self.new_bodies[key] = self._bodies.render(context.article)
+        return html
+
+    def render(self, page: Page) -> str:
+        extra = (
+            {"body_html": Markup(self.body_html(page.context))}
+            if isinstance(page.context, ArticlePage)
+            else {}
+        )
         try:
-            template = env.get_template(page.template)
-            rendered[page.path] = template.render(page=page.context, meta=page, site=site)
+            template = self._env.get_template(page.template)
+            return template.render(page=page.context, meta=page, site=self._site, **extra)
         except jinja2.TemplateSyntaxError as error:
             raise TemplateError(
                 f"template syntax error: {error.message}",
@@ -100,7 +116,6 @@ def render_pages(
                 path=page.template,
                 fix="check the variable names in the template against the page's context",
             ) from None
-    return rendered
 
 
 def site_info(config: SiteConfig, *, stylesheet: str) -> SiteInfo:

@@ -111,7 +111,7 @@ def _rebuild(root: Path, config: SiteConfig, console: Console) -> bool:
         console.print("[red bold]build failed[/]; still serving the last good site", markup=True)
         console.print(error.message(), markup=False)
         return False
-    console.print(f"built {report.pages} pages in {report.seconds:.2f} s")
+    console.print(report.summary(), markup=False)
     return True
 
 

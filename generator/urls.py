@@ -27,7 +27,8 @@ def edition_path(date: dt.date) -> str:
 
 
 def article_path(date: dt.date, slug: str) -> str:
-    return f"{date:%Y/%m/%d}/{slug}/"
+    # Not strftime: this runs for every listing entry of every page, and strftime is slow.
+    return f"{date.year:04d}/{date.month:02d}/{date.day:02d}/{slug}/"
 
 
 def actors_path() -> str:

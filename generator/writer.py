@@ -1,27 +1,101 @@
-"""Write the built site: into a folder aside, then swap it in whole."""
+"""Write outputs: staged aside while the build runs, then moved in; unchanged files untouched."""
 
 from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Set
 from pathlib import Path
 
 
-def write_site(files: Mapping[str, bytes], out_dir: Path) -> None:
-    """Replace out_dir with exactly these files; a failure leaves the old site in place."""
-    staging = out_dir.with_name(f".{out_dir.name}.building")
-    retired = out_dir.with_name(f".{out_dir.name}.old")
-    for leftover in (staging, retired):
-        if leftover.exists():
-            shutil.rmtree(leftover)
-    staging.mkdir(parents=True)
-    for relative, data in sorted(files.items()):
-        target = staging / relative
+def stamp_of(path: Path) -> tuple[int, int] | None:
+    """(size, modification time in ns) of a file, or None when there is none."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns
+
+
+class Staging:
+    """A folder beside the site where a build writes what changed.
+
+    Nothing in the site changes until commit(), so a build that fails while
+    rendering leaves the previous site exactly as it was.
+    """
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self.folder = out_dir.with_name(f".{out_dir.name}.building")
+        if self.folder.exists():
+            shutil.rmtree(self.folder)
+
+    def stage(self, relative: str, data: bytes) -> bool:
+        """Stage a file; False when the site already holds exactly these bytes."""
+        current = self.out_dir / relative
+        try:
+            if current.stat().st_size == len(data) and current.read_bytes() == data:
+                return False
+        except OSError:
+            pass
+        target = self.folder / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-    if out_dir.exists():
-        os.replace(out_dir, retired)
-    os.replace(staging, out_dir)
-    if retired.exists():
-        shutil.rmtree(retired)
+        return True
+
+    def commit(self, *, keep: Set[str], previous: Set[str] | None = None) -> list[str]:
+        """Move staged files into the site and delete outputs not in keep; the deleted.
+
+        With the previous build's outputs known, only those are candidates for deletion;
+        without them, the whole site is walked.
+        """
+        if not self.out_dir.exists():
+            if self.folder.exists():
+                os.replace(self.folder, self.out_dir)
+            else:
+                self.out_dir.mkdir(parents=True)
+            return []
+        if self.folder.exists():
+            for staged in sorted(self.folder.rglob("*")):
+                if staged.is_file():
+                    target = self.out_dir / staged.relative_to(self.folder)
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(staged, target)
+            shutil.rmtree(self.folder)
+        if previous is None:
+            return _delete_unplanned(self.out_dir, keep)
+        return _delete_files(self.out_dir, sorted(previous - keep))
+
+    def discard(self) -> None:
+        if self.folder.exists():
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _delete_files(out_dir: Path, relatives: list[str]) -> list[str]:
+    deleted = []
+    for relative in relatives:
+        target = out_dir / relative
+        try:
+            target.unlink()
+        except FileNotFoundError:
+            continue
+        deleted.append(relative)
+        folder = target.parent
+        while folder != out_dir and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+    return deleted
+
+
+def _delete_unplanned(out_dir: Path, keep: Set[str]) -> list[str]:
+    deleted: list[str] = []
+    for folder, _subfolders, files in os.walk(out_dir, topdown=False):
+        relative_folder = Path(folder).relative_to(out_dir)
+        for name in files:
+            relative = (relative_folder / name).as_posix()
+            if relative not in keep:
+                os.unlink(os.path.join(folder, name))
+                deleted.append(relative)
+        if folder != str(out_dir) and not os.listdir(folder):
+            os.rmdir(folder)
+    return sorted(deleted)

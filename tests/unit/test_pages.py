@@ -5,7 +5,7 @@ import pytest
 
 from generator.actors import Actor, ActorType
 from generator.content import Article, Quote
-from generator.model import AttributedQuote, Site, build_site
+from generator.model import Site, build_site
 from generator.pages import (
     ActorCount,
     ActorPage,
@@ -20,6 +20,7 @@ from generator.pages import (
     NotFoundPage,
     Page,
     Pager,
+    QuoteRef,
     SpeakerQuote,
     plan_pages,
 )
@@ -55,7 +56,7 @@ CHARLIE = article("charlie", "Charlie", SEP_11, actors=("north-korea", "russia")
 DELTA = article("delta", "Delta", JAN_05, actors=("kim-jong-un",))
 ECHO = article("echo", "Echo", JAN_05, actors=("north-korea",), quotes=(UNKNOWN_QUOTE,))
 ARTICLES = (ALPHA, BRAVO, CHARLIE, DELTA, ECHO)
-BODIES = {a.path: f"<p>{a.title} body</p>" for a in ARTICLES}
+BODIES = {a.path: f"key-of-{a.slug}" for a in ARTICLES}
 
 
 @pytest.fixture(scope="module")
@@ -64,14 +65,14 @@ def site() -> Site:
 
 
 def plan(site: Site, *, page_size: int = 2, home_editions: int = 10) -> dict[str, Page]:
-    pages = plan_pages(site, bodies=BODIES, page_size=page_size, home_editions=home_editions)
+    pages = plan_pages(site, body_keys=BODIES, page_size=page_size, home_editions=home_editions)
     by_path = {page.path: page for page in pages}
     assert len(by_path) == len(pages), "two pages share a path"
     return by_path
 
 
 def summary(a: Article) -> ArticleSummary:
-    return ArticleSummary(a, f"{a.date:%Y/%m/%d}/{a.slug}/")
+    return ArticleSummary(f"{a.date:%Y/%m/%d}/{a.slug}/", a.title, a.date, a.dek, a.source)
 
 
 def test_every_page_is_planned_once(site: Site) -> None:
@@ -99,9 +100,9 @@ def test_every_page_is_planned_once(site: Site) -> None:
 
 
 def test_plan_is_deterministic(site: Site) -> None:
-    first = plan_pages(site, bodies=BODIES, page_size=2, home_editions=10)
+    first = plan_pages(site, body_keys=BODIES, page_size=2, home_editions=10)
     again = build_site(reversed(ARTICLES), ACTORS)
-    assert plan_pages(again, bodies=BODIES, page_size=2, home_editions=10) == first
+    assert plan_pages(again, body_keys=BODIES, page_size=2, home_editions=10) == first
 
 
 # Home
@@ -119,7 +120,7 @@ def test_home_shows_the_latest_edition_and_the_previous_ones(site: Site) -> None
 
 
 def test_home_of_an_empty_site_has_no_latest_edition() -> None:
-    pages = plan_pages(build_site((), ACTORS), bodies={}, page_size=2, home_editions=10)
+    pages = plan_pages(build_site((), ACTORS), body_keys={}, page_size=2, home_editions=10)
     home = pages[0].context
     assert home == HomePage(latest=None, latest_articles=(), previous_editions=(), edition_count=0)
     editions = next(page for page in pages if page.path == "editions/")
@@ -179,7 +180,7 @@ def test_a_page_break_splits_a_month_without_losing_editions() -> None:
     days = [datetime.date(2023, 9, day) for day in (1, 2, 3)]
     site = build_site([article(f"a{d.day}", f"A{d.day}", d) for d in days], ACTORS)
     bodies = {a.path: "" for a in site.articles}
-    pages = plan_pages(site, bodies=bodies, page_size=2, home_editions=10)
+    pages = plan_pages(site, body_keys=bodies, page_size=2, home_editions=10)
     listing = [p.context for p in pages if isinstance(p.context, EditionsPage)]
     months = [
         [(year.year, month.month, len(month.editions)) for year in c.years for month in year.months]
@@ -221,7 +222,7 @@ def test_article_page_has_its_body_actors_quotes_and_neighbours(site: Site) -> N
     assert page.title == "Bravo"
     assert page.context == ArticlePage(
         article=BRAVO,
-        body_html="<p>Bravo body</p>",
+        body_key="key-of-bravo",
         actors=(RUSSIA,),
         quotes=(SpeakerQuote(KIM_QUOTE, KIM),),
         previous=summary(CHARLIE),
@@ -300,7 +301,7 @@ def test_actor_page_shows_who_they_are_and_their_quotes(site: Site) -> None:
     assert context.type_label == "People"
     assert context.country is NORTH_KOREA
     assert context.articles == (summary(DELTA),)
-    assert context.quotes == (AttributedQuote(KIM_QUOTE, BRAVO),)
+    assert context.quotes == (QuoteRef(KIM_QUOTE, summary(BRAVO)),)
     later = plan(site, page_size=1)["actors/kim-jong-un/page/2/"].context
     assert isinstance(later, ActorPage)
     assert later.articles == (summary(BRAVO),)

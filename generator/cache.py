@@ -1,0 +1,216 @@
+"""The build cache under .cache/: parsed articles, rendered bodies, the page manifest.
+
+Safe to delete at any time. Anything that cannot be read back (another generator
+version, a corrupt file, a stale entry) is ignored, never trusted.
+"""
+
+from __future__ import annotations
+
+import logging
+import pickle
+import sqlite3
+import sys
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator import __version__
+
+log = logging.getLogger(__name__)
+
+CACHE_DIR = ".cache"
+CACHE_FILE = "marginalia.sqlite"
+# The generator's version and the pickle format decide what can be read back.
+CACHE_VERSION = f"{__version__}/py{sys.version_info.major}.{sys.version_info.minor}/5"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER, scope TEXT, article BLOB
+);
+CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, html TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS outputs (
+    site TEXT, path TEXT, fingerprint TEXT, size INTEGER, mtime_ns INTEGER,
+    PRIMARY KEY (site, path)
+);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class FileStamp:
+    mtime_ns: int
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class OutputRecord:
+    """What the last build wrote at one output path."""
+
+    fingerprint: str
+    size: int
+    mtime_ns: int
+
+
+class BuildCache:
+    """One SQLite file; every method swallows a broken cache and acts as if empty."""
+
+    def __init__(self, path: Path | None) -> None:
+        self._path = path
+        self._db: sqlite3.Connection | None = None
+        if path is not None:
+            self._db = self._open(path)
+
+    @staticmethod
+    def in_folder(root: Path) -> BuildCache:
+        return BuildCache(root / CACHE_DIR / CACHE_FILE)
+
+    @staticmethod
+    def disabled() -> BuildCache:
+        return BuildCache(None)
+
+    def _open(self, path: Path) -> sqlite3.Connection | None:
+        for attempt in range(2):
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(path, isolation_level=None)
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=OFF")
+                db.executescript(_SCHEMA)
+                row = db.execute("SELECT value FROM meta WHERE key='version'").fetchone()
+                if row is None or row[0] != CACHE_VERSION:
+                    db.executescript(
+                        "DELETE FROM articles; DELETE FROM bodies; DELETE FROM outputs;"
+                    )
+                    db.execute(
+                        "INSERT OR REPLACE INTO meta VALUES ('version', ?)", (CACHE_VERSION,)
+                    )
+                return db
+            except (sqlite3.DatabaseError, OSError) as error:
+                log.warning("ignoring the build cache %s: %s", path, error)
+                if attempt == 0:
+                    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                        with suppress(OSError):
+                            leftover.unlink()
+        return None
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def _rows(self, sql: str, args: tuple[object, ...] = ()) -> Iterator[tuple]:
+        if self._db is None:
+            return iter(())
+        try:
+            return iter(self._db.execute(sql, args).fetchall())
+        except sqlite3.DatabaseError as error:
+            log.warning("ignoring the build cache: %s", error)
+            return iter(())
+
+    def _write(self, sql: str, rows: Iterable[tuple]) -> None:
+        if self._db is None:
+            return
+        try:
+            self._db.execute("BEGIN")
+            self._db.executemany(sql, rows)
+            self._db.execute("COMMIT")
+        except sqlite3.DatabaseError as error:
+            log.warning("could not update the build cache: %s", error)
+            with suppress(sqlite3.DatabaseError):
+                self._db.execute("ROLLBACK")
+
+    # The snapshot of every input of the last build of a site, to skip a build that
+    # would change nothing.
+
+    def input_snapshot(self, site: Path) -> str | None:
+        rows = list(self._rows("SELECT value FROM meta WHERE key = ?", (f"inputs:{site}",)))
+        return rows[0][0] if rows else None
+
+    def store_input_snapshot(self, site: Path, snapshot: str | None) -> None:
+        if snapshot is None:
+            self._write("DELETE FROM meta WHERE key = ?", [(f"inputs:{site}",)])
+        else:
+            self._write("INSERT OR REPLACE INTO meta VALUES (?, ?)", [(f"inputs:{site}", snapshot)])
+
+    # Parsed articles, valid while the file's stamp and the scope (what else the parse
+    # depended on, such as the actor ids) are the same.
+
+    def parsed_articles(self, scope: str) -> dict[str, tuple[FileStamp, object]]:
+        found: dict[str, tuple[FileStamp, object]] = {}
+        for path, mtime_ns, size, blob in self._rows(
+            "SELECT path, mtime_ns, size, article FROM articles WHERE scope = ?", (scope,)
+        ):
+            try:
+                found[path] = (FileStamp(mtime_ns, size), pickle.loads(blob))
+            except Exception:
+                continue
+        return found
+
+    def store_articles(self, scope: str, entries: Mapping[str, tuple[FileStamp, object]]) -> None:
+        self._write(
+            "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?)",
+            (
+                (path, stamp.mtime_ns, stamp.size, scope, pickle.dumps(article, protocol=5))
+                for path, (stamp, article) in entries.items()
+            ),
+        )
+
+    def article_count(self) -> int:
+        rows = list(self._rows("SELECT COUNT(*) FROM articles"))
+        return int(rows[0][0]) if rows else 0
+
+    def forget_articles_except(self, paths: Iterable[str]) -> None:
+        keep = set(paths)
+        gone = [(path,) for (path,) in self._rows("SELECT path FROM articles") if path not in keep]
+        self._write("DELETE FROM articles WHERE path = ?", gone)
+
+    # Rendered article bodies, by a key of everything the HTML depends on.
+
+    def bodies(self, keys: Iterable[str]) -> dict[str, str]:
+        wanted = list(keys)
+        found: dict[str, str] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                self._rows(f"SELECT key, html FROM bodies WHERE key IN ({marks})", tuple(chunk))
+            )
+        return found
+
+    def store_bodies(self, bodies: Mapping[str, str]) -> None:
+        self._write("INSERT OR REPLACE INTO bodies VALUES (?, ?)", bodies.items())
+
+    def forget_bodies_except(self, keys: Iterable[str]) -> None:
+        keep = set(keys)
+        gone = [(key,) for (key,) in self._rows("SELECT key FROM bodies") if key not in keep]
+        self._write("DELETE FROM bodies WHERE key = ?", gone)
+
+    # The manifest: what each output file was built from.
+
+    def outputs(self, site: Path) -> dict[str, OutputRecord]:
+        rows = self._rows(
+            "SELECT path, fingerprint, size, mtime_ns FROM outputs WHERE site = ?", (str(site),)
+        )
+        return {
+            path: OutputRecord(fingerprint, size, mtime_ns)
+            for path, fingerprint, size, mtime_ns in rows
+        }
+
+    def replace_outputs(
+        self,
+        site: Path,
+        records: Mapping[str, OutputRecord],
+        *,
+        previous: Mapping[str, OutputRecord],
+    ) -> None:
+        if records == previous:
+            return
+        self._write("DELETE FROM outputs WHERE site = ?", [(str(site),)])
+        self._write(
+            "INSERT INTO outputs VALUES (?, ?, ?, ?, ?)",
+            (
+                (str(site), path, r.fingerprint, r.size, r.mtime_ns)
+                for path, r in sorted(records.items())
+            ),
+        )

@@ -1,0 +1,133 @@
+"""What each page depends on, as one digest: its context, its templates, the settings."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import operator
+import pickle
+from collections.abc import Callable
+
+import jinja2
+from jinja2 import meta
+
+from generator.actors import Actor
+from generator.content import Article
+from generator.pages import ArticleSummary, EditionSummary
+
+_SHARED_TYPES = frozenset({ArticleSummary, EditionSummary, Actor})
+
+
+FieldValues = Callable[[object], tuple[object, ...]]
+
+
+def _field_values(kind: type) -> FieldValues | None:
+    if not dataclasses.is_dataclass(kind):
+        return None
+    names = [field.name for field in dataclasses.fields(kind)]
+    if len(names) == 1:
+        only = operator.attrgetter(names[0])
+        return lambda obj: (only(obj),)
+    return operator.attrgetter(*names) if names else (lambda obj: ())  # type: ignore[return-value]
+
+
+class _ContextPickler(pickle.Pickler):
+    """Pickles a page context for its digest only: it is never read back."""
+
+    def __init__(
+        self, file: io.BytesIO, shared: dict[int, str], getters: dict[type, FieldValues | None]
+    ) -> None:
+        super().__init__(file, protocol=5)
+        self._shared = shared
+        self._getters = getters
+
+    def reducer_override(self, obj: object) -> object:
+        kind = type(obj)
+        # An article stands for its file's digest: the whole article, body included, is
+        # in it, and pickling the digest is far cheaper than pickling the body.
+        if kind is Article:
+            return (str, (f"article:{obj.path}:{obj.digest}",))  # type: ignore[attr-defined]
+        # Summaries and actors recur on many pages: each is digested once per build.
+        if kind in _SHARED_TYPES:
+            digest = self._shared.get(id(obj))
+            if digest is None:
+                plain = pickle.dumps(obj, protocol=5)  # holds no articles
+                digest = self._shared[id(obj)] = hashlib.blake2b(plain, digest_size=16).hexdigest()
+            return (str, (digest,))
+        # Dataclasses as (type, field values): pickle's own route through __getstate__
+        # runs Python code for every object of every page.
+        if kind not in self._getters:
+            self._getters[kind] = _field_values(kind)
+        getter = self._getters[kind]
+        return NotImplemented if getter is None else (kind, getter(obj))
+
+
+class Fingerprinter:
+    """Digests of page contexts, sharing the digests of parts many pages show.
+
+    Keep it no longer than the objects it has seen: it remembers them by identity.
+    """
+
+    def __init__(self) -> None:
+        self._shared: dict[int, str] = {}
+        self._getters: dict[type, FieldValues | None] = {}
+
+    def digest(self, value: object) -> str:
+        buffer = io.BytesIO()
+        _ContextPickler(buffer, self._shared, self._getters).dump(value)
+        return hashlib.blake2b(buffer.getbuffer(), digest_size=16).hexdigest()
+
+
+def digest_of(value: object) -> str:
+    """A stable digest of plain data: frozen dataclasses, tuples, dates, enums, text."""
+    return Fingerprinter().digest(value)
+
+
+def template_digests(env: jinja2.Environment) -> dict[str, str]:
+    """Template name -> digest of its source and of every template it extends or includes."""
+    loader = env.loader
+    assert loader is not None
+    names = sorted(env.list_templates())
+    sources = {name: loader.get_source(env, name)[0] for name in names}
+    references: dict[str, set[str | None]] = {}
+    for name, source in sources.items():
+        try:
+            references[name] = set(meta.find_referenced_templates(env.parse(source)))
+        except jinja2.TemplateSyntaxError:
+            references[name] = {None}  # the render will report it
+    every_template = "\n".join(f"{name}\n{sources[name]}" for name in names)
+
+    def closure(name: str) -> str:
+        seen: set[str] = set()
+        todo = [name]
+        while todo:
+            current = todo.pop()
+            if current in seen or current not in sources:
+                continue
+            seen.add(current)
+            referenced = references[current]
+            if None in referenced:  # a computed name: it may use any template
+                return every_template
+            todo.extend(ref for ref in referenced if ref is not None)
+        return "\n".join(f"{item}\n{sources[item]}" for item in sorted(seen))
+
+    return {
+        name: hashlib.blake2b(closure(name).encode("utf-8"), digest_size=16).hexdigest()
+        for name in names
+    }
+
+
+def registry_surfaces_digest(actors: tuple[Actor, ...]) -> str:
+    """What actor linking in a body depends on: every id and every name it can match."""
+    return digest_of(tuple((a.id, a.name, a.aliases, a.short, a.type) for a in actors))
+
+
+def body_key(article: Article, *, surfaces: str, base_path: str, generator: str) -> str:
+    """Names a rendered body by everything its HTML depends on.
+
+    The file's digest stands for the body and the actors it links; an edit elsewhere in
+    the front matter only costs that one body a render.
+    """
+    key = f"{generator}\n{surfaces}\n{base_path}\n{article.digest}"
+    return hashlib.blake2b(key.encode("utf-8"), digest_size=16).hexdigest()
