@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +23,7 @@ from generator.fingerprint import (
 )
 from generator.model import build_site
 from generator.pages import ArticlePage, Page, plan_pages
+from generator.parallel import cpu_count, map_batches
 from generator.render import BodyRenderer, PageRenderer, make_environment, site_info
 from generator.urls import Linker
 from generator.writer import Staging, stamp_of
@@ -32,7 +31,7 @@ from generator.writer import Staging, stamp_of
 STATIC_DIR = "static"
 # Below this many pages a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 300
-CHUNK_SIZE = 100
+BATCH_SIZE = 100
 
 # (done, total) after each batch of rendered pages.
 ProgressHook = Callable[[int, int], None]
@@ -85,27 +84,12 @@ def _versioned(path: str, data: bytes) -> str:
     return f"{path}?v={hashlib.sha256(data).hexdigest()[:10]}"
 
 
-def _worker_count(pages: int) -> int:
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return 1 if pages < PARALLEL_THRESHOLD else max(1, cores or 1)
-
-
-# A forked worker's copy of the job; set once per worker process by the pool initializer.
-_job: _RenderJob | None = None
-
-
-def _start_worker(job: _RenderJob) -> None:
-    global _job
-    _job = job
-
-
-def _render_batch(indices: Sequence[int]) -> tuple[list[tuple[int, bool]], dict[str, str]]:
-    assert _job is not None
-    results = [(index, _render_one(_job, index)) for index in indices]
-    # Hand this batch's new bodies to the parent once, for the cache.
-    bodies = dict(_job.renderer.new_bodies)
-    _job.renderer.new_bodies.clear()
-    return results, bodies
+def _render_batch(job: _RenderJob, batch: Sequence[int]) -> tuple[set[int], dict[str, str]]:
+    """Render pages into staging: the indices whose bytes changed, and new bodies."""
+    changed = {index for index in batch if _render_one(job, index)}
+    bodies = dict(job.renderer.new_bodies)
+    job.renderer.new_bodies.clear()
+    return changed, bodies
 
 
 def _render_one(job: _RenderJob, index: int) -> bool:
@@ -115,37 +99,24 @@ def _render_one(job: _RenderJob, index: int) -> bool:
     return job.staging.stage(urls.output_file(page.path), data)
 
 
-def _batches(indices: Sequence[int]) -> Iterator[Sequence[int]]:
-    for start in range(0, len(indices), CHUNK_SIZE):
-        yield indices[start : start + CHUNK_SIZE]
-
-
 def _render(
     job: _RenderJob, indices: Sequence[int], progress: ProgressHook | None
 ) -> tuple[set[int], dict[str, str]]:
     """Render the pages at these indices; returns the ones whose bytes changed."""
+    results = map_batches(
+        _render_batch,
+        job,
+        indices,
+        batch_size=BATCH_SIZE,
+        workers=cpu_count() if len(indices) >= PARALLEL_THRESHOLD else 1,
+        on_batch=(lambda done: progress(done, len(indices))) if progress else None,
+    )
     changed: set[int] = set()
-    workers = _worker_count(len(indices))
-    if workers == 1:
-        for done, index in enumerate(indices, start=1):
-            if _render_one(job, index):
-                changed.add(index)
-            if progress and (done % CHUNK_SIZE == 0 or done == len(indices)):
-                progress(done, len(indices))
-        return changed, job.renderer.new_bodies
-    new_bodies: dict[str, str] = {}
-    done = 0
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, context, initializer=_start_worker, initargs=(job,)) as pool:
-        futures = [pool.submit(_render_batch, batch) for batch in _batches(indices)]
-        for future in as_completed(futures):
-            results, bodies = future.result()
-            new_bodies.update(bodies)
-            changed.update(index for index, wrote in results if wrote)
-            done += len(results)
-            if progress:
-                progress(done, len(indices))
-    return changed, new_bodies
+    bodies: dict[str, str] = {}
+    for batch_changed, batch_bodies in results:
+        changed |= batch_changed
+        bodies.update(batch_bodies)
+    return changed, bodies
 
 
 def build(

@@ -6,7 +6,7 @@ import datetime as dt
 import difflib
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -16,6 +16,7 @@ from generator.actors import Actor, parse_actor_registry
 from generator.cache import BuildCache, FileStamp
 from generator.errors import BuildErrors, ContentError, MarginaliaError
 from generator.frontmatter import FrontMatter, normalise_newlines, parse_yaml, split_front_matter
+from generator.parallel import cpu_count, map_batches
 
 ARTICLES_DIR = "articles"
 ACTORS_FILE = "actors.yaml"
@@ -431,6 +432,40 @@ def article_paths(content_dir: Path) -> list[Path]:
     return sorted((content_dir / ARTICLES_DIR).rglob("*.md"))
 
 
+# Parsing is spread over the cores when there are at least this many files to parse.
+PARALLEL_PARSE_THRESHOLD = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class _ParseJob:
+    paths: Sequence[Path]
+    known: Mapping[str, Actor]
+
+
+_Parsed = tuple[int, FileStamp, "Article | None", list[MarginaliaError]]
+
+
+def _parse_batch(job: _ParseJob, batch: Sequence[int]) -> list[_Parsed]:
+    parsed: list[_Parsed] = []
+    for index in batch:
+        path = job.paths[index]
+        stat = path.stat()
+        stamp = FileStamp(stat.st_mtime_ns, stat.st_size)
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as error:
+            problem = ContentError(
+                f"the file is not UTF-8 text (byte {error.start})",
+                path=path,
+                fix="save the file as UTF-8",
+            )
+            parsed.append((index, stamp, None, [problem]))
+            continue
+        article, problems = parse_article(text, path=path, known_actors=job.known)
+        parsed.append((index, stamp, article, problems))
+    return parsed
+
+
 def load_articles(
     content_dir: Path, actors: Iterable[Actor], *, cache: BuildCache | None = None
 ) -> tuple[Article, ...]:
@@ -442,33 +477,32 @@ def load_articles(
     # A parse checks actor ids, so it is only reusable with the same set of ids.
     scope = text_digest("\n".join(sorted(known)))
     cached = cache.parsed_articles(scope) if cache else {}
-    fresh: dict[str, tuple[FileStamp, object]] = {}
-    articles: list[Article] = []
-    errors: list[MarginaliaError] = []
     paths = article_paths(content_dir)
-    for path in paths:
-        stat = path.stat()
-        stamp = FileStamp(stat.st_mtime_ns, stat.st_size)
+    found: list[Article | None] = [None] * len(paths)
+    to_parse: list[int] = []
+    for index, path in enumerate(paths):
         hit = cached.get(str(path))
-        if hit is not None and hit[0] == stamp and isinstance(hit[1], Article):
-            articles.append(hit[1])
-            continue
-        try:
-            text = path.read_bytes().decode("utf-8")
-        except UnicodeDecodeError as error:
-            errors.append(
-                ContentError(
-                    f"the file is not UTF-8 text (byte {error.start})",
-                    path=path,
-                    fix="save the file as UTF-8",
-                )
-            )
-            continue
-        article, problems = parse_article(text, path=path, known_actors=known)
+        stat = path.stat()
+        if hit is not None and hit[0] == FileStamp(stat.st_mtime_ns, stat.st_size):
+            found[index] = hit[1]  # type: ignore[assignment]
+        else:
+            to_parse.append(index)
+
+    batches = map_batches(
+        _parse_batch,
+        _ParseJob(paths, known),
+        to_parse,
+        batch_size=250,
+        workers=cpu_count() if len(to_parse) >= PARALLEL_PARSE_THRESHOLD else 1,
+    )
+    fresh: dict[str, tuple[FileStamp, object]] = {}
+    errors: list[MarginaliaError] = []
+    for index, stamp, article, problems in (item for batch in batches for item in batch):
         errors.extend(problems)
         if article is not None:
-            articles.append(article)
-            fresh[str(path)] = (stamp, article)
+            found[index] = article
+            fresh[str(paths[index])] = (stamp, article)
+    articles = [article for article in found if article is not None]
     if cache is not None:
         cache.store_articles(scope, fresh)
         if len(cached) + len(fresh) > len(paths):

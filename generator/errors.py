@@ -22,6 +22,10 @@ class MarginaliaError(Exception):
         self.fix = fix
         super().__init__(self.message())
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Errors travel back from worker processes; keep where, what and fix.
+        return (_restore, (type(self), dict(self.__dict__)))
+
     def where(self) -> str:
         if self.path is None:
             return ""
@@ -65,3 +69,10 @@ class BuildErrors(MarginaliaError):
 
     def message(self) -> str:
         return "\n".join(error.message() for error in self.errors)
+
+
+def _restore(kind: type[MarginaliaError], state: dict[str, object]) -> MarginaliaError:
+    error = kind.__new__(kind)
+    error.__dict__.update(state)
+    Exception.__init__(error, error.message())
+    return error
