@@ -149,7 +149,7 @@ def run_build(args: argparse.Namespace, root: Path, console: Console) -> int:
     config = _configure(args, root)
     with build_progress(console) as progress:
         report = build(root, config, full=args.full, progress=progress)
-    print_report(report, console)
+    print_report(report, console, all_warnings=args.debug)
     return EXIT_OK
 
 
@@ -175,9 +175,19 @@ def build_progress(console: Console) -> Iterator[ProgressHook | None]:
         yield update
 
 
-def print_report(report: BuildReport, console: Console) -> None:
-    for warning in report.warnings:
+WARNINGS_SHOWN = 5
+
+
+def print_report(report: BuildReport, console: Console, *, all_warnings: bool = False) -> None:
+    shown = len(report.warnings) if all_warnings else WARNINGS_SHOWN
+    for warning in report.warnings[:shown]:
         console.print(f"[yellow]warning:[/] {escape(warning)}", markup=True)
+    if len(report.warnings) > shown:
+        console.print(
+            f"[yellow]warning:[/] and {len(report.warnings) - shown} more like these "
+            "(run with --debug to see them all)",
+            markup=True,
+        )
     console.print(report.summary(), markup=False)
 
 
