@@ -9,9 +9,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import __version__, urls
+from generator import urls
 from generator.actors import ambiguous_surfaces, build_matcher
-from generator.cache import BuildCache, OutputRecord
+from generator.cache import CODE_DIGEST, BuildCache, OutputRecord
 from generator.config import SiteConfig
 from generator.content import load_actors, load_articles
 from generator.fingerprint import (
@@ -188,7 +188,7 @@ def _build(
     surfaces = registry_surfaces_digest(actors)
     body_keys = {
         article.path: body_key(
-            article, surfaces=surfaces, base_path=config.base_path, generator=__version__
+            article, surfaces=surfaces, base_path=config.base_path, generator=CODE_DIGEST
         )
         for article in site.articles
     }
@@ -202,7 +202,7 @@ def _build(
     info = site_info(config, stylesheet=stylesheet)
     env = make_environment(templates_dir, linker)
     templates = template_digests(env)
-    settings = digest_of((__version__, repr(config), info))
+    settings = digest_of((CODE_DIGEST, repr(config), info))
 
     fingerprinter = Fingerprinter()
     fingerprints = {
@@ -266,7 +266,7 @@ def input_snapshot(config: SiteConfig, content_dir: Path, templates_dir: Path) -
     stamps: list[tuple[str, int, int]] = []
     for folder in (content_dir, templates_dir):
         stamps.extend(_file_stamps(str(folder)))
-    return digest_of((__version__, repr(config), str(content_dir), str(templates_dir), stamps))
+    return digest_of((CODE_DIGEST, repr(config), str(content_dir), str(templates_dir), stamps))
 
 
 def _file_stamps(folder: str) -> list[tuple[str, int, int]]:

@@ -6,6 +6,7 @@ version, a corrupt file, a stale entry) is ignored, never trusted.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import pickle
 import sqlite3
@@ -21,8 +22,19 @@ log = logging.getLogger(__name__)
 
 CACHE_DIR = ".cache"
 CACHE_FILE = "marginalia.sqlite"
-# The generator's version and the pickle format decide what can be read back.
-CACHE_VERSION = f"{__version__}/py{sys.version_info.major}.{sys.version_info.minor}/5"
+
+
+def _code_digest() -> str:
+    """A digest of the generator's own source: what it parses and renders depends on it."""
+    digest = hashlib.blake2b(digest_size=16)
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(source.name.encode() + b"\0" + source.read_bytes())
+    return digest.hexdigest()
+
+
+# Any change to the generator's code, or to Python, makes every cached entry stale.
+CODE_DIGEST = _code_digest()
+CACHE_VERSION = f"{__version__}/py{sys.version_info.major}.{sys.version_info.minor}/{CODE_DIGEST}"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

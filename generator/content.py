@@ -45,15 +45,33 @@ class Quote:
     speaker: str | None = None  # an actor id
     speaker_name: str | None = None  # a speaker not (yet) in the registry
     verb: str | None = None
+    prefix: str | None = None  # words just before, to pick one of several matches
+    suffix: str | None = None
+    line: int | None = None  # where it is written in the content file
 
 
 @dataclass(frozen=True, slots=True)
 class Annotation:
-    quote: str
+    quote: str  # the exact words of the article it is anchored to
     kind: AnnotationKind
-    note: str
+    note: str  # Markdown
     prefix: str | None = None
     suffix: str | None = None
+    claim: str | None = None  # fact-checks: the claim checked
+    rating: str | None = None  # fact-checks: the verdict
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Who did what to whom, as GDELT and ACLED record it."""
+
+    subject: str  # actor id
+    object: str  # actor id
+    action: str  # in plain words: "threatens sanctions on"
+    code: str | None = None  # a CAMEO event code, e.g. "1312"
+    quote: str | None = None  # the words of the article that support it
+    line: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +91,7 @@ class Article:
     tags: tuple[str, ...] = ()  # topics
     quotes: tuple[Quote, ...] = ()
     annotations: tuple[Annotation, ...] = ()
+    events: tuple[Event, ...] = ()
     seed: str | None = None
     digest: str = ""  # of the file's text: what the article page was built from
 
@@ -89,6 +108,7 @@ ARTICLE_FIELDS = (
     "tags",
     "quotes",
     "annotations",
+    "events",
     "seed",
     "ingest_digest",
 )
@@ -189,6 +209,9 @@ def parse_article(
     annotations = _parse_list(
         data, "annotations", problems, lambda i, v: _parse_annotation(i, v, problems)
     )
+    events = _parse_list(
+        data, "events", problems, lambda i, v: _parse_event(i, v, problems, known_actors)
+    )
 
     if problems.errors or title is None or date is None:
         return None, problems.errors
@@ -209,6 +232,7 @@ def parse_article(
             tags=tags,
             quotes=quotes,
             annotations=annotations,
+            events=events,
             seed=_text(data.get("seed")),
             digest=text_digest(text),
         ),
@@ -288,122 +312,180 @@ def _parse_image(value: object, problems: _Problems) -> ArticleImage | None:
     return ArticleImage(caption=caption, credit=_text(value.get("credit")))
 
 
-_QUOTE_FIELDS = ("speaker", "speaker_name", "text", "verb")
+class _Entry:
+    """One item of a list field (a quote, an annotation, an event), reporting problems
+    at its own line."""
+
+    def __init__(self, key: str, label: str, index: int, problems: _Problems) -> None:
+        self.key = key
+        self.where = f"{label} {index + 1}"
+        self.index = index
+        self.problems = problems
+        self.ok = True
+
+    @property
+    def line(self) -> int | None:
+        return self.problems.front.line_of(self.key, self.index)
+
+    def problem(self, what: str, fix: str) -> None:
+        self.ok = False
+        self.problems.add(f"{self.where} {what}", fix, key=self.key, index=self.index)
+
+    def fields(self, value: object, allowed: Sequence[str], example: str) -> dict | None:
+        if not isinstance(value, dict):
+            self.problem(f"must be a mapping of {', '.join(allowed[:3])}...", example)
+            return None
+        for name in value:
+            if name not in allowed:
+                self.problem(
+                    f"has an unknown field '{name}'{_did_you_mean(str(name), allowed)}",
+                    f"the fields are: {', '.join(allowed)}",
+                )
+        return value
+
+    def required(self, value: dict, name: str, fix: str) -> str | None:
+        text = _text(value.get(name))
+        if text is None:
+            self.problem(f"has no '{name}'", fix)
+        return text
+
+    def actor(
+        self, value: dict, name: str, known: Mapping[str, Actor], *, other: str = ""
+    ) -> str | None:
+        actor_id = _text(value.get(name))
+        if actor_id is not None and actor_id not in known:
+            self.problem(
+                f"has an unknown {name} '{actor_id}'{_did_you_mean(actor_id, known)}",
+                f"add '{actor_id}' to content/{ACTORS_FILE}, or correct the id{other}",
+            )
+            return None
+        return actor_id
+
+
+_QUOTE_FIELDS = ("speaker", "speaker_name", "text", "verb", "prefix", "suffix")
 
 
 def _parse_quote(
     index: int, value: object, problems: _Problems, known_actors: Mapping[str, Actor]
 ) -> Quote | None:
-    where = f"quote {index + 1}"
-    if not isinstance(value, dict):
-        problems.add(
-            f"{where} must be a mapping with 'speaker' and 'text'",
-            "write '- speaker: <actor id>' and an indented 'text: ...' line",
-            key="quotes",
-            index=index,
-        )
+    entry = _Entry("quotes", "quote", index, problems)
+    fields = entry.fields(
+        value, _QUOTE_FIELDS, "write '- speaker: <actor id>' and an indented 'text: ...' line"
+    )
+    if fields is None:
         return None
-    unknown = [str(key) for key in value if key not in _QUOTE_FIELDS]
-    text = _text(value.get("text"))
-    speaker = _text(value.get("speaker"))
-    speaker_name = _text(value.get("speaker_name"))
-    ok = True
-    for key in unknown:
-        ok = False
-        problems.add(
-            f"{where} has an unknown field '{key}'{_did_you_mean(key, _QUOTE_FIELDS)}",
-            f"a quote has the fields: {', '.join(_QUOTE_FIELDS)}",
-            key="quotes",
-            index=index,
+    text = entry.required(fields, "text", "add 'text: <the quoted words>' to the quote")
+    speaker = entry.actor(
+        fields,
+        "speaker",
+        known_actors,
+        other=", or use 'speaker_name: <Full Name>' for someone not in the registry",
+    )
+    speaker_name = _text(fields.get("speaker_name"))
+    if fields.get("speaker") is None and speaker_name is None:
+        entry.problem(
+            "has no speaker", "add 'speaker: <actor id>' (or 'speaker_name: <Full Name>')"
         )
-    if text is None:
-        ok = False
-        problems.add(
-            f"{where} has no text",
-            "add 'text: <the quoted words>' to the quote",
-            key="quotes",
-            index=index,
-        )
-    if speaker is not None and speaker not in known_actors:
-        ok = False
-        problems.add(
-            f"{where} has an unknown speaker '{speaker}'{_did_you_mean(speaker, known_actors)}",
-            f"add '{speaker}' to content/{ACTORS_FILE}, or use 'speaker_name: <Full Name>' "
-            "for a speaker who is not in the registry",
-            key="quotes",
-            index=index,
-        )
-    if speaker is None and speaker_name is None:
-        ok = False
-        problems.add(
-            f"{where} has no speaker",
-            "add 'speaker: <actor id>' (or 'speaker_name: <Full Name>')",
-            key="quotes",
-            index=index,
-        )
-    if not ok or text is None:
+    if not entry.ok or text is None:
         return None
     return Quote(
-        text=text, speaker=speaker, speaker_name=speaker_name, verb=_text(value.get("verb"))
+        text=text,
+        speaker=speaker,
+        speaker_name=speaker_name,
+        verb=_text(fields.get("verb")),
+        prefix=_text(fields.get("prefix")),
+        suffix=_text(fields.get("suffix")),
+        line=entry.line,
     )
 
 
-_ANNOTATION_FIELDS = ("quote", "kind", "note", "prefix", "suffix")
+_ANNOTATION_FIELDS = ("quote", "kind", "note", "prefix", "suffix", "claim", "rating")
 
 
 def _parse_annotation(index: int, value: object, problems: _Problems) -> Annotation | None:
-    where = f"annotation {index + 1}"
-    kinds = ", ".join(kind.value for kind in AnnotationKind)
-    if not isinstance(value, dict):
-        problems.add(
-            f"{where} must be a mapping with 'quote', 'kind' and 'note'",
-            "write '- quote: <exact text>' with indented 'kind:' and 'note:' lines",
-            key="annotations",
-            index=index,
+    entry = _Entry("annotations", "annotation", index, problems)
+    fields = entry.fields(
+        value,
+        _ANNOTATION_FIELDS,
+        "write '- quote: <exact text>' with indented 'kind:' and 'note:' lines",
+    )
+    if fields is None:
+        return None
+    quote = entry.required(
+        fields, "quote", "add 'quote: <the exact words of the article it comments on>'"
+    )
+    note = entry.required(fields, "note", "add 'note: <the text of the margin note>'")
+    kind_text = _text(fields.get("kind")) or AnnotationKind.NOTE.value
+    kinds = [kind.value for kind in AnnotationKind]
+    if kind_text not in kinds:
+        entry.problem(
+            f"has an unknown kind '{kind_text}'{_did_you_mean(kind_text, kinds)}",
+            f"use one of: {', '.join(kinds)}",
         )
         return None
-    quote = _text(value.get("quote"))
-    note = _text(value.get("note"))
-    kind_text = _text(value.get("kind")) or AnnotationKind.NOTE.value
-    unknown = [str(key) for key in value if key not in _ANNOTATION_FIELDS]
-    for key in unknown:
-        problems.add(
-            f"{where} has an unknown field '{key}'{_did_you_mean(key, _ANNOTATION_FIELDS)}",
-            f"an annotation has the fields: {', '.join(_ANNOTATION_FIELDS)}",
-            key="annotations",
-            index=index,
-        )
-    if quote is None:
-        problems.add(
-            f"{where} has no 'quote' to anchor it",
-            "add 'quote: <the exact words of the article it comments on>'",
-            key="annotations",
-            index=index,
-        )
-    if note is None:
-        problems.add(
-            f"{where} has no note",
-            "add 'note: <the text of the margin note>'",
-            key="annotations",
-            index=index,
-        )
-    if kind_text not in {kind.value for kind in AnnotationKind}:
-        problems.add(
-            f"{where} has an unknown kind '{kind_text}'"
-            f"{_did_you_mean(kind_text, [kind.value for kind in AnnotationKind])}",
-            f"use one of: {kinds}",
-            key="annotations",
-            index=index,
-        )
-        return None
-    if unknown or quote is None or note is None:
+    kind = AnnotationKind(kind_text)
+    claim = _text(fields.get("claim"))
+    rating = _text(fields.get("rating"))
+    if kind is AnnotationKind.FACT_CHECK:
+        if claim is None:
+            entry.problem("is a fact-check without a 'claim'", "add 'claim: <the claim checked>'")
+        if rating is None:
+            entry.problem(
+                "is a fact-check without a 'rating'",
+                "add 'rating: <the verdict>', e.g. 'True', 'Misleading' or 'False'",
+            )
+    if not entry.ok or quote is None or note is None:
         return None
     return Annotation(
         quote=quote,
-        kind=AnnotationKind(kind_text),
+        kind=kind,
         note=note,
-        prefix=_text(value.get("prefix")),
-        suffix=_text(value.get("suffix")),
+        prefix=_text(fields.get("prefix")),
+        suffix=_text(fields.get("suffix")),
+        claim=claim,
+        rating=rating,
+        line=entry.line,
+    )
+
+
+_EVENT_FIELDS = ("subject", "object", "action", "code", "quote")
+_CAMEO_CODE = re.compile(r"(0[1-9]|1[0-9]|20)[0-9]{0,2}")
+
+
+def _parse_event(
+    index: int, value: object, problems: _Problems, known_actors: Mapping[str, Actor]
+) -> Event | None:
+    entry = _Entry("events", "event", index, problems)
+    fields = entry.fields(
+        value,
+        _EVENT_FIELDS,
+        "write '- subject: <actor id>' with indented 'action:' and 'object:' lines",
+    )
+    if fields is None:
+        return None
+    subject = entry.actor(fields, "subject", known_actors)
+    target = entry.actor(fields, "object", known_actors)
+    for name in ("subject", "object"):
+        if fields.get(name) is None:
+            entry.problem(f"has no '{name}'", f"add '{name}: <actor id>'")
+    action = entry.required(
+        fields, "action", "add 'action: <what happened, in plain words>', e.g. 'threatens'"
+    )
+    code = _text(fields.get("code"))
+    if code is not None and not _CAMEO_CODE.fullmatch(code):
+        entry.problem(
+            f"has the code '{code}', which is not a CAMEO event code",
+            "use two to four digits starting 01 to 20, e.g. '1312', in quotes, or leave 'code' out",
+        )
+    if not entry.ok or subject is None or target is None or action is None:
+        return None
+    return Event(
+        subject=subject,
+        object=target,
+        action=action,
+        code=code,
+        quote=_text(fields.get("quote")),
+        line=entry.line,
     )
 
 

@@ -58,6 +58,8 @@ annotations:
     note: Both are under **sanctions**.
     prefix: remind
     suffix: that any
+    claim: Both countries are under sanctions
+    rating: "True"
 seed: 000_fb03fb027bc92a78.txt
 ---
 
@@ -76,7 +78,7 @@ LINE = {
     "quote 1": 16,
     "quote 2": 19,
     "annotation 1": 22,
-    "body": 30,  # the first line of text after the closing fence and a blank line
+    "body": 32,  # the first line of text after the closing fence and a blank line
 }
 
 
@@ -140,10 +142,12 @@ def test_valid_article_loads_with_every_field(tmp_path: Path) -> None:
                 text="I will remind both countries that any transfer of arms is a violation.",
                 speaker="matthew-miller",
                 verb="told reporters",
+                line=LINE["quote 1"],
             ),
             Quote(
                 text="We are watching the meeting very closely.",
                 speaker_name="Jane Roe",
+                line=LINE["quote 2"],
             ),
         ),
         annotations=(
@@ -153,6 +157,9 @@ def test_valid_article_loads_with_every_field(tmp_path: Path) -> None:
                 note="Both are under **sanctions**.",
                 prefix="remind",
                 suffix="that any",
+                claim="Both countries are under sanctions",
+                rating="True",
+                line=LINE["annotation 1"],
             ),
         ),
         seed="000_fb03fb027bc92a78.txt",
@@ -284,7 +291,7 @@ def test_quote_without_text_is_an_error_on_its_item_line(tmp_path: Path) -> None
     text = edited("    text: We are watching the meeting very closely.\n", "")
     error = load_error(tmp_path, text)
     assert error.line == LINE["quote 2"]
-    assert error.what == "quote 2 has no text"
+    assert error.what == "quote 2 has no 'text'"
     assert "text:" in (error.fix or "")
 
 
@@ -313,7 +320,7 @@ def test_annotation_with_unknown_kind_is_an_error_with_a_suggestion(tmp_path: Pa
 def test_annotation_without_note_is_an_error(tmp_path: Path) -> None:
     error = load_error(tmp_path, edited("    note: Both are under **sanctions**.\n", ""))
     assert error.line == LINE["annotation 1"]
-    assert error.what == "annotation 1 has no note"
+    assert error.what == "annotation 1 has no 'note'"
 
 
 def test_image_without_caption_is_an_error_on_the_image_line(tmp_path: Path) -> None:
