@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import markdown
 
 if TYPE_CHECKING:
-    from generator.content import Annotation, Quote
+    from generator.content import Annotation, Event, Quote
 
 _DROPPED = "\u00ad\u200b\u200c\u200d\u2060\ufeff"  # soft hyphen, zero-width characters
 # Every fold is one character to one character, so positions survive folding.
@@ -63,6 +63,18 @@ class AnchorFailure:
     # AMBIGUOUS: a prefix that picks the first match it can ("" if none does);
     # NOT_FOUND: the closest passage of the text ("" if none is close).
     hint: str
+
+
+@dataclass(frozen=True, slots=True)
+class AnchorReport:
+    """Why a target could not be anchored, for a content error."""
+
+    label: str  # "annotation 2"
+    what: str
+    fix: str
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.what}; {self.fix}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +128,7 @@ def find_anchor(
 
 def anchor_all(
     text: str, targets: Sequence[Target]
-) -> tuple[tuple[Anchor | None, ...], tuple[str, ...]]:
+) -> tuple[tuple[Anchor | None, ...], tuple[AnchorReport, ...]]:
     """Anchor every target in one article's text.
 
     Returns an anchor per target (None where it failed) and one readable problem per
@@ -126,13 +138,16 @@ def anchor_all(
         return (), ()
     body = _Text(text)
     anchors: list[Anchor | None] = []
-    problems: list[str] = []
+    problems: list[AnchorReport] = []
     for target in targets:
         if not _clean(target.exact):
             anchors.append(None)
             problems.append(
-                f"{target.label}: the quote is empty. "
-                "Copy the words it comments on from the article."
+                AnchorReport(
+                    target.label,
+                    "the quote is empty",
+                    "copy the words it comments on from the article",
+                )
             )
             continue
         result = body.find(target.exact, prefix=target.prefix, suffix=target.suffix)
@@ -145,13 +160,27 @@ def anchor_all(
 
 
 def article_targets(
-    annotations: Sequence[Annotation], quotes: Sequence[Quote]
+    annotations: Sequence[Annotation],
+    quotes: Sequence[Quote],
+    events: Sequence[Event] = (),
 ) -> tuple[Target, ...]:
-    """The targets of an article: its annotations, then its quotes, numbered from 1."""
-    return tuple(
-        Target(f"annotation {number}", note.quote, note.prefix, note.suffix)
-        for number, note in enumerate(annotations, start=1)
-    ) + tuple(Target(f"quote {number}", quote.text) for number, quote in enumerate(quotes, 1))
+    """The targets of an article: its annotations, its quotes, then the events that cite
+    a passage, each labelled by its place in the front matter ("annotation 1")."""
+    return (
+        tuple(
+            Target(f"annotation {number}", note.quote, note.prefix, note.suffix)
+            for number, note in enumerate(annotations, start=1)
+        )
+        + tuple(
+            Target(f"quote {number}", quote.text, quote.prefix, quote.suffix)
+            for number, quote in enumerate(quotes, 1)
+        )
+        + tuple(
+            Target(f"event {number}", event.quote)
+            for number, event in enumerate(events, 1)
+            if event.quote
+        )
+    )
 
 
 def plain_text_of_markdown(md: str) -> str:
@@ -430,8 +459,8 @@ def _similarity(matcher: difflib.SequenceMatcher[str], passage: str) -> float:
     return (1 + weight) * precision * recall / (weight * precision + recall)
 
 
-def _describe(target: Target, failure: AnchorFailure, body: _Text) -> str:
-    """One sentence saying what is wrong, and one saying how to fix it."""
+def _describe(target: Target, failure: AnchorFailure, body: _Text) -> AnchorReport:
+    """What is wrong, and how to fix it."""
     context = [
         f"{name} “{value}”"
         for name, value in (("prefix", target.prefix), ("suffix", target.suffix))
@@ -446,18 +475,18 @@ def _describe(target: Target, failure: AnchorFailure, body: _Text) -> str:
             if failure.hint
             else "no passage of the text is close"
         )
-        fix = "Copy the exact words from the article" + (
-            ", and check the prefix and suffix." if context else "."
+        fix = "copy the exact words from the article" + (
+            ", and check the prefix and suffix" if context else ""
         )
-        return f"{target.label}: {quote} matches nothing in the text; {closest}. {fix}"
-    text = (
-        f"{target.label}: {quote} matches {failure.matches} places; "
-        "add a prefix or suffix to pick one"
-    )
+        return AnchorReport(target.label, f"{quote} matches nothing in the text; {closest}", fix)
+    what = f"{quote} matches {failure.matches} places"
     if failure.hint:
-        return f"{text}, e.g. prefix: “{failure.hint}”"
+        return AnchorReport(
+            target.label, what, f"add a prefix or suffix to pick one, e.g. prefix: “{failure.hint}”"
+        )
     # No prefix picks one (the same words lead up to every match): try a suffix.
     wanted, prefix = _clean(target.exact), _clean(target.prefix)
     places = body.places(wanted, prefix, _clean(target.suffix))
     suffix = body.suggest_suffix(wanted, places, prefix=prefix)
-    return f"{text}, e.g. suffix: “{suffix}”" if suffix else text
+    fix = "add a prefix or suffix to pick one"
+    return AnchorReport(target.label, what, f"{fix}, e.g. suffix: “{suffix}”" if suffix else fix)

@@ -14,6 +14,7 @@ from generator.actors import ambiguous_surfaces, build_matcher
 from generator.cache import CODE_DIGEST, BuildCache, OutputRecord
 from generator.config import SiteConfig
 from generator.content import load_actors, load_articles
+from generator.errors import BuildErrors, ContentError
 from generator.fingerprint import (
     Fingerprinter,
     body_key,
@@ -84,12 +85,20 @@ def _versioned(path: str, data: bytes) -> str:
     return f"{path}?v={hashlib.sha256(data).hexdigest()[:10]}"
 
 
-def _render_batch(job: _RenderJob, batch: Sequence[int]) -> tuple[set[int], dict[str, str]]:
-    """Render pages into staging: the indices whose bytes changed, and new bodies."""
+@dataclass(frozen=True, slots=True)
+class _Rendered:
+    changed: set[int]  # indices of the pages whose bytes changed
+    bodies: dict[str, str]  # bodies rendered for the first time, for the cache
+    problems: list[ContentError]
+
+
+def _render_batch(job: _RenderJob, batch: Sequence[int]) -> _Rendered:
+    """Render pages into staging."""
     changed = {index for index in batch if _render_one(job, index)}
-    bodies = dict(job.renderer.new_bodies)
+    rendered = _Rendered(changed, dict(job.renderer.new_bodies), list(job.renderer.problems))
     job.renderer.new_bodies.clear()
-    return changed, bodies
+    job.renderer.problems.clear()
+    return rendered
 
 
 def _render_one(job: _RenderJob, index: int) -> bool:
@@ -99,10 +108,8 @@ def _render_one(job: _RenderJob, index: int) -> bool:
     return job.staging.stage(urls.output_file(page.path), data)
 
 
-def _render(
-    job: _RenderJob, indices: Sequence[int], progress: ProgressHook | None
-) -> tuple[set[int], dict[str, str]]:
-    """Render the pages at these indices; returns the ones whose bytes changed."""
+def _render(job: _RenderJob, indices: Sequence[int], progress: ProgressHook | None) -> _Rendered:
+    """Render the pages at these indices."""
     results = map_batches(
         _render_batch,
         job,
@@ -111,12 +118,12 @@ def _render(
         workers=cpu_count() if len(indices) >= PARALLEL_THRESHOLD else 1,
         on_batch=(lambda done: progress(done, len(indices))) if progress else None,
     )
-    changed: set[int] = set()
-    bodies: dict[str, str] = {}
-    for batch_changed, batch_bodies in results:
-        changed |= batch_changed
-        bodies.update(batch_bodies)
-    return changed, bodies
+    total = _Rendered(set(), {}, [])
+    for batch in results:
+        total.changed.update(batch.changed)
+        total.bodies.update(batch.bodies)
+        total.problems.extend(batch.problems)
+    return total
 
 
 def build(
@@ -193,7 +200,12 @@ def _build(
         for article in site.articles
     }
     pages = plan_pages(
-        site, body_keys=body_keys, page_size=config.page_size, home_editions=config.home_editions
+        site,
+        body_keys=body_keys,
+        page_size=config.page_size,
+        home_editions=config.home_editions,
+        absolute=linker.absolute,
+        publisher=config.title,
     )
 
     static = read_static_files(templates_dir)
@@ -224,14 +236,20 @@ def _build(
         for index in to_render
         if isinstance(pages[index].context, ArticlePage)
     }
-    renderer = PageRenderer(
-        env, info, BodyRenderer(build_matcher(actors), linker), cache.bodies(wanted_keys)
-    )
+    bodies = BodyRenderer(build_matcher(actors), linker, site.actors)
+    renderer = PageRenderer(env, info, bodies, cache.bodies(wanted_keys))
     try:
-        changed_pages, new_bodies = _render(
-            _RenderJob(pages, renderer, staging), to_render, progress
-        )
-        changed = {urls.output_file(pages[index].path) for index in changed_pages}
+        rendered = _render(_RenderJob(pages, renderer, staging), to_render, progress)
+        if rendered.problems:
+            raise (
+                rendered.problems[0]
+                if len(rendered.problems) == 1
+                else BuildErrors(
+                    sorted(rendered.problems, key=lambda e: (str(e.path), e.line or 0))
+                )
+            )
+        new_bodies = rendered.bodies
+        changed = {urls.output_file(pages[index].path) for index in rendered.changed}
         for path, data in static.items():
             if not _is_current(out_dir, path, fingerprints, previous) and staging.stage(path, data):
                 changed.add(path)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
 from generator.actors import Actor, ActorType
-from generator.content import Article, Quote
+from generator.content import Article, Event, Quote
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +26,24 @@ class AttributedQuote:
     """A quote with the article it comes from."""
 
     quote: Quote
+    number: int  # its place in the article's front matter, from 1
     article: Article
+
+
+@dataclass(frozen=True, slots=True)
+class AttributedEvent:
+    """An event with the article that records it."""
+
+    event: Event
+    number: int  # its place in the article's front matter, from 1
+    article: Article
+
+
+@dataclass(frozen=True, slots=True)
+class MonthCount:
+    year: int
+    month: int
+    count: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +59,10 @@ class Site:
     actors: Mapping[str, Actor]  # by id, in registry order
     articles_by_actor: Mapping[str, tuple[Article, ...]]  # newest first
     quotes_by_speaker: Mapping[str, tuple[AttributedQuote, ...]]  # newest first
+    events_by_subject: Mapping[str, tuple[AttributedEvent, ...]]  # newest first
+    events_by_object: Mapping[str, tuple[AttributedEvent, ...]]
+    co_actors: Mapping[str, tuple[tuple[str, int], ...]]  # most articles together first
+    mentions_by_month: Mapping[str, tuple[MonthCount, ...]]  # articles per month, in order
     neighbours: Mapping[Path, Neighbours]  # by article path
 
     def actors_of_type(self, actor_type: ActorType) -> tuple[Actor, ...]:
@@ -63,9 +84,23 @@ def actor_sort_key(name: str) -> tuple[str, str]:
 
 
 def article_actor_ids(article: Article) -> tuple[str, ...]:
-    """The actors an article is about: its listed actors, then its quoted speakers."""
+    """The actors an article is about: its listed actors, its speakers, its events' actors."""
     speakers = (quote.speaker for quote in article.quotes if quote.speaker)
-    return tuple(dict.fromkeys((*article.actors, *speakers)))
+    in_events = (actor for event in article.events for actor in (event.subject, event.object))
+    return tuple(dict.fromkeys((*article.actors, *speakers, *in_events)))
+
+
+def _per_month(articles: Iterable[Article]) -> tuple[MonthCount, ...]:
+    """Articles per month from the first to the last, months without any included."""
+    counts = Counter((article.date.year, article.date.month) for article in articles)
+    if not counts:
+        return ()
+    (year, month), last = min(counts), max(counts)
+    months = []
+    while (year, month) <= last:
+        months.append(MonthCount(year, month, counts.get((year, month), 0)))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return tuple(months)
 
 
 def build_site(articles: Iterable[Article], actors: Iterable[Actor]) -> Site:
@@ -78,12 +113,21 @@ def build_site(articles: Iterable[Article], actors: Iterable[Actor]) -> Site:
     registry = {actor.id: actor for actor in actors}
     by_actor: dict[str, list[Article]] = {actor_id: [] for actor_id in registry}
     quotes: dict[str, list[AttributedQuote]] = {actor_id: [] for actor_id in registry}
+    by_subject: dict[str, list[AttributedEvent]] = {actor_id: [] for actor_id in registry}
+    by_object: dict[str, list[AttributedEvent]] = {actor_id: [] for actor_id in registry}
+    together: dict[str, Counter[str]] = {actor_id: Counter() for actor_id in registry}
     for article in ordered:
-        for actor_id in article_actor_ids(article):
+        present = article_actor_ids(article)
+        for actor_id in present:
             by_actor[actor_id].append(article)
-        for quote in article.quotes:
+            together[actor_id].update(other for other in present if other != actor_id)
+        for number, quote in enumerate(article.quotes, start=1):
             if quote.speaker:
-                quotes[quote.speaker].append(AttributedQuote(quote, article))
+                quotes[quote.speaker].append(AttributedQuote(quote, number, article))
+        for number, event in enumerate(article.events, start=1):
+            recorded = AttributedEvent(event, number, article)
+            by_subject[event.subject].append(recorded)
+            by_object[event.object].append(recorded)
 
     # Chronological order: "previous" is the older article.
     neighbours = {
@@ -99,5 +143,16 @@ def build_site(articles: Iterable[Article], actors: Iterable[Actor]) -> Site:
         actors=MappingProxyType(registry),
         articles_by_actor=MappingProxyType({k: tuple(v) for k, v in by_actor.items()}),
         quotes_by_speaker=MappingProxyType({k: tuple(v) for k, v in quotes.items()}),
+        events_by_subject=MappingProxyType({k: tuple(v) for k, v in by_subject.items()}),
+        events_by_object=MappingProxyType({k: tuple(v) for k, v in by_object.items()}),
+        co_actors=MappingProxyType(
+            {
+                actor_id: tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+                for actor_id, counts in together.items()
+            }
+        ),
+        mentions_by_month=MappingProxyType(
+            {actor_id: _per_month(articles) for actor_id, articles in by_actor.items()}
+        ),
         neighbours=MappingProxyType(neighbours),
     )

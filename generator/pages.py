@@ -11,11 +11,38 @@ from typing import TypeVar
 
 from generator import urls
 from generator.actors import Actor, ActorType
-from generator.content import Article, Quote
+from generator.charts import Timeline, timeline
+from generator.content import AnnotationKind, Article, Quote
 from generator.dates import long_date, month_label
-from generator.model import Edition, Neighbours, Site, actor_sort_key
+from generator.model import AttributedEvent, Edition, Neighbours, Site, actor_sort_key
+from generator.structured import Absolute, JsonObject, claim_reviews
 
 T = TypeVar("T")
+
+# The twenty root categories of the CAMEO event codes (Schrodt, 2012), as GDELT uses them.
+CAMEO_ROOTS = {
+    "01": "Make public statement",
+    "02": "Appeal",
+    "03": "Express intent to cooperate",
+    "04": "Consult",
+    "05": "Engage in diplomatic cooperation",
+    "06": "Engage in material cooperation",
+    "07": "Provide aid",
+    "08": "Yield",
+    "09": "Investigate",
+    "10": "Demand",
+    "11": "Disapprove",
+    "12": "Reject",
+    "13": "Threaten",
+    "14": "Protest",
+    "15": "Exhibit military posture",
+    "16": "Reduce relations",
+    "17": "Coerce",
+    "18": "Assault",
+    "19": "Fight",
+    "20": "Use unconventional mass violence",
+}
+CO_ACTORS_SHOWN = 10
 
 ACTOR_TYPE_LABELS = {
     ActorType.PERSON: "People",
@@ -72,6 +99,20 @@ class QuoteRef:
 
     quote: Quote
     article: ArticleSummary
+    passage: str  # page path with the fragment of the quoted passage
+
+
+@dataclass(frozen=True, slots=True)
+class EventView:
+    """Who did what to whom, ready to show."""
+
+    subject: Actor
+    action: str
+    object: Actor
+    code: str | None
+    category: str | None  # the CAMEO root category of the code
+    passage: str | None  # page path and fragment of the supporting passage
+    article: ArticleSummary | None  # on actor pages: the article that records it
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,11 +155,24 @@ class EditionPage:
 
 
 @dataclass(frozen=True, slots=True)
+class FactCheck:
+    """A fact-check note, for the article's ClaimReview data."""
+
+    claim: str
+    rating: str
+    note: str
+    passage: str  # the quoted words it checks
+
+
+@dataclass(frozen=True, slots=True)
 class ArticlePage:
     article: Article
     body_key: str  # names the rendered body: what it was rendered from
     actors: tuple[Actor, ...]
     quotes: tuple[SpeakerQuote, ...]
+    events: tuple[EventView, ...]
+    fact_checks: tuple[FactCheck, ...]
+    structured_data: tuple[JsonObject, ...]  # schema.org objects for the page's head
     previous: ArticleSummary | None
     next: ArticleSummary | None
 
@@ -150,6 +204,10 @@ class ActorPage:
     articles: tuple[ArticleSummary, ...]
     article_count: int
     quotes: tuple[QuoteRef, ...]
+    actions: tuple[EventView, ...]  # events with this actor as the subject
+    actions_towards: tuple[EventView, ...]  # and as the object
+    co_actors: tuple[ActorCount, ...]  # who appears with them most often
+    timeline: Timeline | None  # their articles per month
     pager: Pager
 
 
@@ -209,14 +267,20 @@ def _pagers(count: int, path_of: Callable[[int], str]) -> list[Pager]:
 
 
 def plan_pages(
-    site: Site, *, body_keys: Mapping[Path, str], page_size: int, home_editions: int
+    site: Site,
+    *,
+    body_keys: Mapping[Path, str],
+    page_size: int,
+    home_editions: int,
+    absolute: Absolute = lambda path: path,
+    publisher: str = "",
 ) -> tuple[Page, ...]:
     summaries = {article.path: summarise(article) for article in site.articles}
     return (
         _plan_home(site, summaries, home_editions),
         *_plan_editions(site, page_size),
         *_plan_edition_days(site, summaries),
-        *_plan_articles(site, summaries, body_keys),
+        *_plan_articles(site, summaries, body_keys, absolute, publisher),
         _plan_actor_index(site),
         *_plan_actors(site, summaries, page_size),
         Page(path="404.html", template="404.html", title="Page not found", context=NotFoundPage()),
@@ -288,13 +352,29 @@ def _plan_edition_days(site: Site, summaries: Summaries) -> list[Page]:
     ]
 
 
-def _plan_articles(site: Site, summaries: Summaries, body_keys: Mapping[Path, str]) -> list[Page]:
+def _plan_articles(
+    site: Site,
+    summaries: Summaries,
+    body_keys: Mapping[Path, str],
+    absolute: Absolute,
+    publisher: str,
+) -> list[Page]:
     pages = []
     for article in site.articles:
         neighbours = site.neighbours.get(article.path, Neighbours(None, None))
         quotes = tuple(
             SpeakerQuote(quote, site.actors.get(quote.speaker) if quote.speaker else None)
             for quote in article.quotes
+        )
+        path = urls.article_path(article.date, article.slug)
+        events = tuple(
+            _event_view(site, AttributedEvent(event, number, article), path, None)
+            for number, event in enumerate(article.events, start=1)
+        )
+        fact_checks = tuple(
+            FactCheck(note.claim, note.rating, note.note, note.quote)
+            for note in article.annotations
+            if note.kind is AnnotationKind.FACT_CHECK and note.claim and note.rating
         )
         pages.append(
             Page(
@@ -306,6 +386,14 @@ def _plan_articles(site: Site, summaries: Summaries, body_keys: Mapping[Path, st
                     body_key=body_keys[article.path],
                     actors=tuple(site.actors[actor_id] for actor_id in article.actors),
                     quotes=quotes,
+                    events=events,
+                    fact_checks=fact_checks,
+                    structured_data=claim_reviews(
+                        fact_checks,
+                        page_url=absolute(path),
+                        publisher=publisher,
+                        date_published=article.date.isoformat(),
+                    ),
                     previous=summaries[neighbours.previous.path] if neighbours.previous else None,
                     next=summaries[neighbours.next.path] if neighbours.next else None,
                 ),
@@ -317,6 +405,22 @@ def _plan_articles(site: Site, summaries: Summaries, body_keys: Mapping[Path, st
             )
         )
     return pages
+
+
+def _event_view(
+    site: Site, item: AttributedEvent, page_path: str | None, article: ArticleSummary | None
+) -> EventView:
+    event = item.event
+    path = page_path if page_path is not None else (article.path if article else "")
+    return EventView(
+        subject=site.actors[event.subject],
+        action=event.action,
+        object=site.actors[event.object],
+        code=event.code,
+        category=CAMEO_ROOTS.get(event.code[:2]) if event.code else None,
+        passage=f"{path}#event-{item.number}" if event.quote else None,
+        article=article,
+    )
 
 
 def _plan_actor_index(site: Site) -> Page:
@@ -345,6 +449,7 @@ def _plan_actors(site: Site, summaries: Summaries, page_size: int) -> list[Page]
         pagers = _pagers(len(chunks), lambda n, actor_id=actor.id: urls.actor_path(actor_id, n))
         country = site.actors.get(actor.country) if actor.country else None
         for chunk, pager in zip(chunks, pagers, strict=True):
+            first = pager.number == 1  # the first page shows who they are; later ones list
             pages.append(
                 Page(
                     path=urls.actor_path(actor.id, pager.number),
@@ -357,11 +462,34 @@ def _plan_actors(site: Site, summaries: Summaries, page_size: int) -> list[Page]
                         articles=tuple(summaries[a.path] for a in chunk),
                         article_count=len(articles),
                         quotes=tuple(
-                            QuoteRef(item.quote, summaries[item.article.path])
+                            QuoteRef(
+                                item.quote,
+                                summaries[item.article.path],
+                                f"{summaries[item.article.path].path}#quote-{item.number}",
+                            )
                             for item in site.quotes_by_speaker[actor.id]
                         )
-                        if pager.number == 1
+                        if first
                         else (),
+                        actions=tuple(
+                            _event_view(site, item, None, summaries[item.article.path])
+                            for item in site.events_by_subject[actor.id]
+                        )
+                        if first
+                        else (),
+                        actions_towards=tuple(
+                            _event_view(site, item, None, summaries[item.article.path])
+                            for item in site.events_by_object[actor.id]
+                        )
+                        if first
+                        else (),
+                        co_actors=tuple(
+                            ActorCount(site.actors[other], count)
+                            for other, count in site.co_actors[actor.id][:CO_ACTORS_SHOWN]
+                        )
+                        if first
+                        else (),
+                        timeline=timeline(site.mentions_by_month[actor.id]) if first else None,
                         pager=pager,
                     ),
                     crumbs=(

@@ -10,14 +10,23 @@ import jinja2
 from markupsafe import Markup
 
 from generator import urls
-from generator.actors import ActorMatcher
+from generator.actors import Actor, ActorMatcher
+from generator.annotations import article_targets
 from generator.config import SiteConfig
-from generator.content import Article
+from generator.content import Annotation, AnnotationKind, Article, Quote
 from generator.dates import long_date, short_date
-from generator.errors import TemplateError
-from generator.markdown_ext import ActorLinker, make_markdown
+from generator.errors import ContentError, TemplateError
+from generator.markdown_ext import (
+    ArticleMarkup,
+    EventSpec,
+    NoteSpec,
+    QuoteSpec,
+    inline_note_html,
+    make_markdown,
+)
 from generator.model import article_actor_ids
 from generator.pages import ArticlePage, Page
+from generator.structured import json_ld
 from generator.urls import Linker
 
 
@@ -44,25 +53,89 @@ def make_environment(templates_dir: Path, linker: Linker) -> jinja2.Environment:
     env.filters["absolute"] = linker.absolute
     env.filters["long_date"] = long_date
     env.filters["short_date"] = short_date
+    env.filters["json_ld"] = json_ld
     env.globals["urls"] = urls
     return env
+
+
+NOTE_LABELS = {
+    AnnotationKind.CONTEXT: "Context",
+    AnnotationKind.FACT_CHECK: "Fact-check",
+    AnnotationKind.CORRECTION: "Correction",
+    AnnotationKind.NOTE: "Note",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedBody:
+    html: str
+    problems: tuple[ContentError, ...] = ()
 
 
 class BodyRenderer:
     """Markdown to HTML for article bodies; one Markdown instance, reset between uses."""
 
-    def __init__(self, matcher: ActorMatcher, linker: Linker) -> None:
-        self._actor_linker = ActorLinker(
-            matcher=matcher, href=lambda actor_id: linker.link(urls.actor_path(actor_id))
+    def __init__(self, matcher: ActorMatcher, linker: Linker, actors: Mapping[str, Actor]) -> None:
+        self._actors = actors
+        self._actor_href = lambda actor_id: linker.link(urls.actor_path(actor_id))
+        self._note_markdown = make_markdown(
+            ArticleMarkup(matcher=matcher, href=self._actor_href, note_html=str)
         )
-        self._markdown = make_markdown(self._actor_linker)
+        self._markup = ArticleMarkup(
+            matcher=matcher,
+            href=self._actor_href,
+            note_html=lambda text: inline_note_html(self._note_markdown, text),
+        )
+        self._markdown = make_markdown(self._markup)
 
-    def render(self, article: Article) -> str:
-        self._actor_linker.actor_ids = frozenset(article_actor_ids(article))
+    def render(self, article: Article) -> RenderedBody:
+        markup = self._markup
+        targets = article_targets(article.annotations, article.quotes, article.events)
+        notes = targets[: len(article.annotations)]
+        quotes = targets[len(notes) : len(notes) + len(article.quotes)]
+        events = targets[len(notes) + len(quotes) :]
+        markup.actor_ids = frozenset(article_actor_ids(article))
+        markup.notes = tuple(
+            NoteSpec(target, note.kind.value, self._note_label(note), note.note)
+            for target, note in zip(notes, article.annotations, strict=True)
+        )
+        markup.quotes = tuple(
+            QuoteSpec(target, number, *self._speaker(quote))
+            for number, (target, quote) in enumerate(zip(quotes, article.quotes, strict=True), 1)
+        )
+        markup.events = tuple(
+            EventSpec(target, int(target.label.rsplit(" ", 1)[1])) for target in events
+        )
         try:
-            return self._markdown.reset().convert(article.body)
+            html = self._markdown.reset().convert(article.body)
+            lines = {
+                **{f"annotation {n}": a.line for n, a in enumerate(article.annotations, 1)},
+                **{f"quote {n}": q.line for n, q in enumerate(article.quotes, 1)},
+                **{f"event {n}": e.line for n, e in enumerate(article.events, 1)},
+            }
+            problems = tuple(
+                ContentError(
+                    f"{report.label}: {report.what}",
+                    path=article.path,
+                    line=lines.get(report.label),
+                    fix=report.fix,
+                )
+                for report in markup.problems
+            )
+            return RenderedBody(html, problems)
         finally:
-            self._actor_linker.actor_ids = frozenset()
+            markup.reset()
+
+    @staticmethod
+    def _note_label(annotation: Annotation) -> str:
+        label = NOTE_LABELS[annotation.kind]
+        return f"{label}: {annotation.rating}" if annotation.rating else label
+
+    def _speaker(self, quote: Quote) -> tuple[str, str | None]:
+        actor = self._actors.get(quote.speaker) if quote.speaker else None
+        if actor is None:
+            return quote.speaker_name or "", None
+        return actor.name, self._actor_href(actor.id)
 
 
 class PageRenderer:
@@ -80,12 +153,18 @@ class PageRenderer:
         self._bodies = bodies
         self._cached_bodies = cached_bodies
         self.new_bodies: dict[str, str] = {}
+        self.problems: list[ContentError] = []
 
     def body_html(self, context: ArticlePage) -> str:
         key = context.body_key
         html = self._cached_bodies.get(key) or self.new_bodies.get(key)
         if html is None:
-            html = self.new_bodies[key] = self._bodies.render(context.article)
+            body = self._bodies.render(context.article)
+            if body.problems:
+                self.problems.extend(body.problems)  # reported once every page has rendered
+            else:
+                self.new_bodies[key] = body.html  # only a body without problems is cached
+            html = body.html
         return html
 
     def render(self, page: Page) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import shutil
 from pathlib import Path
@@ -57,7 +58,11 @@ def article(built_project, soup):
 
 @pytest.fixture(scope="module")
 def body(article):
-    return article.select_one("article .story-body")
+    """The article's text as it runs, without what stands in the margin."""
+    story = copy.copy(article.select_one("article .story-body"))
+    for margin in story.select(".margin-note, .margin-quote, .note-ref"):
+        margin.decompose()
+    return story
 
 
 def body_paragraphs(body) -> list:
@@ -173,7 +178,10 @@ def test_quotes_section_lists_matthew_millers_quotes(article, text):
         speaker = caption.find("a")
         assert text(speaker) == "Matthew Miller"
         assert speaker["href"] == "/actors/matthew-miller/"
-    assert text(quotes[remind]) == "Matthew Miller told reporters"
+    assert text(quotes[remind]) == "Matthew Miller told reporters in the text"
+    passage = quotes[remind].select_one("a.passage")["href"]
+    marked = article.select_one(f"mark{passage}")
+    assert marked is not None and remind.startswith(text(marked))
 
 
 def test_article_lists_its_actors_with_roles(article, text):
@@ -262,7 +270,8 @@ def test_actor_page_shows_role_quotes_and_articles(built_project, soup, text):
     said = [text(figure.find("blockquote")) for figure in quotes.select("figure")]
     assert any(quote.startswith("I will remind both countries") for quote in said)
     for figure in quotes.select("figure"):
-        assert figure.find("figcaption").find("a")["href"] == ARTICLE_LINK
+        link = figure.find("figcaption").find("a")["href"]
+        assert re.fullmatch(re.escape(ARTICLE_LINK) + r"#quote-\d+", link)
     articles = page.select_one("section.actor-articles")
     assert text(articles.find("h2")) == "Articles (1)"
     links = [(text(a), a["href"]) for a in articles.select(".article-summary-title a")]

@@ -7,6 +7,7 @@ from generator.annotations import (
     Anchor,
     AnchorFailure,
     AnchorProblem,
+    AnchorReport,
     Target,
     anchor_all,
     article_targets,
@@ -345,9 +346,12 @@ def test_anchor_all_reports_a_missing_quote_with_the_closest_passage(seed_body):
     assert anchors[0] is not None
     assert anchors[1] is None
     assert problems == (
-        "annotation 2: the quote “multiple resolutions” matches nothing in the text; "
-        "the closest passage is “multiple United Nations Security Council resolutions”. "
-        "Copy the exact words from the article.",
+        AnchorReport(
+            "annotation 2",
+            "the quote “multiple resolutions” matches nothing in the text; "
+            "the closest passage is “multiple United Nations Security Council resolutions”",
+            "copy the exact words from the article",
+        ),
     )
 
 
@@ -356,16 +360,22 @@ def test_anchor_all_reports_an_ambiguous_quote_with_a_prefix_to_use(seed_body):
     assert anchors == (None,)
     hint = failure(find_anchor(seed_body, "Russia"), AnchorProblem.AMBIGUOUS).hint
     assert problems == (
-        f"annotation 1: the quote “Russia” matches {seed_body.count('Russia')} places; "
-        f"add a prefix or suffix to pick one, e.g. prefix: “{hint}”",
+        AnchorReport(
+            "annotation 1",
+            f"the quote “Russia” matches {seed_body.count('Russia')} places",
+            f"add a prefix or suffix to pick one, e.g. prefix: “{hint}”",
+        ),
     )
 
 
 def test_anchor_all_suggests_a_suffix_when_no_prefix_helps():
     _, problems = anchor_all(SAME_RUN_UP, [Target("quote 1", "said")])
     assert problems == (
-        "quote 1: the quote “said” matches 2 places; add a prefix or suffix to pick one, "
-        "e.g. suffix: “ no.”",
+        AnchorReport(
+            "quote 1",
+            "the quote “said” matches 2 places",
+            "add a prefix or suffix to pick one, e.g. suffix: “ no.”",
+        ),
     )
     assert isinstance(find_anchor(SAME_RUN_UP, "said", suffix=" no."), Anchor)
 
@@ -375,9 +385,12 @@ def test_anchor_all_names_the_prefix_and_suffix_that_failed(seed_body):
         seed_body, [Target("annotation 3", "Pyongyang", prefix="of", suffix="provides")]
     )
     assert problems == (
-        "annotation 3: the quote “Pyongyang” with prefix “of” and suffix “provides” matches "
-        "nothing in the text; the closest passage is “if Pyongyang provides”. "
-        "Copy the exact words from the article, and check the prefix and suffix.",
+        AnchorReport(
+            "annotation 3",
+            "the quote “Pyongyang” with prefix “of” and suffix “provides” matches "
+            "nothing in the text; the closest passage is “if Pyongyang provides”",
+            "copy the exact words from the article, and check the prefix and suffix",
+        ),
     )
 
 
@@ -385,7 +398,9 @@ def test_anchor_all_reports_an_empty_quote_instead_of_raising():
     anchors, problems = anchor_all(TEXT, [Target("annotation 1", " ")])
     assert anchors == (None,)
     assert problems == (
-        "annotation 1: the quote is empty. Copy the words it comments on from the article.",
+        AnchorReport(
+            "annotation 1", "the quote is empty", "copy the words it comments on from the article"
+        ),
     )
 
 

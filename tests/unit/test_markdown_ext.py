@@ -7,7 +7,7 @@ from bs4 import BeautifulSoup
 from markdown.treeprocessors import InlineProcessor
 
 from generator.actors import Actor, ActorType, build_matcher
-from generator.markdown_ext import ActorLinker, make_markdown
+from generator.markdown_ext import ArticleMarkup, make_markdown
 
 ACTORS = (
     Actor("vladimir-putin", "Vladimir Putin", ActorType.PERSON, short=("Putin",)),
@@ -18,7 +18,9 @@ ACTORS = (
 
 
 def render(text: str, actor_ids: frozenset[str] = frozenset()) -> BeautifulSoup:
-    linker = ActorLinker(build_matcher(ACTORS), href=lambda i: f"/actors/{i}/", actor_ids=actor_ids)
+    linker = ArticleMarkup(
+        build_matcher(ACTORS), href=lambda i: f"/actors/{i}/", note_html=str, actor_ids=actor_ids
+    )
     return BeautifulSoup(make_markdown(linker).convert(text), "html.parser")
 
 
@@ -89,7 +91,7 @@ MARKDOWN_SAMPLES = [
 
 @pytest.mark.parametrize("text", MARKDOWN_SAMPLES)
 def test_prefiltered_inline_stage_gives_the_same_html_as_stock(text: str) -> None:
-    linker = ActorLinker(build_matcher(ACTORS), href=str)
+    linker = ArticleMarkup(build_matcher(ACTORS), href=str, note_html=str)
     fast = make_markdown(linker)
     stock = make_markdown(linker)
     stock.treeprocessors.register(InlineProcessor(stock), "inline", 20)

@@ -121,7 +121,7 @@ def test_article_actor_ids_lists_actors_then_speakers_once() -> None:
 
 
 def test_quotes_by_speaker_keep_their_article(site: Site) -> None:
-    assert site.quotes_by_speaker["kim-jong-un"] == (AttributedQuote(KIM_QUOTE, BRAVO),)
+    assert site.quotes_by_speaker["kim-jong-un"] == (AttributedQuote(KIM_QUOTE, 1, BRAVO),)
     assert site.quotes_by_speaker["north-korea"] == ()
     assert "Jane Roe" not in site.quotes_by_speaker
 

@@ -225,6 +225,9 @@ def test_article_page_has_its_body_actors_quotes_and_neighbours(site: Site) -> N
         body_key="key-of-bravo",
         actors=(RUSSIA,),
         quotes=(SpeakerQuote(KIM_QUOTE, KIM),),
+        events=(),
+        fact_checks=(),
+        structured_data=(),
         previous=summary(CHARLIE),
         next=summary(ECHO),
     )
@@ -301,7 +304,7 @@ def test_actor_page_shows_who_they_are_and_their_quotes(site: Site) -> None:
     assert context.type_label == "People"
     assert context.country is NORTH_KOREA
     assert context.articles == (summary(DELTA),)
-    assert context.quotes == (QuoteRef(KIM_QUOTE, summary(BRAVO)),)
+    assert context.quotes == (QuoteRef(KIM_QUOTE, summary(BRAVO), "2023/09/11/bravo/#quote-1"),)
     later = plan(site, page_size=1)["actors/kim-jong-un/page/2/"].context
     assert isinstance(later, ActorPage)
     assert later.articles == (summary(BRAVO),)

