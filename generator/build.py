@@ -22,7 +22,10 @@ from generator.fingerprint import (
     registry_surfaces_digest,
     template_digests,
 )
+from generator.feeds import plan_feeds
 from generator.model import build_site
+from generator.opendata import plan_open_data
+from generator.sitemap import plan_sitemap
 from generator.pages import ArticlePage, Page, plan_pages
 from generator.parallel import cpu_count, map_batches
 from generator.render import BodyRenderer, PageRenderer, make_environment, site_info
@@ -207,6 +210,11 @@ def _build(
         absolute=linker.absolute,
         publisher=config.title,
     )
+    pages += plan_feeds(
+        site, absolute=linker.absolute, title=config.title, description=config.description
+    )
+    pages += plan_open_data(site, absolute=linker.absolute, title=config.title)
+    pages += plan_sitemap(pages, absolute=linker.absolute)
 
     static = read_static_files(templates_dir)
     stylesheet_path = urls.static_path("marginalia.css")

@@ -216,10 +216,24 @@ class NotFoundPage:
     pass
 
 
+@dataclass(frozen=True, slots=True)
+class GeneratedText:
+    """An output made in Python rather than from a template: JSON data, feeds, sitemaps."""
+
+    text: str
+
+
 Summaries = Mapping[Path, ArticleSummary]
 
 PageContext = (
-    HomePage | EditionsPage | EditionPage | ArticlePage | ActorsPage | ActorPage | NotFoundPage
+    HomePage
+    | EditionsPage
+    | EditionPage
+    | ArticlePage
+    | ActorsPage
+    | ActorPage
+    | NotFoundPage
+    | GeneratedText
 )
 
 

@@ -25,7 +25,7 @@ from generator.markdown_ext import (
     make_markdown,
 )
 from generator.model import article_actor_ids
-from generator.pages import ArticlePage, Page
+from generator.pages import ArticlePage, GeneratedText, Page
 from generator.structured import json_ld
 from generator.urls import Linker
 
@@ -168,6 +168,8 @@ class PageRenderer:
         return html
 
     def render(self, page: Page) -> str:
+        if isinstance(page.context, GeneratedText):
+            return page.context.text
         extra = (
             {"body_html": Markup(self.body_html(page.context))}
             if isinstance(page.context, ArticlePage)
