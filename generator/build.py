@@ -15,6 +15,7 @@ from generator.cache import CODE_DIGEST, BuildCache, OutputRecord
 from generator.config import SiteConfig
 from generator.content import load_actors, load_articles
 from generator.errors import BuildErrors, ContentError
+from generator.feeds import plan_feeds
 from generator.fingerprint import (
     Fingerprinter,
     body_key,
@@ -22,13 +23,12 @@ from generator.fingerprint import (
     registry_surfaces_digest,
     template_digests,
 )
-from generator.feeds import plan_feeds
 from generator.model import build_site
 from generator.opendata import plan_open_data
-from generator.sitemap import plan_sitemap
 from generator.pages import ArticlePage, Page, plan_pages
 from generator.parallel import cpu_count, map_batches
 from generator.render import BodyRenderer, PageRenderer, make_environment, site_info
+from generator.sitemap import plan_sitemap
 from generator.urls import Linker
 from generator.writer import Staging, stamp_of
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.model import Site
-from generator.pages import ArticleSummary, Page
+from generator.pages import Page
 from generator.structured import Absolute
 
 
@@ -11,5 +11,5 @@ def plan_feeds(
     site: Site, *, absolute: Absolute, title: str, description: str
 ) -> tuple[Page, ...]:
     """feed.xml and actors/<id>/feed.xml."""
-    del site, absolute, title, description, ArticleSummary
+    del site, absolute, title, description
     return ()
