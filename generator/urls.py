@@ -39,6 +39,22 @@ def actor_path(actor_id: str, page: int = 1) -> str:
     return f"actors/{actor_id}/{page_suffix(page)}"
 
 
+def feed_path() -> str:
+    return "feed.xml"
+
+
+def actor_feed_path(actor_id: str) -> str:
+    return f"actors/{actor_id}/feed.xml"
+
+
+def data_path(name: str) -> str:
+    return f"data/{name}"
+
+
+def search_path() -> str:
+    return "search/"
+
+
 def static_path(name: str) -> str:
     return f"static/{name}"
 
