@@ -177,7 +177,7 @@ def _build(
     if not full and _nothing_to_do(cache, out_dir, snapshot, previous):
         actors = load_actors(content_dir)
         return BuildReport(
-            articles=cache.article_count(),
+            articles=cache.snapshot_articles(out_dir),
             actors=len(actors),
             planned=len(previous),
             rendered=0,
@@ -208,7 +208,8 @@ def _build(
         page_size=config.page_size,
         home_editions=config.home_editions,
         absolute=linker.absolute,
-        publisher=config.title,
+        site_title=config.title,
+        description=config.description,
     )
     pages += plan_feeds(
         site, absolute=linker.absolute, title=config.title, description=config.description
@@ -232,11 +233,11 @@ def _build(
         for page in pages
     }
     fingerprints.update({path: digest_of(data) for path, data in static.items()})
-    to_render = [
-        index
-        for index, page in enumerate(pages)
-        if not _is_current(out_dir, urls.output_file(page.path), fingerprints, previous)
-    ]
+    # Outputs that must be checked: new, built from other inputs, or touched since.
+    stale = {
+        path for path in fingerprints if not _is_current(out_dir, path, fingerprints, previous)
+    }
+    to_render = [index for index, page in enumerate(pages) if urls.output_file(page.path) in stale]
 
     staging = Staging(out_dir)
     wanted_keys = {
@@ -245,7 +246,7 @@ def _build(
         if isinstance(pages[index].context, ArticlePage)
     }
     bodies = BodyRenderer(build_matcher(actors), linker, site.actors)
-    renderer = PageRenderer(env, info, bodies, cache.bodies(wanted_keys))
+    renderer = PageRenderer(env, info, bodies, {} if full else cache.bodies(wanted_keys))
     try:
         rendered = _render(_RenderJob(pages, renderer, staging), to_render, progress)
         if rendered.problems:
@@ -259,9 +260,11 @@ def _build(
         new_bodies = rendered.bodies
         changed = {urls.output_file(pages[index].path) for index in rendered.changed}
         for path, data in static.items():
-            if not _is_current(out_dir, path, fingerprints, previous) and staging.stage(path, data):
+            if path in stale and staging.stage(path, data):
                 changed.add(path)
-        deleted = staging.commit(keep=set(fingerprints), previous=set(previous) or None)
+        # The whole site is walked for files to delete, so a stray or a file that an old
+        # manifest does not know is not left behind.
+        deleted = staging.commit(keep=set(fingerprints))
     except BaseException:
         staging.discard()
         raise
@@ -269,9 +272,9 @@ def _build(
     if new_bodies:
         cache.store_bodies(new_bodies)
         cache.forget_bodies_except(body_keys.values())
-    records = _records(out_dir, fingerprints, previous, changed, to_render, pages)
+    records = _records(out_dir, fingerprints, previous, stale)
     cache.replace_outputs(out_dir, records, previous=previous)
-    cache.store_input_snapshot(out_dir, snapshot)
+    cache.store_input_snapshot(out_dir, snapshot, articles=len(articles))
     return BuildReport(
         articles=len(articles),
         actors=len(actors),
@@ -337,15 +340,13 @@ def _records(
     out_dir: Path,
     fingerprints: Mapping[str, str],
     previous: Mapping[str, OutputRecord],
-    changed: set[str],
-    rendered: Sequence[int],
-    pages: Sequence[Page],
+    stale: set[str],
 ) -> dict[str, OutputRecord]:
-    checked = changed | {urls.output_file(pages[index].path) for index in rendered}
+    """The manifest after this build: a fresh stamp for every output that was checked."""
     records: dict[str, OutputRecord] = {}
     for path, fingerprint in fingerprints.items():
         old = previous.get(path)
-        if path not in checked and old is not None and old.fingerprint == fingerprint:
+        if path not in stale and old is not None:
             records[path] = old
             continue
         stamp = stamp_of(out_dir / path)

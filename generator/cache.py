@@ -139,11 +139,19 @@ class BuildCache:
         rows = list(self._rows("SELECT value FROM meta WHERE key = ?", (f"inputs:{site}",)))
         return rows[0][0] if rows else None
 
-    def store_input_snapshot(self, site: Path, snapshot: str | None) -> None:
+    def snapshot_articles(self, site: Path) -> int:
+        """How many articles the build that left the snapshot had."""
+        rows = list(self._rows("SELECT value FROM meta WHERE key = ?", (f"articles:{site}",)))
+        return int(rows[0][0]) if rows else 0
+
+    def store_input_snapshot(self, site: Path, snapshot: str | None, *, articles: int = 0) -> None:
         if snapshot is None:
             self._write("DELETE FROM meta WHERE key = ?", [(f"inputs:{site}",)])
-        else:
-            self._write("INSERT OR REPLACE INTO meta VALUES (?, ?)", [(f"inputs:{site}", snapshot)])
+            return
+        self._write(
+            "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+            [(f"inputs:{site}", snapshot), (f"articles:{site}", str(articles))],
+        )
 
     # Parsed articles, valid while the file's stamp and the scope (what else the parse
     # depended on, such as the actor ids) are the same.
@@ -167,10 +175,6 @@ class BuildCache:
                 for path, (stamp, article) in entries.items()
             ),
         )
-
-    def article_count(self) -> int:
-        rows = list(self._rows("SELECT COUNT(*) FROM articles"))
-        return int(rows[0][0]) if rows else 0
 
     def forget_articles_except(self, paths: Iterable[str]) -> None:
         keep = set(paths)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from generator.charts import Timeline, timeline
 from generator.content import AnnotationKind, Article, Quote
 from generator.dates import long_date, month_label
 from generator.model import AttributedEvent, Edition, Neighbours, Site, actor_sort_key
-from generator.structured import Absolute, JsonObject, claim_reviews
+from generator.structured import SCHEMA, Absolute, JsonObject, breadcrumbs, claim_reviews, thing
 
 T = TypeVar("T")
 
@@ -172,7 +173,6 @@ class ArticlePage:
     quotes: tuple[SpeakerQuote, ...]
     events: tuple[EventView, ...]
     fact_checks: tuple[FactCheck, ...]
-    structured_data: tuple[JsonObject, ...]  # schema.org objects for the page's head
     previous: ArticleSummary | None
     next: ArticleSummary | None
 
@@ -238,12 +238,23 @@ PageContext = (
 
 
 @dataclass(frozen=True, slots=True)
+class PageHead:
+    """What a page tells browsers, search engines and link previews about itself."""
+
+    canonical: str  # absolute URL
+    kind: str  # the OpenGraph type: website, article or profile
+    description: str
+    structured_data: tuple[JsonObject, ...]  # schema.org objects
+
+
+@dataclass(frozen=True, slots=True)
 class Page:
     path: str
     template: str
     title: str  # the page's own title; the base layout adds the site's
     context: PageContext
     crumbs: tuple[Crumb, ...] = ()
+    head: PageHead | None = None  # None for outputs that are not HTML pages
 
 
 def summarise(article: Article) -> ArticleSummary:
@@ -287,18 +298,100 @@ def plan_pages(
     page_size: int,
     home_editions: int,
     absolute: Absolute = lambda path: path,
-    publisher: str = "",
+    site_title: str = "",
+    description: str = "",
 ) -> tuple[Page, ...]:
     summaries = {article.path: summarise(article) for article in site.articles}
-    return (
+    pages = (
         _plan_home(site, summaries, home_editions),
         *_plan_editions(site, page_size),
         *_plan_edition_days(site, summaries),
-        *_plan_articles(site, summaries, body_keys, absolute, publisher),
+        *_plan_articles(site, summaries, body_keys),
         _plan_actor_index(site),
         *_plan_actors(site, summaries, page_size),
+    )
+    heads = _Heads(absolute, site_title, description)
+    return (
+        *(dataclasses.replace(page, head=heads.head(page)) for page in pages),
         Page(path="404.html", template="404.html", title="Page not found", context=NotFoundPage()),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Heads:
+    absolute: Absolute
+    site_title: str
+    description: str
+
+    def head(self, page: Page) -> PageHead:
+        context = page.context
+        url = self.absolute(page.path)
+        trail = [("Home", self.absolute(urls.home_path()))]
+        trail += [(crumb.label, self.absolute(crumb.path)) for crumb in page.crumbs]
+        data: list[JsonObject] = [breadcrumbs(trail)] if page.crumbs else []
+        if isinstance(context, ArticlePage):
+            article = context.article
+            data[:0] = [
+                self._news_article(context, url),
+                *claim_reviews(
+                    context.fact_checks,
+                    page_url=url,
+                    publisher=self.site_title,
+                    date_published=article.date.isoformat(),
+                ),
+            ]
+            return PageHead(url, "article", article.dek or article.title, tuple(data))
+        if isinstance(context, ActorPage):
+            actor = context.actor
+            about = {"@context": SCHEMA, **self._thing(actor)}
+            if actor.role and actor.type is ActorType.PERSON:
+                about["jobTitle"] = actor.role
+            if context.country is not None:
+                key = "nationality" if actor.type is ActorType.PERSON else "location"
+                about[key] = self._thing(context.country)
+            kind = "profile" if actor.type is ActorType.PERSON else "website"
+            description = f"{actor.name}: {actor.role}" if actor.role else actor.name
+            return PageHead(url, kind, description, (about, *data))
+        if isinstance(context, HomePage):
+            website = {"@context": SCHEMA, "@type": "WebSite", "name": self.site_title, "url": url}
+            return PageHead(url, "website", self.description, (website, *data))
+        return PageHead(url, "website", self.description, tuple(data))
+
+    def _thing(self, actor: Actor) -> dict[str, object]:
+        return thing(
+            actor.type.value,
+            actor.name,
+            self.absolute(urls.actor_path(actor.id)),
+            aliases=actor.aliases,
+            wikidata=actor.wikidata,
+        )
+
+    def _news_article(self, context: ArticlePage, url: str) -> JsonObject:
+        article = context.article
+        data: dict[str, object] = {
+            "@context": SCHEMA,
+            "@type": "NewsArticle",
+            "headline": article.title,
+            "url": url,
+            "mainEntityOfPage": url,
+            "datePublished": article.date.isoformat(),
+            "isPartOf": {"@type": "WebSite", "name": self.site_title},
+            "mentions": [self._thing(actor) for actor in context.actors],
+        }
+        if article.dek:
+            data["description"] = article.dek
+        if article.dateline:
+            data["dateline"] = article.dateline
+        source = {"@type": "NewsMediaOrganization", "name": article.source or self.site_title}
+        data["publisher"] = source
+        data["author"] = (
+            [{"@type": "Person", "name": name} for name in article.authors]
+            if article.authors
+            else source
+        )
+        if article.source:
+            data["sourceOrganization"] = source
+        return data
 
 
 def _plan_home(site: Site, summaries: Summaries, home_editions: int) -> Page:
@@ -366,13 +459,7 @@ def _plan_edition_days(site: Site, summaries: Summaries) -> list[Page]:
     ]
 
 
-def _plan_articles(
-    site: Site,
-    summaries: Summaries,
-    body_keys: Mapping[Path, str],
-    absolute: Absolute,
-    publisher: str,
-) -> list[Page]:
+def _plan_articles(site: Site, summaries: Summaries, body_keys: Mapping[Path, str]) -> list[Page]:
     pages = []
     for article in site.articles:
         neighbours = site.neighbours.get(article.path, Neighbours(None, None))
@@ -402,12 +489,6 @@ def _plan_articles(
                     quotes=quotes,
                     events=events,
                     fact_checks=fact_checks,
-                    structured_data=claim_reviews(
-                        fact_checks,
-                        page_url=absolute(path),
-                        publisher=publisher,
-                        date_published=article.date.isoformat(),
-                    ),
                     previous=summaries[neighbours.previous.path] if neighbours.previous else None,
                     next=summaries[neighbours.next.path] if neighbours.next else None,
                 ),

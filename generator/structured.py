@@ -44,6 +44,41 @@ def claim_reviews(
     return tuple(reviews)
 
 
+SCHEMA = "https://schema.org"
+WIKIDATA = "https://www.wikidata.org/wiki/"
+# schema.org types for actor types; a group is an organisation to schema.org.
+ACTOR_SCHEMA_TYPES = {
+    "person": "Person",
+    "country": "Country",
+    "organization": "Organization",
+    "group": "Organization",
+}
+
+
+def thing(
+    actor_type: str, name: str, url: str, *, aliases: Sequence[str] = (), wikidata: str | None
+) -> dict[str, object]:
+    """An actor as a schema.org Person, Country or Organization."""
+    data: dict[str, object] = {"@type": ACTOR_SCHEMA_TYPES[actor_type], "name": name, "url": url}
+    if aliases:
+        data["alternateName"] = list(aliases)
+    if wikidata:
+        data["sameAs"] = WIKIDATA + wikidata
+    return data
+
+
+def breadcrumbs(items: Sequence[tuple[str, str]]) -> JsonObject:
+    """A BreadcrumbList from (name, absolute URL) pairs, home first."""
+    return {
+        "@context": SCHEMA,
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": position, "name": name, "item": url}
+            for position, (name, url) in enumerate(items, start=1)
+        ],
+    }
+
+
 def json_ld(data: JsonObject) -> Markup:
     """JSON for a <script type="application/ld+json"> element.
 

@@ -43,12 +43,8 @@ class Staging:
         target.write_bytes(data)
         return True
 
-    def commit(self, *, keep: Set[str], previous: Set[str] | None = None) -> list[str]:
-        """Move staged files into the site and delete outputs not in keep; the deleted.
-
-        With the previous build's outputs known, only those are candidates for deletion;
-        without them, the whole site is walked.
-        """
+    def commit(self, *, keep: Set[str]) -> list[str]:
+        """Move staged files into the site and delete every file not in keep; the deleted."""
         if not self.out_dir.exists():
             if self.folder.exists():
                 os.replace(self.folder, self.out_dir)
@@ -62,29 +58,11 @@ class Staging:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     os.replace(staged, target)
             shutil.rmtree(self.folder)
-        if previous is None:
-            return _delete_unplanned(self.out_dir, keep)
-        return _delete_files(self.out_dir, sorted(previous - keep))
+        return _delete_unplanned(self.out_dir, keep)
 
     def discard(self) -> None:
         if self.folder.exists():
             shutil.rmtree(self.folder, ignore_errors=True)
-
-
-def _delete_files(out_dir: Path, relatives: list[str]) -> list[str]:
-    deleted = []
-    for relative in relatives:
-        target = out_dir / relative
-        try:
-            target.unlink()
-        except FileNotFoundError:
-            continue
-        deleted.append(relative)
-        folder = target.parent
-        while folder != out_dir and not any(folder.iterdir()):
-            folder.rmdir()
-            folder = folder.parent
-    return deleted
 
 
 def _delete_unplanned(out_dir: Path, keep: Set[str]) -> list[str]:

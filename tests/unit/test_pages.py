@@ -227,7 +227,6 @@ def test_article_page_has_its_body_actors_quotes_and_neighbours(site: Site) -> N
         quotes=(SpeakerQuote(KIM_QUOTE, KIM),),
         events=(),
         fact_checks=(),
-        structured_data=(),
         previous=summary(CHARLIE),
         next=summary(ECHO),
     )
