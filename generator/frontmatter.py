@@ -72,6 +72,12 @@ def parse_yaml(
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
+        context = getattr(exc, "context", None)
+        context_mark = getattr(exc, "context_mark", None)
+        if context and context_mark is not None and mark is not None:
+            # "while parsing a flow sequence" starting on another line: say where.
+            if context_mark.line != mark.line:
+                problem += f" ({context} that starts on line {first_line + context_mark.line})"
         raise error(
             f"invalid YAML: {problem}",
             path=path,

@@ -1,0 +1,279 @@
+"""Live reload against the real server: build events over SSE, the error overlay's data,
+serving under a base path, and a real browser that sees an edit without a touch."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import queue
+import re
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from email.message import Message
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from rich.console import Console
+
+from generator.cli import main
+from generator.config import load_config
+from generator.serve import serve
+
+REPO = Path(__file__).resolve().parents[2]
+SLUG = "us-threatens-sanctions-if-north-korea-sells-arms-to-russia"
+ARTICLE_FILE = f"content/articles/2023/09/{SLUG}.md"
+BASE = "/archive/"
+ARTICLE_URL = f"{BASE}2023/09/11/{SLUG}/"
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+class Server:
+    def __init__(self, root: Path, origin: str) -> None:
+        self.root = root
+        self.origin = origin  # http://127.0.0.1:port
+        self.host, self.port = urlsplit(origin).hostname, urlsplit(origin).port
+
+    def request(self, path: str, method: str = "GET") -> tuple[int, Message, bytes]:
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=10)
+        try:
+            connection.request(method, path)
+            response = connection.getresponse()
+            return response.status, response.headers, response.read()
+        finally:
+            connection.close()
+
+    def text(self, path: str) -> str:
+        status, _, body = self.request(path)
+        assert status == 200, f"{path}: {status}"
+        return BeautifulSoup(body, "html.parser").get_text(" ", strip=True)
+
+    def events(self) -> EventStream:
+        return EventStream(self.host, self.port)
+
+
+class EventStream:
+    """Reads the server-sent events on a thread, into a queue."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.connection = http.client.HTTPConnection(host, port, timeout=30)
+        self.connection.request("GET", "/__marginalia/events")
+        self.response = self.connection.getresponse()
+        assert self.response.status == 200
+        assert self.response.getheader("Content-Type", "").startswith("text/event-stream")
+        self.queue: queue.Queue[dict] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        try:
+            for raw in self.response:
+                line = raw.decode("utf-8").rstrip("\n")
+                if line.startswith("data: "):
+                    self.queue.put(json.loads(line[len("data: ") :]))
+        except (OSError, ValueError):
+            return
+
+    def next(self, timeout: float = 15.0) -> dict:
+        return self.queue.get(timeout=timeout)
+
+    def until(self, predicate, timeout: float = 15.0) -> dict:
+        deadline = time.monotonic() + timeout
+        while True:
+            event = self.next(max(0.1, deadline - time.monotonic()))
+            if predicate(event):
+                return event
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    root = tmp_path / "project"
+    root.mkdir()
+    for folder in ("seeds", "templates", "content"):
+        shutil.copytree(REPO / folder, root / folder)
+    settings = yaml.safe_load((REPO / "site.yaml").read_text(encoding="utf-8"))
+    settings["base_url"] = f"http://127.0.0.1:8000{BASE}"
+    (root / "site.yaml").write_text(yaml.safe_dump(settings), encoding="utf-8")
+    assert main(["--root", str(root), "build"]) == 0
+
+    ready: queue.Queue[str] = queue.Queue()
+    stop = threading.Event()
+    console = Console(file=open(root / "serve.log", "w"), force_terminal=False)  # noqa: SIM115
+    thread = threading.Thread(
+        target=serve,
+        args=(root, load_config(root)),
+        kwargs={
+            "host": "127.0.0.1",
+            "port": 0,
+            "console": console,
+            "on_ready": ready.put,
+            "stop": stop,
+        },
+        daemon=True,
+    )
+    thread.start()
+    url = ready.get(timeout=60)
+    parts = urlsplit(url)
+    yield Server(root, f"{parts.scheme}://{parts.netloc}")
+    stop.set()
+    thread.join(15)
+    assert not thread.is_alive(), "the server did not stop"
+
+
+def edit_article(root: Path, old: str, new: str) -> None:
+    path = root / ARTICLE_FILE
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_pages_are_served_with_the_client_but_the_site_files_are_not_changed(server):
+    status, headers, body = server.request(ARTICLE_URL)
+    assert status == 200
+    assert headers["Content-Type"] == "text/html; charset=utf-8"
+    page = BeautifulSoup(body, "html.parser")
+    client = page.find("script", src="/__marginalia/livereload.js")
+    assert client is not None and client["data-events"] == "/__marginalia/events"
+    on_disk = (server.root / "site" / "2023/09/11" / SLUG / "index.html").read_text()
+    assert "livereload" not in on_disk
+    status, headers, script = server.request("/__marginalia/livereload.js")
+    assert status == 200 and headers["Content-Type"].startswith("text/javascript")
+    assert b"EventSource" in script
+
+
+def test_an_edit_sends_a_reload_event_for_that_page_after_it_is_written(server):
+    events = server.events()
+    first = events.next()
+    assert first["error"] is None
+    edit_article(server.root, "Kim and Putin also", "Kim and Putin, it was said, also")
+    event = events.until(lambda e: ARTICLE_URL in e["changed"])
+    assert event["epoch"] > first["epoch"] and event["error"] is None
+    # The event comes after the new file is in place.
+    assert "Kim and Putin, it was said, also" in server.text(ARTICLE_URL)
+    events.close()
+
+
+def test_an_edit_to_a_listed_field_updates_the_listings_too(server):
+    events = server.events()
+    events.next()
+    edit_article(server.root, "title: US threatens", "title: Washington threatens")
+    event = events.until(lambda e: f"{BASE}editions/2023-09-11/" in e["changed"])
+    assert ARTICLE_URL in event["changed"] and BASE in event["changed"]
+    assert "Washington threatens sanctions" in server.text(f"{BASE}editions/2023-09-11/")
+    assert "Washington threatens sanctions" in server.text(f"{BASE}actors/matthew-miller/")
+    events.close()
+
+
+def test_broken_yaml_shows_the_error_and_keeps_the_last_good_site_until_fixed(server):
+    events = server.events()
+    events.next()
+    path = server.root / ARTICLE_FILE
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good.replace("title: US", "title: [US", 1), encoding="utf-8")
+    failed = events.until(lambda e: e["error"] is not None)
+    assert re.search(rf"{SLUG}\.md:\d+: invalid YAML", failed["error"])
+    assert "starts on line 2" in failed["error"]
+    assert "fix:" in failed["error"]
+    assert "US threatens sanctions" in server.text(ARTICLE_URL)  # the last good page
+
+    path.write_text(good.replace("title: US threatens", "title: Corrected US threatens", 1))
+    fixed = events.until(lambda e: e["error"] is None)
+    assert ARTICLE_URL in fixed["changed"]
+    assert "Corrected US threatens" in server.text(ARTICLE_URL)
+    events.close()
+
+
+def test_a_quote_that_is_not_in_the_text_is_an_error_in_the_browser(server):
+    events = server.events()
+    events.next()
+    edit_article(server.root, "text: We continue to assess", "text: We never assess")
+    failed = events.until(lambda e: e["error"] is not None)
+    assert "quote 4" in failed["error"] and "matches nothing" in failed["error"]
+    events.close()
+
+
+def test_base_path_is_served_as_github_pages_does(server):
+    status, headers, _ = server.request("/")
+    assert status == 301 and headers["Location"] == BASE
+    status, headers, _ = server.request(BASE.rstrip("/"))
+    assert status == 301 and headers["Location"] == BASE
+    status, headers, _ = server.request(ARTICLE_URL.rstrip("/"))
+    assert status == 301 and headers["Location"] == ARTICLE_URL
+    assert server.request(f"/2023/09/11/{SLUG}/")[0] == 404  # outside the base path
+    status, _, body = server.request(f"{BASE}no/such/page/")
+    assert status == 404 and b"Page not found" in body
+    assert server.request(f"{BASE}2023/")[0] == 404  # folders are never listed
+    for path, kind in [
+        (f"{BASE}static/marginalia.css", "text/css"),
+        (f"{BASE}feed.xml", "application/xml"),
+        (f"{BASE}data/archive.json", "application/json"),
+        (f"{BASE}data/annotations.jsonld", "application/ld+json"),
+    ]:
+        status, headers, _ = server.request(path)
+        assert status == 200, path
+        assert headers["Content-Type"].startswith(kind), (path, headers["Content-Type"])
+
+
+@pytest.mark.parametrize(
+    "path",
+    [f"{BASE}../serve.log", f"{BASE}%2e%2e/serve.log", f"{BASE}..%2fserve.log", "/../serve.log"],
+)
+def test_path_traversal_gets_404(server, path):
+    assert server.request(path)[0] in (301, 404)
+    status, _, body = server.request(path)
+    assert b"serve.log" not in body or status == 404
+
+
+def test_symlink_out_of_the_site_gets_404(server, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("secret")
+    (server.root / "site" / "leak.txt").symlink_to(secret)
+    status, _, body = server.request(f"{BASE}leak.txt")
+    assert status == 404 and b"secret" not in body
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
+def test_browser_shows_an_edit_without_a_touch(server):
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-quic",
+                "--disable-sync",
+            ],
+        )
+        try:
+            page = browser.new_page()
+            page.goto(server.origin + ARTICLE_URL)
+            page.wait_for_function("() => window.performance.now() > 300")
+            edit_article(server.root, "Kim and Putin also", "Kim and Putin reportedly also")
+            started = time.monotonic()
+            page.wait_for_function(
+                "() => document.body.innerText.includes('Kim and Putin reportedly also')",
+                timeout=2000,
+            )
+            assert time.monotonic() - started < 2.0
+
+            # A broken build shows the overlay over the last good page; a fix reloads it.
+            edit_article(server.root, "title: US", "title: [US")
+            overlay = page.wait_for_selector("#marginalia-build-error", timeout=5000)
+            assert SLUG in overlay.inner_text()
+            edit_article(server.root, "title: [US", "title: US")
+            page.wait_for_function(
+                "() => !document.querySelector('#marginalia-build-error')", timeout=5000
+            )
+        finally:
+            browser.close()
