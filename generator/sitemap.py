@@ -16,28 +16,52 @@ ROBOTS_PATH = "robots.txt"
 NOT_FOUND_PATH = "404.html"
 
 
-def plan_sitemap(pages: Sequence[Page], *, absolute: Absolute) -> tuple[Page, ...]:
-    """sitemap.xml listing every HTML page but the 404 page, and robots.txt pointing to it."""
+# The sitemaps.org limit on URLs in one file; larger sites get an index of sitemaps.
+MAX_URLS = 50_000
+
+
+def plan_sitemap(
+    pages: Sequence[Page], *, absolute: Absolute, max_urls: int = MAX_URLS
+) -> tuple[Page, ...]:
+    """sitemap.xml listing every HTML page but the 404 page, and robots.txt pointing to it.
+
+    Past max_urls pages, sitemap.xml is an index of sitemap-1.xml, sitemap-2.xml, ...
+    """
     listed = sorted((page for page in pages if _is_listed(page)), key=lambda page: page.path)
-    urlset = ET.Element(_tag("urlset"))
-    for page in listed:
-        url = ET.SubElement(urlset, _tag("url"))
-        ET.SubElement(url, _tag("loc")).text = absolute(page.path)
-        modified = _last_modified(page)
-        if modified is not None:
-            ET.SubElement(url, _tag("lastmod")).text = modified.isoformat()
-    ET.indent(urlset, space="  ")
-    body = ET.tostring(urlset, encoding="unicode", default_namespace=SITEMAP_NS)
-    sitemap = f'<?xml version="1.0" encoding="utf-8"?>\n{body}\n'
     # Crawlers read robots.txt only at the root of a host, so under a base path (a GitHub
     # Pages project site, /<repo>/) this file is never consulted; it is still written for
     # sites served from the root (user sites, custom domains), and the sitemap can be
     # submitted to search engines directly.
     robots = f"User-agent: *\nAllow: /\nSitemap: {absolute(SITEMAP_PATH)}\n"
-    return (
-        Page(path=SITEMAP_PATH, template="", title="", context=GeneratedText(sitemap)),
-        Page(path=ROBOTS_PATH, template="", title="", context=GeneratedText(robots)),
-    )
+    outputs = [Page(path=ROBOTS_PATH, template="", title="", context=GeneratedText(robots))]
+    if len(listed) <= max_urls:
+        outputs.append(_generated(SITEMAP_PATH, _urlset(listed, absolute)))
+        return tuple(outputs)
+    index = ET.Element(_tag("sitemapindex"))
+    for number, start in enumerate(range(0, len(listed), max_urls), start=1):
+        path = f"sitemap-{number}.xml"
+        outputs.append(_generated(path, _urlset(listed[start : start + max_urls], absolute)))
+        ET.SubElement(ET.SubElement(index, _tag("sitemap")), _tag("loc")).text = absolute(path)
+    outputs.append(_generated(SITEMAP_PATH, index))
+    return tuple(outputs)
+
+
+def _urlset(pages: Sequence[Page], absolute: Absolute) -> ET.Element:
+    urlset = ET.Element(_tag("urlset"))
+    for page in pages:
+        url = ET.SubElement(urlset, _tag("url"))
+        ET.SubElement(url, _tag("loc")).text = absolute(page.path)
+        modified = _last_modified(page)
+        if modified is not None:
+            ET.SubElement(url, _tag("lastmod")).text = modified.isoformat()
+    return urlset
+
+
+def _generated(path: str, root: ET.Element) -> Page:
+    ET.indent(root, space="  ")
+    body = ET.tostring(root, encoding="unicode", default_namespace=SITEMAP_NS)
+    text = f'<?xml version="1.0" encoding="utf-8"?>\n{body}\n'
+    return Page(path=path, template="", title="", context=GeneratedText(text))
 
 
 def _is_listed(page: Page) -> bool:

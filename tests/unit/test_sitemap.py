@@ -210,3 +210,26 @@ def test_built_robots_txt_points_to_the_built_sitemap(built_site: Path) -> None:
     robots = (built_site / "robots.txt").read_text(encoding="utf-8")
     assert robots.splitlines()[-1] == f"Sitemap: {BASE_URL}sitemap.xml"
     assert (built_site / "sitemap.xml").is_file()
+
+
+def test_a_site_past_the_url_limit_gets_an_index_of_sitemaps(
+    site: Site, schema: xmlschema.XMLSchema
+) -> None:
+    pages = planned(site)
+    everything = entries(outputs(pages)["sitemap.xml"])
+    split = {
+        page.path: page.context.text  # type: ignore[union-attr]
+        for page in plan_sitemap(pages, absolute=LINKER.absolute, max_urls=3)
+    }
+    index = ET.fromstring(split["sitemap.xml"])
+    assert index.tag == f"{NS}sitemapindex"
+    parts = [loc.text for loc in index.iter(f"{NS}loc")]
+    assert parts == [f"{BASE_URL}sitemap-{n}.xml" for n in range(1, len(parts) + 1)]
+    assert len(parts) == -(-len(everything) // 3)
+    listed: dict[str, str | None] = {}
+    for number in range(1, len(parts) + 1):
+        part = split[f"sitemap-{number}.xml"]
+        assert_valid(schema, part)
+        assert len(entries(part)) <= 3
+        listed.update(entries(part))
+    assert listed == everything
