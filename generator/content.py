@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import hashlib
@@ -544,8 +545,31 @@ def _parse_batch(job: _ParseJob, batch: Sequence[int]) -> list[_Parsed]:
             parsed.append((index, stamp, None, [problem]))
             continue
         article, problems = parse_article(text, path=path, known_actors=job.known)
+        # Bodies are read again when their page renders: an archive of 100,000 articles
+        # would otherwise hold a gigabyte of text through the whole build.
+        if article is not None:
+            article = dataclasses.replace(article, body="")
         parsed.append((index, stamp, article, problems))
     return parsed
+
+
+def read_body(article: Article) -> str:
+    """The body of a loaded article, read from its file (loading keeps no bodies)."""
+    try:
+        text = article.path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ContentError(
+            f"the file could not be read again while the site was built: {error}",
+            path=article.path,
+            fix="build again",
+        ) from None
+    if text_digest(text) != article.digest:
+        raise ContentError(
+            "the file changed while the site was being built",
+            path=article.path,
+            fix="build again",
+        )
+    return split_front_matter(text, path=article.path).body.strip("\n")
 
 
 def load_articles(

@@ -13,7 +13,7 @@ from generator import urls
 from generator.actors import Actor, ActorMatcher
 from generator.annotations import article_targets
 from generator.config import SiteConfig
-from generator.content import Annotation, AnnotationKind, Article, Quote
+from generator.content import Annotation, AnnotationKind, Article, Quote, read_body
 from generator.dates import long_date, short_date
 from generator.errors import ContentError, TemplateError
 from generator.markdown_ext import (
@@ -107,7 +107,7 @@ class BodyRenderer:
             EventSpec(target, int(target.label.rsplit(" ", 1)[1])) for target in events
         )
         try:
-            html = self._markdown.reset().convert(article.body)
+            html = self._markdown.reset().convert(article.body or read_body(article))
             lines = {
                 **{f"annotation {n}": a.line for n, a in enumerate(article.annotations, 1)},
                 **{f"quote {n}": q.line for n, q in enumerate(article.quotes, 1)},

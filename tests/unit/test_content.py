@@ -13,6 +13,7 @@ from generator.content import (
     Quote,
     load_actors,
     load_articles,
+    read_body,
 )
 from generator.errors import BuildErrors, ContentError, MarginaliaError
 
@@ -120,6 +121,13 @@ def edited(old: str, new: str) -> str:
 def test_valid_article_loads_with_every_field(tmp_path: Path) -> None:
     path = write_article(tmp_path, VALID)
     (article,) = load(tmp_path)
+    # Loading keeps no bodies; they are read again when their page renders.
+    assert read_body(article) == (
+        "As Russian President Vladimir Putin prepares to meet North Korean leader "
+        "Kim Jong Un.\n\nSecond paragraph."
+    )
+    assert article.body == ""
+    article = dataclasses.replace(article, body=read_body(article))
     # body_line is checked on its own below.
     assert dataclasses.replace(article, body_line=0, digest="") == Article(
         path=path,
@@ -183,7 +191,7 @@ def test_minimal_article_needs_only_title_and_date(tmp_path: Path) -> None:
     (article,) = load(tmp_path)
     assert article.title == "Short"
     assert article.date == datetime.date(2023, 9, 12)
-    assert article.body == "Body."
+    assert read_body(article) == "Body."
     assert article.authors == article.actors == article.quotes == article.annotations == ()
     assert article.image is article.dek is article.source is article.seed is None
 
@@ -217,7 +225,7 @@ def test_crlf_and_bom_article_loads(tmp_path: Path) -> None:
     path.write_bytes("\ufeff---\r\ntitle: Zoë\r\ndate: 2023-09-11\r\n---\r\nBody.\r\n".encode())
     (article,) = load(tmp_path)
     assert article.title == "Zoë"
-    assert article.body == "Body."
+    assert read_body(article) == "Body."
 
 
 # Errors: each names the file, the line of the field, and a fix
