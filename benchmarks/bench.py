@@ -16,8 +16,10 @@ Measures, each run a separate process timed with a monotonic clock:
   edit       one article body edited (a sentence with a unique marker appended to its
              first paragraph), then a CLI rebuild. Marginalia's page must contain the
              marker. Hugo and Pelican rebuild everything; their times are for context.
-  watch      (--watch) save-to-reloaded-page latency of `marginalia serve`; measured
-             only once serve sends live-reload events.
+  watch      (--watch) save-to-reloaded-page latency of `marginalia serve` on 10,000
+             articles (or the first of --sizes without 10,000): edit, wait for the
+             live-reload event naming the page, GET it. Skipped, with a note, when
+             serve sends no live-reload events.
 
 Tools alternate run by run (Marginalia, Hugo, Pelican, Marginalia, ...), after one
 warm-up round. Peak RSS is that of the largest single process: the maximum of GNU
@@ -25,7 +27,9 @@ time's %M (the command's own process) and a psutil sample of every process in th
 tree every 50 ms (Marginalia forks render workers).
 
 The corpora come from the shared generator ../shared/bench/make_corpus.py (seed 1) and
-are cached in the work folder (default .bench/).
+are cached in the work folder (default .bench/). Marginalia runs from a compiled
+snapshot of generator/ and templates/ taken at the start (--no-snapshot: the working
+tree), so one bench measures one version of the code.
 """
 
 from __future__ import annotations
@@ -35,19 +39,22 @@ import contextlib
 import datetime as dt
 import glob
 import hashlib
+import http.client
 import importlib.util
-import inspect
 import json
 import os
 import platform
 import re
 import shutil
+import signal
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -238,6 +245,9 @@ def snapshot_code(work: Path) -> Path:
                 check=True,
             )
             os.replace(partial, snap)
+        for old in work.glob("code-*"):  # snapshots of earlier versions
+            if old != snap:
+                shutil.rmtree(old, ignore_errors=True)
         return snap
     raise SystemExit("generator/ keeps changing; cannot take a consistent snapshot")
 
@@ -550,8 +560,10 @@ def sanity_check(tools: Tools, work: Path) -> None:
 
 
 class Bench:
-    def __init__(self, args: argparse.Namespace, tools: Tools, work: Path) -> None:
-        self.args, self.tools, self.work = args, tools, work
+    def __init__(
+        self, args: argparse.Namespace, tools: Tools, work: Path, code: Path | None
+    ) -> None:
+        self.args, self.tools, self.work, self.code = args, tools, work, code
         self.runs_dir = work / "runs"
         self.rows: list[Row] = []
 
@@ -587,12 +599,12 @@ class Bench:
                 out = folder / "out"
                 argv, cwd, env = command(tool, self.tools, corpora[tool], root, out)
                 sample = run_measured(argv, cwd, env)
-                html = count_files(out, suffix=".html")
-                report(tool, "cold", n, label, sample, f"{html} html")
+                html, files = count_files(out, suffix=".html"), count_files(out)
+                report(tool, "cold", n, label, sample, f"{html} html, {files} files")
                 if counted:
                     rows[tool].samples.append(sample)
                     if not rows[tool].notes:
-                        rows[tool].notes.append(f"{html:,} html files")
+                        rows[tool].notes.append(f"{html:,} html of {files:,} files")
         self.rows.extend(rows.values())
         cleanup(folders)
 
@@ -672,32 +684,149 @@ class Bench:
                 row.notes.append("full rebuild")
         self.rows.extend(rows.values())
 
-    def watch(self) -> None:
-        """Save-to-reloaded-page latency in `marginalia serve` (10,000 articles).
-
-        Placeholder for the live-reload issue: once serve sends reload events, start
-        `marginalia --root ROOT serve --content CORPUS --port FREE`, connect to the event
-        stream, edit() one article and time the edit until the reload event and until
-        the served page holds the marker.
-        """
-        if not serve_has_live_reload():
+    def watch(self, n: int) -> None:
+        """Save-to-reloaded-page latency in `marginalia serve`; see watch_latency()."""
+        if not serve_has_live_reload(self.code):
             message = "not measured (serve has no live reload yet)"
-        else:
-            message = "not measured (live reload found, but this measure is not written yet)"
-        log(f"watch: {message}")
-        self.rows.append(Row("watch", 10_000, MARGINALIA, na=message))
+            log(f"watch: {message}")
+            self.rows.append(Row("watch", n, MARGINALIA, na=message))
+            return
+        self.rows.append(watch_latency(self, n))
 
 
-def serve_has_live_reload() -> bool:
-    """Whether generator.serve pushes reload events to the browser."""
+# --------------------------------------------------------------------------- watch
+# Kept apart: it depends on the dev server's live-reload protocol (generator/livereload.py:
+# server-sent events at EVENTS_PATH, each a JSON build state with an increasing "epoch" and
+# the URL paths of the pages that build "changed"; the page's client reloads on that).
+
+EVENTS_PATH = "/__marginalia/events"
+WATCH_SETTLE_S = 2.0
+WATCH_TIMEOUT_S = 120.0
+
+
+def serve_has_live_reload(code: Path | None) -> bool:
+    """Whether the serve under test pushes reload events to the browser."""
+    folder = (code or REPO) / "generator"
+    sources = [folder / "serve.py", folder / "livereload.py"]
+    text = "".join(p.read_text(encoding="utf-8") for p in sources if p.is_file())
+    return "text/event-stream" in text
+
+
+class EventStream(threading.Thread):
+    """Reads the server-sent events; keeps (monotonic time, state) for each."""
+
+    def __init__(self, port: int) -> None:
+        super().__init__(daemon=True)
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=None)
+        self.connection.request("GET", EVENTS_PATH)
+        self.response = self.connection.getresponse()
+        self.states: list[tuple[float, dict]] = []
+        self.condition = threading.Condition()
+
+    def run(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            for line in self.response:
+                if line.startswith(b"data: "):
+                    state = json.loads(line[6:])
+                    with self.condition:
+                        self.states.append((time.monotonic(), state))
+                        self.condition.notify_all()
+
+    def wait_for(self, test, timeout: float) -> tuple[float, dict] | None:
+        with self.condition:
+            self.condition.wait_for(lambda: any(test(s) for _, s in self.states), timeout)
+            return next(((t, s) for t, s in self.states if test(s)), None)
+
+
+def watch_latency(bench: Bench, n: int) -> Row:
+    """Edit one article while `marginalia serve` runs, as an editor saves it; time until
+    the server announces a build that changed the article's page (the browser reloads
+    then), and until a fresh GET of the page holds the edit."""
+    corpus_dir = corpus(bench.work, n, "neutral")
+    article = pick_article({MARGINALIA: corpus_dir})
+    original = article.sources[MARGINALIA].read_bytes()
+    folder = bench.fresh(f"watch-{n}")
+    root, out = new_root(folder, bench.tools.templates), folder / "out"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    argv, cwd, env = command(MARGINALIA, bench.tools, corpus_dir, root, out)
+    argv[argv.index("build")] = "serve"
+    argv += ["--host", "127.0.0.1", "--port", str(port)]
+    log_path = folder / "serve.log"
+    row = Row("watch", n, MARGINALIA)
+    events_s: list[float] = []
+    found: list[bool] = []
+    with open(log_path, "wb") as server_log:
+        proc = subprocess.Popen(
+            argv,
+            cwd=cwd,
+            env=env,
+            stdout=server_log,
+            stderr=server_log,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    sampler = TreeSampler(proc.pid) if psutil else None
+    if sampler:
+        sampler.start()
     try:
-        import generator.serve as serve_module
-    except ImportError:
-        return False
-    if getattr(serve_module, "LIVE_RELOAD", False):
-        return True
-    source = inspect.getsource(serve_module)
-    return "text/event-stream" in source or "livereload" in source.lower()
+        deadline = time.monotonic() + PROCESS_TIMEOUT_S
+        while b"serving " not in log_path.read_bytes():
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"marginalia serve did not start; see {log_path}")
+            time.sleep(0.1)
+        page = output_page(MARGINALIA, out, article.slug)
+        url_path = "/" + page.parent.relative_to(out).as_posix() + "/"
+        stream = EventStream(port)
+        stream.start()
+        for label, counted in bench.rounds():
+            time.sleep(WATCH_SETTLE_S)
+            with stream.condition:
+                epoch = max((s["epoch"] for _, s in stream.states), default=0)
+            marker = f"watch-{label.replace(' ', '')}-{os.getpid()}"
+            started = time.monotonic()
+            edit(article.sources[MARGINALIA], marker)
+            hit = stream.wait_for(
+                lambda s, e=epoch: s["epoch"] > e and url_path in s["changed"], WATCH_TIMEOUT_S
+            )
+            if hit is None:
+                raise SystemExit(f"no reload event for {url_path} in {WATCH_TIMEOUT_S} s")
+            url = f"http://127.0.0.1:{port}{url_path}"
+            with urllib.request.urlopen(url, timeout=60) as response:
+                ok = marker.encode() in response.read()
+            wall = time.monotonic() - started
+            log(
+                f"  watch     {n:>7,} Marginalia {label:8} {wall:8.2f} s "
+                f"(event {hit[0] - started:.2f} s), marker {'found' if ok else 'MISSING'}"
+            )
+            if counted:
+                row.samples.append(Sample(wall, 0, None, "", ""))
+                events_s.append(hit[0] - started)
+                found.append(ok)
+    finally:
+        article.sources[MARGINALIA].write_bytes(original)
+        if proc.poll() is None:  # stop only the server this bench started, by its pid
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        if sampler:
+            sampler.done.set()
+            sampler.join()
+    peak = sampler.max_rss // 1024 if sampler else 0
+    for sample in row.samples:
+        sample.rss_kib = peak  # the server's peak over the session, initial build included
+    row.notes = [
+        f"save → reload event: median {statistics.median(events_s):.2f} s; "
+        "wall = save → reloaded page (event + GET); "
+        f"marker in page: {sum(found)}/{len(found)}{'' if all(found) else ' **MISSING**'}; "
+        "RSS over the whole serve session"
+    ]
+    cleanup([folder])
+    return row
 
 
 # --------------------------------------------------------------------------- main
@@ -779,7 +908,7 @@ def main(argv: list[str] | None = None) -> int:
     log(f"machine: {machine}")
     if psutil is None:
         log("psutil is not installed: peak RSS is GNU time's %M of the parent process only")
-    bench = Bench(args, tools, work)
+    bench = Bench(args, tools, work, code)
     started = time.monotonic()
     load_before = os.getloadavg()[0]
     for n, big in plan:
@@ -787,7 +916,8 @@ def main(argv: list[str] | None = None) -> int:
         log(f"N={n:,}: {', '.join(names)}; {args.warmup} warm-up + {args.runs} counted runs")
         bench.size(n, names, big)
     if args.watch:
-        bench.watch()
+        sizes = [n for n, big in plan if not big]
+        bench.watch(10_000 if 10_000 in sizes or not sizes else sizes[0])
     shutil.rmtree(bench.runs_dir, ignore_errors=True)
     code_changed = code is None and source_digest() != digest
     if code_changed:

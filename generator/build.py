@@ -13,7 +13,7 @@ from pathlib import Path
 
 from generator import urls
 from generator.actors import Actor, ambiguous_surfaces, build_matcher
-from generator.cache import CODE_DIGEST, BuildCache, OutputRecord
+from generator.cache import CACHE_DIR, CODE_DIGEST, BuildCache, OutputRecord
 from generator.config import SiteConfig
 from generator.content import Article, load_actors, load_articles
 from generator.errors import BuildErrors, ContentError
@@ -30,6 +30,14 @@ from generator.opendata import plan_open_data
 from generator.pages import ArticlePage, Page, plan_pages
 from generator.parallel import cpu_count, map_batches
 from generator.render import BodyRenderer, PageRenderer, make_environment, site_info
+from generator.search import (
+    WORD_CACHE_FILE,
+    index_digest,
+    index_files,
+    plan_search_index,
+    read_word_cache,
+    write_word_cache,
+)
 from generator.sitemap import plan_sitemap
 from generator.urls import Linker
 from generator.writer import Staging, stamp_of
@@ -175,6 +183,7 @@ def build(
             started=started,
             live=live,
             commit_lock=commit_lock or nullcontext(),
+            word_cache=root / CACHE_DIR / WORD_CACHE_FILE,
         )
     finally:
         cache.close()
@@ -192,6 +201,7 @@ def _build(
     started: float,
     live: LiveState | None,
     commit_lock: AbstractContextManager[object],
+    word_cache: Path,
 ) -> BuildReport:
     snapshot = input_snapshot(config, content_dir, templates_dir)
     previous = {} if full else cache.outputs(out_dir)
@@ -232,6 +242,7 @@ def _build(
         absolute=linker.absolute,
         site_title=config.title,
         description=config.description,
+        search=config.search,
     )
     pages += plan_feeds(
         site, absolute=linker.absolute, title=config.title, description=config.description
@@ -244,6 +255,8 @@ def _build(
     stylesheet = _versioned(stylesheet_path, static.get(stylesheet_path, b""))
     info = site_info(config, stylesheet=stylesheet)
     env = make_environment(templates_dir, linker)
+    # The masthead links to the search page only when there is one.
+    env.globals["search_page"] = urls.search_path() if config.search else None
     templates = template_digests(env)
     settings = digest_of((CODE_DIGEST, repr(config), info))
 
@@ -255,11 +268,17 @@ def _build(
         for page in pages
     }
     fingerprints.update({path: digest_of(data) for path, data in static.items()})
+    # The search index is planned only when an article or an actor's names changed.
+    search_digest = index_digest(site.articles, site.actors, CODE_DIGEST) if config.search else ""
+    old_index = index_files(previous) if config.search else []
+    fingerprints.update(dict.fromkeys(old_index, search_digest))
     # Outputs that must be checked: new, built from other inputs, or touched since.
     stale = {
         path for path in fingerprints if not _is_current(out_dir, path, fingerprints, previous)
     }
     to_render = [index for index, page in enumerate(pages) if urls.output_file(page.path) in stale]
+    reindex = config.search and (not old_index or bool(stale & set(old_index)))
+    known_words = read_word_cache(word_cache, code=CODE_DIGEST) if reindex and not full else {}
 
     staging = Staging(out_dir)
     wanted_keys = {
@@ -284,6 +303,21 @@ def _build(
         for path, data in static.items():
             if path in stale and staging.stage(path, data):
                 changed.add(path)
+        search_index = None
+        if reindex:
+            search_index = plan_search_index(
+                site.articles,
+                site.actors,
+                known_words=known_words,
+                workers=cpu_count(),
+            )
+            for path in old_index:
+                del fingerprints[path]
+            for path, text in search_index.files.items():
+                fingerprints[path] = search_digest
+                stale.add(path)
+                if staging.stage(path, text.encode("utf-8")):
+                    changed.add(path)
         # The whole site is walked for files to delete, so a stray or a file that an old
         # manifest does not know is not left behind.
         with commit_lock:
@@ -295,6 +329,8 @@ def _build(
     if new_bodies:
         cache.store_bodies(new_bodies)
         cache.forget_bodies_except(body_keys.values())
+    if search_index is not None and search_index.words.keys() != known_words.keys():
+        write_word_cache(word_cache, search_index.words, code=CODE_DIGEST)
     records = _records(out_dir, fingerprints, previous, stale)
     cache.replace_outputs(out_dir, records, previous=previous)
     cache.store_input_snapshot(out_dir, snapshot, articles=len(articles))

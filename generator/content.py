@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from generator.actors import Actor, parse_actor_registry
 from generator.cache import BuildCache, FileStamp
-from generator.errors import BuildErrors, ContentError, MarginaliaError
+from generator.errors import BuildErrors, ContentError, MarginaliaError, SourceChanged
 from generator.frontmatter import FrontMatter, normalise_newlines, parse_yaml, split_front_matter
 from generator.parallel import cpu_count, map_batches
 
@@ -564,7 +564,7 @@ def read_body(article: Article) -> str:
             fix="build again",
         ) from None
     if text_digest(text) != article.digest:
-        raise ContentError(
+        raise SourceChanged(
             "the file changed while the site was being built",
             path=article.path,
             fix="build again",

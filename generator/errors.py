@@ -47,6 +47,10 @@ class ContentError(MarginaliaError):
     """An article, the actor registry or another content file is wrong."""
 
 
+class SourceChanged(ContentError):
+    """A content file changed while a build was reading it: the next build will see it."""
+
+
 class SeedError(MarginaliaError):
     """A raw seed cannot be parsed into an article."""
 

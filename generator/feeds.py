@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
+from pathlib import Path
 
 from generator import urls
 from generator.content import Article
@@ -18,6 +19,8 @@ FEED_SIZE = 50  # newest articles per feed
 GENERATOR = "Marginalia"
 # A feed's <updated> must be a date; an empty site has none of its own.
 EPOCH = dt.date(1970, 1, 1)
+INDENT = "  "
+XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
 
 # Characters XML 1.0 forbids. ElementTree escapes markup but writes these as they are,
 # which would make the whole feed unreadable.
@@ -30,73 +33,79 @@ def plan_feeds(site: Site, *, absolute: Absolute, title: str, description: str) 
     # date rather than the clock, so the bytes depend on the content only.
     fallback = site.articles[0].date if site.articles else EPOCH
     names = {actor_id: actor.name for actor_id, actor in site.actors.items()}
-    pages = [
-        _feed_page(
-            urls.feed_path(),
-            page_path=urls.home_path(),
-            title=title,
-            subtitle=description,
+    # An article is in the archive's feed and in each of its actors' feeds: its <entry> is
+    # made and serialised once, which at archive scale is most of the work.
+    entries: dict[Path, str] = {}
+
+    def feed(
+        path: str,
+        page_path: str,
+        feed_title: str,
+        subtitle: str | None,
+        articles: Sequence[Article],
+    ) -> Page:
+        head = _feed_head(
+            absolute(path),
+            page_url=absolute(page_path),
+            title=feed_title,
+            subtitle=subtitle,
             author=title,
-            articles=site.articles[:FEED_SIZE],
-            fallback=fallback,
-            names=names,
-            absolute=absolute,
+            updated=articles[0].date if articles else fallback,
         )
+        for article in articles:
+            if article.path not in entries:
+                entries[article.path] = _entry(article, names=names, absolute=absolute)
+        text = _document(head, [entries[article.path] for article in articles])
+        return Page(path=path, template="", title="", context=GeneratedText(text))
+
+    pages = [
+        feed(urls.feed_path(), urls.home_path(), title, description, site.articles[:FEED_SIZE])
     ]
     for actor in sorted(site.actors.values(), key=lambda a: actor_sort_key(a.id)):
         pages.append(
-            _feed_page(
+            feed(
                 urls.actor_feed_path(actor.id),
-                page_path=urls.actor_path(actor.id),
-                title=f"{actor.name} · {title}",
-                subtitle=actor.role,
-                author=title,
-                articles=site.articles_by_actor[actor.id][:FEED_SIZE],
-                fallback=fallback,
-                names=names,
-                absolute=absolute,
+                urls.actor_path(actor.id),
+                f"{actor.name} · {title}",
+                actor.role,
+                site.articles_by_actor[actor.id][:FEED_SIZE],
             )
         )
     return tuple(pages)
 
 
-def _feed_page(
-    path: str,
+def _feed_head(
+    url: str,
     *,
-    page_path: str,
+    page_url: str,
     title: str,
     subtitle: str | None,
     author: str,
-    articles: Sequence[Article],
-    fallback: dt.date,
-    names: dict[str, str],
-    absolute: Absolute,
-) -> Page:
+    updated: dt.date,
+) -> ET.Element:
+    """The <feed> element with everything but its entries."""
     # The namespace as a plain attribute: ElementTree's default_namespace option refuses
     # the unqualified attribute names Atom uses (rel, href, term).
     feed = ET.Element("feed")
     feed.set("xmlns", ATOM)
-    _text(feed, "id", absolute(path))
+    _text(feed, "id", url)
     _text(feed, "title", title)
     if subtitle:
         _text(feed, "subtitle", subtitle)
-    _link(feed, absolute(path), rel="self", type="application/atom+xml")
-    _link(feed, absolute(page_path), rel="alternate", type="text/html")
-    _text(feed, "updated", _timestamp(articles[0].date if articles else fallback))
+    _link(feed, url, rel="self", type="application/atom+xml")
+    _link(feed, page_url, rel="alternate", type="text/html")
+    _text(feed, "updated", _timestamp(updated))
     # Entries have no author when the article names none, so the feed must name one.
     _text(ET.SubElement(feed, "author"), "name", author)
     _text(feed, "generator", GENERATOR)
-    for article in articles:
-        _add_entry(feed, article, names=names, absolute=absolute)
-    return Page(path=path, template="", title="", context=GeneratedText(_serialise(feed)))
+    return feed
 
 
-def _add_entry(
-    feed: ET.Element, article: Article, *, names: dict[str, str], absolute: Absolute
-) -> None:
+def _entry(article: Article, *, names: dict[str, str], absolute: Absolute) -> str:
+    """An article's <entry>, serialised and indented for its place in a feed."""
     url = absolute(urls.article_path(article.date, article.slug))
     stamp = _timestamp(article.date)
-    entry = ET.SubElement(feed, "entry")
+    entry = ET.Element("entry")
     _text(entry, "id", url)
     _text(entry, "title", article.title)
     _link(entry, url, rel="alternate", type="text/html")
@@ -110,6 +119,15 @@ def _add_entry(
         category.set("label", _clean(names.get(actor_id, actor_id)))
     if article.dek:
         _text(entry, "summary", article.dek).set("type", "text")
+    ET.indent(entry, space=INDENT, level=1)
+    return f"{INDENT}{ET.tostring(entry, encoding='unicode')}\n"
+
+
+def _document(head: ET.Element, entries: Sequence[str]) -> str:
+    """The feed document: the head, then the entries, each written by ElementTree."""
+    ET.indent(head, space=INDENT)
+    text = ET.tostring(head, encoding="unicode")
+    return f"{XML_DECLARATION}{text.removesuffix('</feed>')}{''.join(entries)}</feed>\n"
 
 
 def _clean(text: str) -> str:
@@ -133,9 +151,3 @@ def _link(parent: ET.Element, href: str, *, rel: str, type: str) -> None:
 def _timestamp(date: dt.date) -> str:
     """RFC 3339 date-time for a date: articles carry no time of day, so midnight UTC."""
     return f"{date.isoformat()}T00:00:00Z"
-
-
-def _serialise(root: ET.Element) -> str:
-    ET.indent(root, space="  ")
-    body = ET.tostring(root, encoding="unicode")
-    return f'<?xml version="1.0" encoding="utf-8"?>\n{body}\n'

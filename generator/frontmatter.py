@@ -74,10 +74,14 @@ def parse_yaml(
         problem = getattr(exc, "problem", None) or str(exc)
         context = getattr(exc, "context", None)
         context_mark = getattr(exc, "context_mark", None)
-        if context and context_mark is not None and mark is not None:
-            # "while parsing a flow sequence" starting on another line: say where.
-            if context_mark.line != mark.line:
-                problem += f" ({context} that starts on line {first_line + context_mark.line})"
+        # "while parsing a flow sequence" that starts on another line: say where.
+        if (
+            context
+            and context_mark is not None
+            and mark is not None
+            and context_mark.line != mark.line
+        ):
+            problem += f" ({context} that starts on line {first_line + context_mark.line})"
         raise error(
             f"invalid YAML: {problem}",
             path=path,

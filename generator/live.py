@@ -66,7 +66,8 @@ def update_article_pages(live: LiveState, changed: Collection[Path]) -> BuildRep
         return None
     started = time.perf_counter()
     updates: list[tuple[str, bytes]] = []
-    for path in changed:
+    # Saving a file also reports its folder as modified; a folder tells nothing here.
+    for path in (path for path in changed if not path.is_dir()):
         old = live.articles.get(path)
         if old is None or not path.is_file():
             return None

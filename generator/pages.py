@@ -16,6 +16,7 @@ from generator.charts import Timeline, timeline
 from generator.content import AnnotationKind, Article, Quote
 from generator.dates import long_date, month_label
 from generator.model import AttributedEvent, Edition, Neighbours, Site, actor_sort_key
+from generator.search import DATA_PATH
 from generator.structured import SCHEMA, Absolute, JsonObject, breadcrumbs, claim_reviews, thing
 
 T = TypeVar("T")
@@ -217,6 +218,11 @@ class NotFoundPage:
 
 
 @dataclass(frozen=True, slots=True)
+class SearchPage:
+    index: str  # page path of the folder of the search index the page's script reads
+
+
+@dataclass(frozen=True, slots=True)
 class GeneratedText:
     """An output made in Python rather than from a template: JSON data, feeds, sitemaps."""
 
@@ -233,6 +239,7 @@ PageContext = (
     | ActorsPage
     | ActorPage
     | NotFoundPage
+    | SearchPage
     | GeneratedText
 )
 
@@ -300,6 +307,7 @@ def plan_pages(
     absolute: Absolute = lambda path: path,
     site_title: str = "",
     description: str = "",
+    search: bool = False,
 ) -> tuple[Page, ...]:
     summaries = {article.path: summarise(article) for article in site.articles}
     pages = (
@@ -309,6 +317,7 @@ def plan_pages(
         *_plan_articles(site, summaries, body_keys),
         _plan_actor_index(site),
         *_plan_actors(site, summaries, page_size),
+        *([_plan_search()] if search else []),
     )
     heads = _Heads(absolute, site_title, description)
     return (
@@ -392,6 +401,16 @@ class _Heads:
         if article.source:
             data["sourceOrganization"] = source
         return data
+
+
+def _plan_search() -> Page:
+    return Page(
+        path=urls.search_path(),
+        template="search.html",
+        title="Search",
+        context=SearchPage(index=DATA_PATH),
+        crumbs=(Crumb("Search", urls.search_path()),),
+    )
 
 
 def _plan_home(site: Site, summaries: Summaries, home_editions: int) -> Page:

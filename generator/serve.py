@@ -18,7 +18,7 @@ from rich.markup import escape
 from generator.build import BuildReport, LiveState, build
 from generator.config import SETTINGS_FILE, SiteConfig, load_config
 from generator.content import load_actors
-from generator.errors import MarginaliaError
+from generator.errors import MarginaliaError, SourceChanged
 from generator.ingest import ingest
 from generator.live import update_article_pages
 from generator.livereload import (
@@ -221,6 +221,11 @@ class SiteServer:
                     report = build(self.root, self.config, live=self.live)
             else:
                 report = build(self.root, self.config, live=self.live, commit_lock=lock)
+        except SourceChanged as error:
+            # Saved again while it was read: the watcher has that change and builds again.
+            self.live.pages.clear()
+            self.console.print(f"{error.where()} changed during the build; building again")
+            return
         except MarginaliaError as error:
             self.live.pages.clear()  # a failed build leaves no plan to trust
             self.console.print(

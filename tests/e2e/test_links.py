@@ -132,4 +132,5 @@ def test_masthead_links_home_under_the_base_path(built: Built, soup, text) -> No
     assert nav == {
         "Previous Editions": built.base_path + "editions/",
         "Actors": built.base_path + "actors/",
+        "Search": built.base_path + "search/",
     }

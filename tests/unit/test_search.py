@@ -1,0 +1,492 @@
+"""The search index: words, postings, files, the word cache, and the index in a build."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+import generator.build
+import generator.search
+from generator.actors import Actor, ActorType
+from generator.build import build
+from generator.cache import CACHE_DIR, CODE_DIGEST
+from generator.config import SiteConfig, load_config, parse_config
+from generator.content import Article, ArticleImage, text_digest
+from generator.errors import ConfigError, TemplateError
+from generator.search import (
+    DATA_PATH,
+    SHARD_LETTERS,
+    WORD_CACHE_FILE,
+    ArticleWords,
+    Field,
+    article_words,
+    find_words,
+    index_digest,
+    index_files,
+    plan_search_index,
+    read_word_cache,
+    shard_file,
+    words,
+    write_word_cache,
+)
+
+REPO = Path(__file__).resolve().parents[2]
+FIXTURE = REPO / "tests" / "fixtures" / "golden"
+
+SEP_11 = dt.date(2023, 9, 11)
+SEP_12 = dt.date(2023, 9, 12)
+
+SHOIGU = Actor(
+    id="sergei-shoigu", name="Sergei Shoigu", type=ActorType.PERSON, aliases=("Sergey Shoygu",)
+)
+RUSSIA = Actor(id="russia", name="Russia", type=ActorType.COUNTRY)
+ACTORS = {actor.id: actor for actor in (SHOIGU, RUSSIA)}
+
+
+def article(slug: str, date: dt.date, body: str, **fields: object) -> Article:
+    fields.setdefault("title", slug.replace("-", " ").capitalize())
+    return Article(
+        path=Path(f"content/articles/{date:%Y/%m}/{slug}.md"),
+        slug=slug,
+        date=date,
+        body=body,
+        body_line=5,
+        digest=text_digest(f"{slug}\n{body}\n{sorted(fields.items())}"),
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+SEED = article(
+    "us-threatens-sanctions",
+    SEP_11,
+    "The Russian president travelled to Vladivostok, where he met Kim in 2019.",
+    title="US threatens sanctions",
+    dek="Washington warns Moscow.",
+    actors=("sergei-shoigu",),
+)
+LATER = article("talks-resume", SEP_12, "Talks resume in Geneva.", dek="A second round.")
+EARLIER = article("ministers-meet", SEP_11, "Ministers meet in Vladivostok.")
+
+
+def decoded(postings: list[int]) -> list[tuple[int, int]]:
+    """(article number, fields) from a word's postings."""
+    found, number = [], 0
+    for value in postings:
+        number += value >> 4
+        found.append((number, value & 15))
+    return found
+
+
+def term_file(files: dict[str, str], word: str) -> dict[str, list[int]]:
+    return json.loads(files[f"{DATA_PATH}terms/{shard_file(word[:SHARD_LETTERS])}.json"])
+
+
+def postings_of(files: dict[str, str], word: str) -> list[tuple[int, int]]:
+    return decoded(term_file(files, word)[word])
+
+
+# ---------------------------------------------------------------------------
+# Words
+
+
+def test_words_are_lowercase_unaccented_and_split_at_anything_but_letters_and_digits() -> None:
+    assert words("Zürich’s São-Paulo, in 2023: Ελλάδα and МОСКВА!") == [
+        "zurich",
+        "sao",
+        "paulo",
+        "in",
+        "2023",
+        "ελλαδα",
+        "and",
+        "москва",
+    ]
+
+
+def test_one_letter_words_are_not_kept() -> None:
+    assert words("a b Putin’s US") == ["putin", "us"]
+
+
+def test_decomposed_and_precomposed_accents_give_the_same_word() -> None:
+    assert words("Zoe\u0308") == words("Zoë") == ["zoe"]
+
+
+def test_article_words_skip_link_addresses_but_keep_link_text() -> None:
+    found = article_words(
+        article(
+            "report",
+            SEP_11,
+            "A [full report](https://example.org/reports/2404) and https://x.io/y.",
+        )
+    )
+    assert set(found.text.split()) == {"full", "report", "and"}
+
+
+def test_article_words_take_title_dek_and_text_apart() -> None:
+    found = article_words(
+        replace(
+            SEED,
+            dateline="Washington, DC",
+            source="Al Jazeera",
+            authors=("Jane Doe",),
+            image=ArticleImage(caption="Miller speaks", credit="AP photo"),
+        )
+    )
+    assert set(found.title.split()) == {"us", "threatens", "sanctions"}
+    assert set(found.dek.split()) == {"washington", "warns", "moscow"}
+    text = set(found.text.split())
+    assert {"vladivostok", "2019", "dc", "jazeera", "jane", "miller", "ap"} <= text
+
+
+def test_article_words_read_the_body_of_a_loaded_article_from_its_file(tmp_path: Path) -> None:
+    text = "---\ntitle: Talks\ndate: 2023-09-12\n---\nDelegates met in Geneva.\n"
+    path = tmp_path / "talks.md"
+    path.write_text(text, encoding="utf-8")
+    loaded = replace(LATER, path=path, body="", digest=text_digest(text))
+    assert set(article_words(loaded).text.split()) == {"delegates", "met", "in", "geneva"}
+
+
+def test_many_articles_are_read_alike_in_several_processes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(generator.search, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(generator.search, "BATCH_SIZE", 1)
+    articles = [SEED, LATER, EARLIER]
+    assert find_words(articles, workers=2) == find_words(articles, workers=1)
+
+
+# ---------------------------------------------------------------------------
+# The index files
+
+
+def test_articles_are_numbered_by_date_then_path() -> None:
+    files = plan_search_index([LATER, SEED, EARLIER], ACTORS).files
+    docs = json.loads(files[f"{DATA_PATH}docs/0.json"])
+    assert [doc[0] for doc in docs] == [
+        "2023/09/11/ministers-meet/",
+        "2023/09/11/us-threatens-sanctions/",
+        "2023/09/12/talks-resume/",
+    ]
+    assert docs[1] == ["2023/09/11/us-threatens-sanctions/", "US threatens sanctions", "2023-09-11"]
+
+
+def test_meta_lists_the_articles_of_each_date_and_the_term_files() -> None:
+    files = plan_search_index([LATER, SEED, EARLIER], ACTORS).files
+    meta = json.loads(files[f"{DATA_PATH}meta.json"])
+    assert meta["count"] == 3
+    assert meta["dates"] == [["2023-09-11", 0, 2], ["2023-09-12", 2, 1]]
+    assert meta["shardLetters"] == SHARD_LETTERS
+    term_files = {path for path in files if path.startswith(f"{DATA_PATH}terms/")}
+    assert term_files == {f"{DATA_PATH}terms/{shard_file(key)}.json" for key in meta["shards"]}
+
+
+def test_a_word_lists_the_articles_it_is_in_with_the_fields_it_is_in() -> None:
+    files = plan_search_index([LATER, SEED, EARLIER], ACTORS).files
+    assert postings_of(files, "vladivostok") == [(0, Field.TEXT), (1, Field.TEXT)]
+    assert postings_of(files, "sanctions") == [(1, Field.TITLE)]
+    assert postings_of(files, "moscow") == [(1, Field.DEK)]
+    assert postings_of(files, "geneva") == [(2, Field.TEXT)]
+
+
+def test_actor_names_and_aliases_are_words_of_the_articles_they_are_in() -> None:
+    files = plan_search_index([LATER, SEED, EARLIER], ACTORS).files
+    assert postings_of(files, "shoigu") == [(1, Field.ACTOR)]
+    assert postings_of(files, "shoygu") == [(1, Field.ACTOR)]
+    assert "russia" not in term_file(files, "russia")  # an actor no article names
+
+
+def test_a_word_in_several_fields_weighs_their_sum() -> None:
+    both = replace(SEED, body="Sanctions were threatened.")
+    files = plan_search_index([both], ACTORS).files
+    assert postings_of(files, "sanctions") == [(0, Field.TITLE | Field.TEXT)]
+
+
+def test_words_are_filed_by_their_first_three_letters() -> None:
+    files = plan_search_index([SEED, LATER, EARLIER], ACTORS).files
+    assert set(term_file(files, "vladivostok")) == {"vladivostok"}
+    assert {"talks"} <= set(term_file(files, "tal"))
+    assert set(term_file(files, "in")) == {"in"}  # a two-letter word has a file of its own
+    assert shard_file("zur") == "zur"
+    assert shard_file("ελλ") == "x" + "ελλ".encode().hex()
+
+
+def test_the_same_articles_in_any_order_give_the_same_bytes() -> None:
+    articles = [SEED, LATER, EARLIER]
+    first = plan_search_index(articles, ACTORS).files
+    random.Random(7).shuffle(articles)
+    assert plan_search_index(articles, ACTORS).files == first
+
+
+def test_known_words_are_reused_rather_than_read_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    cold = plan_search_index([SEED, LATER], ACTORS)
+    read: list[str] = []
+
+    def counting(article: Article) -> ArticleWords:
+        read.append(article.slug)
+        return article_words(article)
+
+    monkeypatch.setattr(generator.search, "article_words", counting)
+    edited = replace(LATER, body="Talks resume in Oslo.", digest="edited")
+    warm = plan_search_index([SEED, edited], ACTORS, known_words=cold.words)
+    assert read == ["talks-resume"]
+    assert warm.files == plan_search_index([SEED, edited], ACTORS).files
+    assert set(warm.words) == {SEED.digest, "edited"}
+
+
+def test_the_version_changes_with_the_files_and_only_with_them() -> None:
+    def version(articles: list[Article], actors: dict[str, Actor]) -> str:
+        files = plan_search_index(articles, actors).files
+        return json.loads(files[f"{DATA_PATH}meta.json"])["version"]
+
+    base = version([SEED, LATER], ACTORS)
+    assert version([SEED, LATER], {**ACTORS, "russia": replace(RUSSIA, name="Rossiya")}) == base
+    assert version([SEED, replace(LATER, body="Talks resume in Oslo.")], ACTORS) != base
+
+
+def test_index_digest_follows_the_articles_files_and_the_actors_names() -> None:
+    digest = index_digest([SEED, LATER], ACTORS, "code")
+    assert index_digest([LATER, SEED], ACTORS, "code") == digest
+    assert index_digest([SEED, replace(LATER, digest="other")], ACTORS, "code") != digest
+    assert index_digest([SEED, replace(LATER, slug="moved")], ACTORS, "code") != digest
+    renamed = {**ACTORS, SHOIGU.id: replace(SHOIGU, aliases=())}
+    assert index_digest([SEED, LATER], renamed, "code") != digest
+    assert index_digest([SEED, LATER], ACTORS, "other code") != digest
+
+
+def test_index_files_are_the_outputs_under_the_search_data_folder() -> None:
+    outputs = ["search/index.html", f"{DATA_PATH}meta.json", "data/archive.json", "index.html"]
+    assert index_files(outputs) == [f"{DATA_PATH}meta.json"]
+
+
+# ---------------------------------------------------------------------------
+# The word cache
+
+
+def test_word_cache_round_trips(tmp_path: Path) -> None:
+    path = tmp_path / ".cache" / WORD_CACHE_FILE
+    entries = plan_search_index([SEED, LATER], ACTORS).words
+    write_word_cache(path, entries, code="code")
+    assert read_word_cache(path, code="code") == entries
+
+
+def test_word_cache_from_other_code_missing_or_broken_is_ignored(tmp_path: Path) -> None:
+    path = tmp_path / WORD_CACHE_FILE
+    assert read_word_cache(path, code="code") == {}
+    write_word_cache(path, plan_search_index([SEED], ACTORS).words, code="old code")
+    assert read_word_cache(path, code="code") == {}
+    path.write_bytes(b"not a pickle")
+    assert read_word_cache(path, code="code") == {}
+
+
+# ---------------------------------------------------------------------------
+# Settings
+
+
+def test_search_is_on_unless_turned_off() -> None:
+    assert SiteConfig().search is True
+    assert parse_config({"search": False}, path=None).search is False
+
+
+def test_search_setting_must_be_true_or_false() -> None:
+    with pytest.raises(ConfigError, match="'search' must be true or false"):
+        parse_config({"search": "yes"}, path=None)
+
+
+# ---------------------------------------------------------------------------
+# The index in a build
+
+
+def make_project(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    root.mkdir()
+    shutil.copy2(FIXTURE / "site.yaml", root / "site.yaml")
+    shutil.copytree(FIXTURE / "content", root / "content")
+    shutil.copytree(REPO / "templates", root / "templates")
+    return root
+
+
+def build_project(root: Path, **settings: object) -> generator.build.BuildReport:
+    return build(root, replace(load_config(root), **settings))
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(site).as_posix(): path.read_bytes()
+        for path in sorted(site.rglob("*"))
+        if path.is_file()
+    }
+
+
+def search_files(site: Path) -> dict[str, tuple[bytes, int]]:
+    return {
+        path.relative_to(site).as_posix(): (path.read_bytes(), path.stat().st_mtime_ns)
+        for path in sorted((site / DATA_PATH).rglob("*"))
+        if path.is_file()
+    }
+
+
+class Planned:
+    """Counts how often a build plans the search index."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        original = generator.build.plan_search_index
+
+        def counting(*args: object, **kwargs: object) -> generator.search.SearchIndex:
+            self.count += 1
+            return original(*args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(generator.build, "plan_search_index", counting)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = make_project(tmp_path)
+    build_project(root)
+    return root
+
+
+def test_a_build_writes_the_search_page_its_link_and_the_index(project: Path) -> None:
+    site = project / "site"
+    page = (site / "search" / "index.html").read_text(encoding="utf-8")
+    assert 'data-index="/gazette/search/data/"' in page
+    assert "<noscript>" in page
+    assert 'href="/gazette/search/">Search</a>' in (site / "index.html").read_text("utf-8")
+    meta = json.loads((site / DATA_PATH / "meta.json").read_text(encoding="utf-8"))
+    assert meta["count"] == 4
+    assert (project / CACHE_DIR / WORD_CACHE_FILE).is_file()
+
+
+def test_a_rebuild_with_no_change_keeps_every_index_file(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = search_files(project / "site")
+    planned = Planned(monkeypatch)
+    report = build_project(project)
+    assert report.rendered == 0
+    assert planned.count == 0
+    assert search_files(project / "site") == before
+
+
+def test_a_template_edit_rebuilds_pages_but_not_the_index(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = search_files(project / "site")
+    footer = project / "templates" / "partials" / "footer.html"
+    footer.write_text(footer.read_text(encoding="utf-8") + "<!-- edited -->\n", encoding="utf-8")
+    planned = Planned(monkeypatch)
+    report = build_project(project)
+    assert report.rendered > 0
+    assert planned.count == 0
+    assert search_files(project / "site") == before
+    # Recorded as outputs: a build that walks the whole site for strays keeps them.
+    build_project(project)
+    assert search_files(project / "site") == before
+
+
+def test_an_article_edit_reindexes_reading_only_that_article(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    river = project / "content" / "articles" / "2024" / "01" / "river-levels-fall.md"
+    river.write_text(
+        river.read_text(encoding="utf-8") + "Boatmen moored at Vladivostok.\n", encoding="utf-8"
+    )
+    read: list[str] = []
+    original = generator.search.article_words
+
+    def counting(article: Article) -> ArticleWords:
+        read.append(article.slug)
+        return original(article)
+
+    monkeypatch.setattr(generator.search, "article_words", counting)
+    build_project(project)
+    assert read == ["river-levels-fall"]
+    files = {
+        path: (project / "site" / path).read_text(encoding="utf-8")
+        for path in index_files(site_files(project / "site"))
+    }
+    assert postings_of(files, "vladivostok") == [(1, Field.TEXT)]
+    # The same bytes as a clean build of the same inputs.
+    clean = tmp_path / "clean"
+    shutil.copytree(project, clean, ignore=shutil.ignore_patterns(CACHE_DIR, "site"))
+    build_project(clean)
+    assert site_files(project / "site") == site_files(clean / "site")
+
+
+def test_a_failed_build_leaves_the_previous_index_in_place(project: Path) -> None:
+    before = search_files(project / "site")
+    river = project / "content" / "articles" / "2024" / "01" / "river-levels-fall.md"
+    river.write_text(river.read_text(encoding="utf-8") + "New words here.\n", encoding="utf-8")
+    (project / "templates" / "search.html").write_text("{% broken", encoding="utf-8")
+    with pytest.raises(TemplateError):
+        build_project(project)
+    assert search_files(project / "site") == before
+
+
+def test_a_build_that_fails_while_indexing_changes_nothing(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = project / "site"
+    before = {
+        path.relative_to(site).as_posix(): (path.read_bytes(), path.stat().st_mtime_ns)
+        for path in site.rglob("*")
+        if path.is_file()
+    }
+    river = project / "content" / "articles" / "2024" / "01" / "river-levels-fall.md"
+    river.write_text(river.read_text(encoding="utf-8") + "New words here.\n", encoding="utf-8")
+
+    def failing(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(generator.build, "plan_search_index", failing)
+    with pytest.raises(OSError, match="disk full"):
+        build_project(project)
+    after = {
+        path.relative_to(site).as_posix(): (path.read_bytes(), path.stat().st_mtime_ns)
+        for path in site.rglob("*")
+        if path.is_file()
+    }
+    assert after == before
+    assert not (project / ".site.building").exists()
+
+
+def test_a_touched_or_stray_index_file_is_put_right(project: Path) -> None:
+    site = project / "site"
+    before = {path: data for path, (data, _) in search_files(site).items()}
+    meta = site / DATA_PATH / "meta.json"
+    meta.write_text("{}", encoding="utf-8")
+    (site / DATA_PATH / "terms" / "stray.json").write_text("{}", encoding="utf-8")
+    build_project(project)
+    assert {path: data for path, (data, _) in search_files(site).items()} == before
+
+
+def test_search_off_removes_the_page_the_link_and_the_index(project: Path) -> None:
+    with_search = site_files(project / "site")
+    build_project(project, search=False)
+    site = project / "site"
+    assert not (site / "search").exists()
+    assert "Search</a>" not in (site / "index.html").read_text(encoding="utf-8")
+    build_project(project, search=True)
+    assert site_files(site) == with_search
+
+
+def test_a_full_build_reads_every_article_again(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = project / CACHE_DIR / WORD_CACHE_FILE
+    assert len(read_word_cache(cache, code=CODE_DIGEST)) == 4
+    read: list[str] = []
+    original = generator.search.article_words
+
+    def counting(article: Article) -> ArticleWords:
+        read.append(article.slug)
+        return original(article)
+
+    monkeypatch.setattr(generator.search, "article_words", counting)
+    build(project, load_config(project), full=True)
+    assert len(read) == 4
