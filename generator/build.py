@@ -27,7 +27,7 @@ from generator.fingerprint import (
 )
 from generator.model import build_site
 from generator.opendata import plan_open_data
-from generator.pages import ArticlePage, Page, plan_pages
+from generator.pages import ArticlePage, Page, PageHeads, plan_pages
 from generator.parallel import cpu_count, map_batches
 from generator.render import BodyRenderer, PageRenderer, make_environment, site_info
 from generator.search import (
@@ -239,9 +239,6 @@ def _build(
         body_keys=body_keys,
         page_size=config.page_size,
         home_editions=config.home_editions,
-        absolute=linker.absolute,
-        site_title=config.title,
-        description=config.description,
         search=config.search,
     )
     pages += plan_feeds(
@@ -287,7 +284,8 @@ def _build(
         if isinstance(pages[index].context, ArticlePage)
     }
     bodies = BodyRenderer(build_matcher(actors), linker, site.actors)
-    renderer = PageRenderer(env, info, bodies, {} if full else cache.bodies(wanted_keys))
+    heads = PageHeads(linker.absolute, config.title, config.description)
+    renderer = PageRenderer(env, info, bodies, {} if full else cache.bodies(wanted_keys), heads)
     try:
         rendered = _render(_RenderJob(pages, renderer, staging), to_render, progress)
         if rendered.problems:
@@ -338,7 +336,7 @@ def _build(
         live.pages = {page.path: page for page in pages}
         live.articles = {article.path: article for article in articles}
         live.known_actors = site.actors
-        live.renderer = PageRenderer(env, info, bodies, {})
+        live.renderer = PageRenderer(env, info, bodies, {}, heads)
         live.out_dir = out_dir
     return BuildReport(
         articles=len(articles),

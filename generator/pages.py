@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -261,7 +260,6 @@ class Page:
     title: str  # the page's own title; the base layout adds the site's
     context: PageContext
     crumbs: tuple[Crumb, ...] = ()
-    head: PageHead | None = None  # None for outputs that are not HTML pages
 
 
 def summarise(article: Article) -> ArticleSummary:
@@ -304,13 +302,10 @@ def plan_pages(
     body_keys: Mapping[Path, str],
     page_size: int,
     home_editions: int,
-    absolute: Absolute = lambda path: path,
-    site_title: str = "",
-    description: str = "",
     search: bool = False,
 ) -> tuple[Page, ...]:
     summaries = {article.path: summarise(article) for article in site.articles}
-    pages = (
+    return (
         _plan_home(site, summaries, home_editions),
         *_plan_editions(site, page_size),
         *_plan_edition_days(site, summaries),
@@ -318,22 +313,23 @@ def plan_pages(
         _plan_actor_index(site),
         *_plan_actors(site, summaries, page_size),
         *([_plan_search()] if search else []),
-    )
-    heads = _Heads(absolute, site_title, description)
-    return (
-        *(dataclasses.replace(page, head=heads.head(page)) for page in pages),
         Page(path="404.html", template="404.html", title="Page not found", context=NotFoundPage()),
     )
 
 
 @dataclass(frozen=True, slots=True)
-class _Heads:
+class PageHeads:
+    """Makes each page's head when it renders: it follows from the page and the settings,
+    which its fingerprint already covers, so planning need not build 100,000 of them."""
+
     absolute: Absolute
     site_title: str
     description: str
 
-    def head(self, page: Page) -> PageHead:
+    def head(self, page: Page) -> PageHead | None:
         context = page.context
+        if isinstance(context, NotFoundPage | GeneratedText):
+            return None
         url = self.absolute(page.path)
         trail = [("Home", self.absolute(urls.home_path()))]
         trail += [(crumb.label, self.absolute(crumb.path)) for crumb in page.crumbs]

@@ -25,7 +25,7 @@ from generator.markdown_ext import (
     make_markdown,
 )
 from generator.model import article_actor_ids
-from generator.pages import ArticlePage, GeneratedText, Page
+from generator.pages import ArticlePage, GeneratedText, Page, PageHeads
 from generator.structured import json_ld
 from generator.urls import Linker
 
@@ -147,9 +147,11 @@ class PageRenderer:
         site: SiteInfo,
         bodies: BodyRenderer,
         cached_bodies: Mapping[str, str],
+        heads: PageHeads,
     ) -> None:
         self._env = env
         self._site = site
+        self._heads = heads
         self._bodies = bodies
         self._cached_bodies = cached_bodies
         self.new_bodies: dict[str, str] = {}
@@ -177,7 +179,10 @@ class PageRenderer:
         )
         try:
             template = self._env.get_template(page.template)
-            return template.render(page=page.context, meta=page, site=self._site, **extra)
+            head = self._heads.head(page)
+            return template.render(
+                page=page.context, meta=page, head=head, site=self._site, **extra
+            )
         except jinja2.TemplateSyntaxError as error:
             raise TemplateError(
                 f"template syntax error: {error.message}",
