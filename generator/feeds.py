@@ -10,6 +10,7 @@ from pathlib import Path
 
 from generator import urls
 from generator.content import Article
+from generator.fingerprint import digest_of
 from generator.model import Site, actor_sort_key, article_actor_ids
 from generator.pages import GeneratedText, Page
 from generator.structured import Absolute
@@ -36,6 +37,8 @@ def plan_feeds(site: Site, *, absolute: Absolute, title: str, description: str) 
     # An article is in the archive's feed and in each of its actors' feeds: its <entry> is
     # made and serialised once, which at archive scale is most of the work.
     entries: dict[Path, str] = {}
+    # Entries name their actors, so every feed depends on the names: digested once.
+    names_digest = digest_of(tuple(sorted(names.items())))
 
     def feed(
         path: str,
@@ -44,19 +47,24 @@ def plan_feeds(site: Site, *, absolute: Absolute, title: str, description: str) 
         subtitle: str | None,
         articles: Sequence[Article],
     ) -> Page:
-        head = _feed_head(
-            absolute(path),
-            page_url=absolute(page_path),
-            title=feed_title,
-            subtitle=subtitle,
-            author=title,
-            updated=articles[0].date if articles else fallback,
+        def make() -> str:
+            head = _feed_head(
+                absolute(path),
+                page_url=absolute(page_path),
+                title=feed_title,
+                subtitle=subtitle,
+                author=title,
+                updated=articles[0].date if articles else fallback,
+            )
+            for article in articles:
+                if article.path not in entries:
+                    entries[article.path] = _entry(article, names=names, absolute=absolute)
+            return _document(head, [entries[article.path] for article in articles])
+
+        inputs = (path, feed_title, subtitle, title, fallback, names_digest, tuple(articles))
+        return Page(
+            path=path, template="", title="", context=GeneratedText(make=make, inputs=inputs)
         )
-        for article in articles:
-            if article.path not in entries:
-                entries[article.path] = _entry(article, names=names, absolute=absolute)
-        text = _document(head, [entries[article.path] for article in articles])
-        return Page(path=path, template="", title="", context=GeneratedText(text))
 
     pages = [
         feed(urls.feed_path(), urls.home_path(), title, description, site.articles[:FEED_SIZE])

@@ -14,7 +14,7 @@ from jinja2 import meta
 
 from generator.actors import Actor
 from generator.content import Article
-from generator.pages import ArticleSummary, EditionSummary
+from generator.pages import ArticleSummary, EditionSummary, GeneratedText
 
 _SHARED_TYPES = frozenset({ArticleSummary, EditionSummary, Actor})
 
@@ -48,6 +48,9 @@ class _ContextPickler(pickle.Pickler):
         # in it, and pickling the digest is far cheaper than pickling the body.
         if kind is Article:
             return (str, (f"article:{obj.path}:{obj.digest}",))  # type: ignore[attr-defined]
+        # A generated file stands for its inputs: its text is made only when it is written.
+        if kind is GeneratedText:
+            return (str, (f"generated:{digest_of(obj.inputs)}",))  # type: ignore[attr-defined]
         # Summaries and actors recur on many pages: each is digested once per build.
         if kind in _SHARED_TYPES:
             digest = self._shared.get(id(obj))

@@ -9,6 +9,7 @@ bodies: the text belongs to the outlets that published it.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from generator import urls
 from generator.actors import Actor
@@ -36,18 +37,28 @@ Json = dict[str, object]
 
 def plan_open_data(site: Site, *, absolute: Absolute, title: str) -> tuple[Page, ...]:
     """data/archive.json and data/annotations.jsonld."""
+    # Both follow from the articles (each stands for its file's digest) and the actors.
+    inputs = (title, site.articles, tuple(site.actors.values()))
     return (
-        _data_page(ARCHIVE_FILE, archive_document(site, absolute=absolute, title=title)),
-        _data_page(ANNOTATIONS_FILE, annotation_collection(site, absolute=absolute, title=title)),
+        _data_page(
+            ARCHIVE_FILE,
+            lambda: render_json(archive_document(site, absolute=absolute, title=title)),
+            inputs,
+        ),
+        _data_page(
+            ANNOTATIONS_FILE,
+            lambda: render_json(annotation_collection(site, absolute=absolute, title=title)),
+            inputs,
+        ),
     )
 
 
-def _data_page(name: str, document: Json) -> Page:
+def _data_page(name: str, make: Callable[[], str], inputs: object) -> Page:
     return Page(
         path=urls.data_path(name),
         template="",
         title="",
-        context=GeneratedText(render_json(document)),
+        context=GeneratedText(make=make, inputs=(name, inputs)),
     )
 
 

@@ -223,9 +223,23 @@ class SearchPage:
 
 @dataclass(frozen=True, slots=True)
 class GeneratedText:
-    """An output made in Python rather than from a template: JSON data, feeds, sitemaps."""
+    """An output made in Python rather than from a template: JSON data, feeds, sitemaps.
 
-    text: str
+    The text is made only when the output must be written; its fingerprint is that of
+    `inputs`, which must hold everything the text depends on (besides the settings).
+    """
+
+    make: Callable[[], str]
+    inputs: object
+
+    @property
+    def text(self) -> str:
+        return self.make()
+
+    @staticmethod
+    def of(text: str) -> GeneratedText:
+        """Text that is already made."""
+        return GeneratedText(make=lambda: text, inputs=text)
 
 
 Summaries = Mapping[Path, ArticleSummary]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from generator import urls
 from generator.pages import ArticlePage, EditionPage, GeneratedText, Page
@@ -33,35 +33,52 @@ def plan_sitemap(
     # sites served from the root (user sites, custom domains), and the sitemap can be
     # submitted to search engines directly.
     robots = f"User-agent: *\nAllow: /\nSitemap: {absolute(SITEMAP_PATH)}\n"
-    outputs = [Page(path=ROBOTS_PATH, template="", title="", context=GeneratedText(robots))]
-    if len(listed) <= max_urls:
-        outputs.append(_generated(SITEMAP_PATH, _urlset(listed, absolute)))
+    outputs = [Page(path=ROBOTS_PATH, template="", title="", context=GeneratedText.of(robots))]
+    # What each listed page contributes: its path and its date, if it has one.
+    entries = tuple((page.path, _last_modified(page)) for page in listed)
+    if len(entries) <= max_urls:
+        outputs.append(_generated(SITEMAP_PATH, lambda: _urlset(entries, absolute), entries))
         return tuple(outputs)
-    index = ET.Element(_tag("sitemapindex"))
-    for number, start in enumerate(range(0, len(listed), max_urls), start=1):
-        path = f"sitemap-{number}.xml"
-        outputs.append(_generated(path, _urlset(listed[start : start + max_urls], absolute)))
-        ET.SubElement(ET.SubElement(index, _tag("sitemap")), _tag("loc")).text = absolute(path)
-    outputs.append(_generated(SITEMAP_PATH, index))
+    parts = []
+    for number, start in enumerate(range(0, len(entries), max_urls), start=1):
+        part = entries[start : start + max_urls]
+        parts.append(f"sitemap-{number}.xml")
+        outputs.append(
+            _generated(parts[-1], lambda part=part: _urlset(part, absolute), part)  # type: ignore[misc]
+        )
+    outputs.append(_generated(SITEMAP_PATH, lambda: _index(parts, absolute), tuple(parts)))
     return tuple(outputs)
 
 
-def _urlset(pages: Sequence[Page], absolute: Absolute) -> ET.Element:
+Entry = tuple[str, "dt.date | None"]
+
+
+def _urlset(entries: Sequence[Entry], absolute: Absolute) -> ET.Element:
     urlset = ET.Element(_tag("urlset"))
-    for page in pages:
+    for path, modified in entries:
         url = ET.SubElement(urlset, _tag("url"))
-        ET.SubElement(url, _tag("loc")).text = absolute(page.path)
-        modified = _last_modified(page)
+        ET.SubElement(url, _tag("loc")).text = absolute(path)
         if modified is not None:
             ET.SubElement(url, _tag("lastmod")).text = modified.isoformat()
     return urlset
 
 
-def _generated(path: str, root: ET.Element) -> Page:
-    ET.indent(root, space="  ")
-    body = ET.tostring(root, encoding="unicode", default_namespace=SITEMAP_NS)
-    text = f'<?xml version="1.0" encoding="utf-8"?>\n{body}\n'
-    return Page(path=path, template="", title="", context=GeneratedText(text))
+def _index(parts: Sequence[str], absolute: Absolute) -> ET.Element:
+    index = ET.Element(_tag("sitemapindex"))
+    for path in parts:
+        ET.SubElement(ET.SubElement(index, _tag("sitemap")), _tag("loc")).text = absolute(path)
+    return index
+
+
+def _generated(path: str, make_root: Callable[[], ET.Element], inputs: object) -> Page:
+    def make() -> str:
+        root = make_root()
+        ET.indent(root, space="  ")
+        body = ET.tostring(root, encoding="unicode", default_namespace=SITEMAP_NS)
+        return f'<?xml version="1.0" encoding="utf-8"?>\n{body}\n'
+
+    context = GeneratedText(make=make, inputs=(path, inputs))
+    return Page(path=path, template="", title="", context=context)
 
 
 def _is_listed(page: Page) -> bool:

@@ -75,7 +75,7 @@ def planned(site: Site) -> tuple[Page, ...]:
         home_editions=10,
     )
     pages += plan_feeds(site, absolute=LINKER.absolute, title="Marginalia", description="")
-    data = Page(path="data/archive.json", template="", title="", context=GeneratedText("{}"))
+    data = Page(path="data/archive.json", template="", title="", context=GeneratedText.of("{}"))
     return (*pages, data)
 
 
