@@ -8,6 +8,7 @@ bodies: the text belongs to the outlets that published it.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 
@@ -37,8 +38,12 @@ Json = dict[str, object]
 
 def plan_open_data(site: Site, *, absolute: Absolute, title: str) -> tuple[Page, ...]:
     """data/archive.json and data/annotations.jsonld."""
-    # Both follow from the articles (each stands for its file's digest) and the actors.
-    inputs = (title, site.articles, tuple(site.actors.values()))
+    # Both follow from the articles' front matter, never their text, and the actors.
+    inputs = (
+        title,
+        tuple(_front_matter(article) for article in site.articles),
+        tuple(site.actors.values()),
+    )
     return (
         _data_page(
             ARCHIVE_FILE,
@@ -50,6 +55,15 @@ def plan_open_data(site: Site, *, absolute: Absolute, title: str) -> tuple[Page,
             lambda: render_json(annotation_collection(site, absolute=absolute, title=title)),
             inputs,
         ),
+    )
+
+
+def _front_matter(article: Article) -> tuple[object, ...]:
+    """What the data files show of an article: everything but its text."""
+    return tuple(
+        getattr(article, field.name)
+        for field in dataclasses.fields(article)
+        if field.name not in ("body", "body_line", "digest")
     )
 
 
