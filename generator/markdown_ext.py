@@ -356,7 +356,10 @@ def _mark_passages(flow: _TextFlow, marks: Sequence[_Mark]) -> dict[str, etree.E
             if not covering:
                 pieces.append((text[left:right], None))
                 continue
-            attributes = {"class": " ".join(dict.fromkeys(m.css for m in covering))}
+            attributes = {
+                "class": " ".join(dict.fromkeys(m.css for m in covering)),
+                "data-for": " ".join(m.id for m in covering),  # the passages it is part of
+            }
             first = next((m for m in covering if m.anchor.start == start + left), None)
             if first is not None:
                 attributes["id"] = first.id
