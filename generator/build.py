@@ -31,11 +31,14 @@ from generator.pages import ArticlePage, Page, PageHeads, plan_pages
 from generator.parallel import cpu_count, map_batches
 from generator.render import BodyRenderer, PageRenderer, make_environment, site_info
 from generator.search import (
+    STATE_CACHE_FILE,
     WORD_CACHE_FILE,
     index_digest,
     index_files,
     plan_search_index,
+    read_index_state,
     read_word_cache,
+    write_index_state,
     write_word_cache,
 )
 from generator.sitemap import plan_sitemap
@@ -184,6 +187,7 @@ def build(
             live=live,
             commit_lock=commit_lock or nullcontext(),
             word_cache=root / CACHE_DIR / WORD_CACHE_FILE,
+            index_cache=root / CACHE_DIR / STATE_CACHE_FILE,
         )
     finally:
         cache.close()
@@ -202,6 +206,7 @@ def _build(
     live: LiveState | None,
     commit_lock: AbstractContextManager[object],
     word_cache: Path,
+    index_cache: Path,
 ) -> BuildReport:
     snapshot = input_snapshot(config, content_dir, templates_dir)
     previous = {} if full else cache.outputs(out_dir)
@@ -307,6 +312,7 @@ def _build(
                 site.articles,
                 site.actors,
                 known_words=known_words,
+                previous=None if full else read_index_state(index_cache, code=CODE_DIGEST),
                 workers=cpu_count(),
             )
             for path in old_index:
@@ -329,6 +335,8 @@ def _build(
         cache.forget_bodies_except(body_keys.values())
     if search_index is not None and search_index.words.keys() != known_words.keys():
         write_word_cache(word_cache, search_index.words, code=CODE_DIGEST)
+    if search_index is not None:
+        write_index_state(index_cache, search_index.state, code=CODE_DIGEST)
     records = _records(out_dir, fingerprints, previous, stale)
     cache.replace_outputs(out_dir, records, previous=previous)
     cache.store_input_snapshot(out_dir, snapshot, articles=len(articles))

@@ -23,6 +23,7 @@ import pickle
 import re
 import unicodedata
 from array import array
+from bisect import bisect_left, insort
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import IntFlag
@@ -35,6 +36,7 @@ from generator.parallel import map_batches
 
 DATA_PATH = f"{urls.search_path()}data/"
 WORD_CACHE_FILE = "search-words.pickle"  # in the build cache's folder
+STATE_CACHE_FILE = "search-index.pickle"
 DOCS_PER_FILE = 200  # small, as the results of a search come from many of them
 SHARD_LETTERS = 3  # a term file holds the words that start with the same three letters
 # Bump when the files' format changes, so browsers and the build drop what they kept.
@@ -150,9 +152,24 @@ def index_files(outputs: Iterable[str]) -> list[str]:
 
 
 @dataclass(frozen=True, slots=True)
+class IndexState:
+    """What one build's index was made of, so the next can update it in place."""
+
+    docs: tuple[tuple[str, str, tuple[str, ...]], ...]  # (page path, digest, actor ids)
+    names: str  # a digest of the actors' names and aliases
+    postings: dict[str, array[int]]  # word -> (article number << 4 | fields), in order
+    files: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
 class SearchIndex:
     files: Mapping[str, str]  # site-relative path -> JSON text
     words: Mapping[str, ArticleWords]  # by article digest: every article's, for the next build
+    state: IndexState
+
+
+# An update in place is for a few edited articles; past this share, make it all again.
+UPDATE_SHARE = 0.02
 
 
 def plan_search_index(
@@ -160,34 +177,41 @@ def plan_search_index(
     actors: Mapping[str, Actor],
     *,
     known_words: Mapping[str, ArticleWords] | None = None,
+    previous: IndexState | None = None,
     workers: int = 1,
 ) -> SearchIndex:
-    """Every file of the index. Words already known by an article's digest are reused."""
+    """Every file of the index. Words already known by an article's digest are reused,
+    and when only a few articles changed, the previous index is updated in place."""
     known = known_words or {}
     docs = sorted(articles, key=article_order)
+    keys = tuple((urls.article_path(a.date, a.slug), a.digest, tuple(a.actors)) for a in docs)
+    names = {actor_id: actor_words(actor) for actor_id, actor in actors.items()}
+    names_key = hashlib.blake2b(
+        repr(sorted((k, sorted(v)) for k, v in names.items())).encode(), digest_size=16
+    ).hexdigest()
+    changed = _changed_in_place(previous, keys, names_key)
+    updatable = (
+        previous is not None
+        and changed is not None
+        and len(changed) <= max(20, UPDATE_SHARE * len(docs))
+        and all(docs[n].digest and previous.docs[n][1] in known for n in changed)
+    )
+    if updatable:
+        try:
+            return _update(previous, docs, keys, names, names_key, changed, known)  # type: ignore[arg-type]
+        except (KeyError, IndexError, ValueError):
+            pass  # the kept index does not match these articles: make it all again
     # An empty digest is an article made in code rather than read from a file: not cached.
     missing = [number for number, a in enumerate(docs) if not a.digest or a.digest not in known]
     found = dict(zip(missing, find_words([docs[n] for n in missing], workers=workers), strict=True))
-    names = {actor_id: actor_words(actor) for actor_id, actor in actors.items()}
-    text, dek, actor, title = (
-        int(field) for field in (Field.TEXT, Field.DEK, Field.ACTOR, Field.TITLE)
-    )
     every: dict[str, ArticleWords] = {}
     postings: dict[str, array[int]] = {}
     for number, article in enumerate(docs):
         own = found.get(number) or known[article.digest]
         if article.digest:
             every[article.digest] = own
-        fields = dict.fromkeys(own.text.split(), text)
-        for word in own.dek.split():
-            fields[word] = fields.get(word, 0) | dek
-        for actor_id in article.actors:
-            for word in names.get(actor_id, ()):
-                fields[word] = fields.get(word, 0) | actor
-        for word in own.title.split():
-            fields[word] = fields.get(word, 0) | title
         base = number << 4
-        for word, bits in fields.items():
+        for word, bits in _fields(own, article.actors, names).items():
             numbers = postings.get(word)
             if numbers is None:
                 numbers = postings[word] = array("L")
@@ -196,20 +220,117 @@ def plan_search_index(
     shards: dict[str, dict[str, list[int]]] = {}
     for word in sorted(postings):
         shards.setdefault(shard_key(word), {})[word] = _delta_encoded(postings[word])
-    files = {
-        f"{DATA_PATH}terms/{shard_file(key)}.json": _json(terms) for key, terms in shards.items()
-    }
+    files = {_term_file(key): _json(terms) for key, terms in shards.items()}
     for start in range(0, len(docs), DOCS_PER_FILE):
-        chunk = docs[start : start + DOCS_PER_FILE]
-        files[f"{DATA_PATH}docs/{start // DOCS_PER_FILE}.json"] = _json(
-            [[urls.article_path(a.date, a.slug), a.title, a.date.isoformat()] for a in chunk]
-        )
+        files[_docs_file(start)] = _docs_json(docs, start)
+    files[META_FILE] = _meta(files, docs, shards)
+    state = IndexState(keys, names_key, postings, dict(files))
+    return SearchIndex(files=files, words=every, state=state)
+
+
+META_FILE = f"{DATA_PATH}meta.json"
+
+
+def _fields(
+    own: ArticleWords, actor_ids: Iterable[str], names: Mapping[str, frozenset[str]]
+) -> dict[str, int]:
+    """Each word of an article, with the fields it is in."""
+    fields = dict.fromkeys(own.text.split(), int(Field.TEXT))
+    for word in own.dek.split():
+        fields[word] = fields.get(word, 0) | Field.DEK
+    for actor_id in actor_ids:
+        for word in names.get(actor_id, ()):
+            fields[word] = fields.get(word, 0) | Field.ACTOR
+    for word in own.title.split():
+        fields[word] = fields.get(word, 0) | Field.TITLE
+    return {word: int(bits) for word, bits in fields.items()}
+
+
+def _changed_in_place(
+    previous: IndexState | None,
+    keys: tuple[tuple[str, str, tuple[str, ...]], ...],
+    names_key: str,
+) -> list[int] | None:
+    """The numbers of the articles that changed, when every article kept its number."""
+    if previous is None or previous.names != names_key or len(previous.docs) != len(keys):
+        return None
+    if any(old[0] != new[0] for old, new in zip(previous.docs, keys, strict=True)):
+        return None
+    return [n for n, (old, new) in enumerate(zip(previous.docs, keys, strict=True)) if old != new]
+
+
+def _update(
+    previous: IndexState,
+    docs: Sequence[Article],
+    keys: tuple[tuple[str, str, tuple[str, ...]], ...],
+    names: Mapping[str, frozenset[str]],
+    names_key: str,
+    changed: Sequence[int],
+    known: Mapping[str, ArticleWords],
+) -> SearchIndex:
+    postings = previous.postings
+    fresh = dict(zip(changed, find_words([docs[n] for n in changed], workers=1), strict=True))
+    touched: set[str] = set()
+    for number in changed:
+        _, old_digest, old_actors = previous.docs[number]
+        entry_base = number << 4
+        for word in _fields(known[old_digest], old_actors, names):
+            numbers = postings[word]
+            at = bisect_left(numbers, entry_base)
+            if numbers[at] >> 4 != number:
+                raise ValueError(f"{word!r} does not list article {number}")
+            del numbers[at]
+            if not numbers:
+                del postings[word]
+            touched.add(word)
+        for word, bits in _fields(fresh[number], docs[number].actors, names).items():
+            numbers = postings.get(word)
+            if numbers is None:
+                numbers = postings[word] = array("L")
+            insort(numbers, entry_base | bits)
+            touched.add(word)
+    files = dict(previous.files)
+    touched_shards = {shard_key(word) for word in touched}
+    shards: dict[str, dict[str, list[int]]] = {key: {} for key in touched_shards}
+    for word in sorted(postings):
+        key = shard_key(word)
+        if key in shards:
+            shards[key][word] = _delta_encoded(postings[word])
+    for key, terms in shards.items():
+        if terms:
+            files[_term_file(key)] = _json(terms)
+        else:
+            files.pop(_term_file(key), None)
+    for start in sorted({number - number % DOCS_PER_FILE for number in changed}):
+        files[_docs_file(start)] = _docs_json(docs, start)
+    all_shards = sorted({shard_key(word) for word in postings})
+    files[META_FILE] = _meta({k: v for k, v in files.items() if k != META_FILE}, docs, all_shards)
+    every = {a.digest: known[a.digest] for n, a in enumerate(docs) if n not in fresh}
+    every.update({docs[n].digest: fresh[n] for n in changed})
+    state = IndexState(keys, names_key, postings, dict(files))
+    return SearchIndex(files=files, words=every, state=state)
+
+
+def _term_file(key: str) -> str:
+    return f"{DATA_PATH}terms/{shard_file(key)}.json"
+
+
+def _docs_file(start: int) -> str:
+    return f"{DATA_PATH}docs/{start // DOCS_PER_FILE}.json"
+
+
+def _docs_json(docs: Sequence[Article], start: int) -> str:
+    chunk = docs[start : start + DOCS_PER_FILE]
+    return _json([[urls.article_path(a.date, a.slug), a.title, a.date.isoformat()] for a in chunk])
+
+
+def _meta(files: Mapping[str, str], docs: Sequence[Article], shards: Iterable[str]) -> str:
     # The browser asks for the other files with this version, so it never mixes a new
     # meta.json with term files from its cache; it changes only when one of them does.
     version = hashlib.blake2b(f"{FORMAT}".encode(), digest_size=8)
     for path in sorted(files):
         version.update(f"\0{path}\0{files[path]}".encode())
-    files[f"{DATA_PATH}meta.json"] = _json(
+    return _json(
         {
             "version": version.hexdigest(),
             "count": len(docs),
@@ -219,7 +340,6 @@ def plan_search_index(
             "dates": _date_ranges(docs),
         }
     )
-    return SearchIndex(files=files, words=every)
 
 
 def _delta_encoded(numbers: array[int]) -> list[int]:
@@ -268,4 +388,24 @@ def write_word_cache(path: Path, entries: Mapping[str, ArticleWords], *, code: s
     temporary = path.with_name(path.name + ".tmp")
     with temporary.open("wb") as file:
         pickle.dump((code, data), file, protocol=pickle.HIGHEST_PROTOCOL)
+    temporary.replace(path)
+
+
+# The index itself, kept between builds so an edit updates it in place.
+
+
+def read_index_state(path: Path, *, code: str) -> IndexState | None:
+    try:
+        with path.open("rb") as file:
+            stored_code, state = pickle.load(file)
+    except Exception:
+        return None
+    return state if stored_code == code and isinstance(state, IndexState) else None
+
+
+def write_index_state(path: Path, state: IndexState, *, code: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    with temporary.open("wb") as file:
+        pickle.dump((code, state), file, protocol=pickle.HIGHEST_PROTOCOL)
     temporary.replace(path)

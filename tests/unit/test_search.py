@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import random
@@ -490,3 +491,49 @@ def test_a_full_build_reads_every_article_again(
     monkeypatch.setattr(generator.search, "article_words", counting)
     build(project, load_config(project), full=True)
     assert len(read) == 4
+
+
+def _index_of(articles, *, previous=None, known=None):
+    return plan_search_index(articles, ACTORS, previous=previous, known_words=known)
+
+
+@pytest.mark.parametrize(
+    "edited",
+    [
+        article(
+            "us-threatens-sanctions",
+            SEP_11,
+            "The president travelled to Vladivostok and Khabarovsk, where he met Kim.",
+            title="US threatens sanctions",
+            dek="Washington warns Moscow.",
+            actors=("sergei-shoigu",),
+        ),
+        article(
+            "us-threatens-sanctions",
+            SEP_11,
+            "The Russian president travelled to Vladivostok, where he met Kim in 2019.",
+            title="US threatens new sanctions",
+            dek="Washington warns Moscow.",
+            actors=("russia",),
+        ),
+    ],
+    ids=["body", "title-and-actors"],
+)
+def test_an_edit_updates_the_kept_index_to_exactly_a_fresh_one(edited: Article) -> None:
+    before = [EARLIER, SEED, LATER]
+    first = _index_of(before)
+    after = [EARLIER, edited, LATER]
+    updated = _index_of(after, previous=first.state, known=first.words)
+    fresh = _index_of(after)
+    assert updated.files == fresh.files
+    assert dict(updated.state.postings) == dict(fresh.state.postings)
+    assert updated.words == fresh.words
+    assert updated.files != first.files
+
+
+def test_a_kept_index_that_does_not_match_is_not_trusted() -> None:
+    first = _index_of([EARLIER, SEED, LATER])
+    broken = dataclasses.replace(first.state, postings={})
+    edited = dataclasses.replace(SEED, body="Other words entirely.", digest="changed")
+    rebuilt = _index_of([EARLIER, edited, LATER], previous=broken, known=first.words)
+    assert rebuilt.files == _index_of([EARLIER, edited, LATER]).files
