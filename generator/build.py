@@ -142,6 +142,15 @@ def _render(job: _RenderJob, indices: Sequence[int], progress: ProgressHook | No
     return total
 
 
+class BuildCancelled(Exception):
+    """A build stopped before it changed anything, because newer changes are waiting."""
+
+
+def stop_if(cancelled: Callable[[], bool] | None) -> None:
+    if cancelled is not None and cancelled():
+        raise BuildCancelled
+
+
 @dataclass(slots=True)
 class LiveState:
     """What the last build planned, kept by the server so an edit to one article's text
@@ -162,12 +171,14 @@ def build(
     progress: ProgressHook | None = None,
     live: LiveState | None = None,
     commit_lock: AbstractContextManager[object] | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> BuildReport:
     """Build the site into config.output_dir, rendering only pages whose inputs changed.
 
     Nothing in the output changes until every page has rendered, so a failed build
     leaves the previous site as it was. `full` ignores the cache. `live` receives what
-    was planned; `commit_lock` is held while files move into the site.
+    was planned; `commit_lock` is held while files move into the site; `cancelled` is
+    asked now and then, and a True stops the build before it changes anything.
     """
     started = time.perf_counter()
     content_dir = root / config.content_dir
@@ -186,6 +197,7 @@ def build(
             started=started,
             live=live,
             commit_lock=commit_lock or nullcontext(),
+            cancelled=cancelled,
             word_cache=root / CACHE_DIR / WORD_CACHE_FILE,
             index_cache=root / CACHE_DIR / STATE_CACHE_FILE,
         )
@@ -205,6 +217,7 @@ def _build(
     started: float,
     live: LiveState | None,
     commit_lock: AbstractContextManager[object],
+    cancelled: Callable[[], bool] | None,
     word_cache: Path,
     index_cache: Path,
 ) -> BuildReport:
@@ -229,6 +242,7 @@ def _build(
 
     actors = load_actors(content_dir)
     articles = load_articles(content_dir, actors, cache=None if full else cache)
+    stop_if(cancelled)
     site = build_site(articles, actors)
     linker = Linker(base_path=config.base_path, base_url=config.base_url)
 
@@ -263,12 +277,13 @@ def _build(
     settings = digest_of((CODE_DIGEST, repr(config), info))
 
     fingerprinter = Fingerprinter()
-    fingerprints = {
-        urls.output_file(page.path): fingerprinter.digest(
+    fingerprints: dict[str, str] = {}
+    for number, page in enumerate(pages):
+        if number % 2000 == 0:
+            stop_if(cancelled)
+        fingerprints[urls.output_file(page.path)] = fingerprinter.digest(
             (settings, templates.get(page.template), page)
         )
-        for page in pages
-    }
     fingerprints.update({path: digest_of(data) for path, data in static.items()})
     # The search index is planned only when an article or an actor's names changed.
     search_digest = index_digest(site.articles, site.actors, CODE_DIGEST) if config.search else ""
@@ -279,6 +294,7 @@ def _build(
         path for path in fingerprints if not _is_current(out_dir, path, fingerprints, previous)
     }
     to_render = [index for index, page in enumerate(pages) if urls.output_file(page.path) in stale]
+    stop_if(cancelled)
     reindex = config.search and (not old_index or bool(stale & set(old_index)))
     known_words = read_word_cache(word_cache, code=CODE_DIGEST) if reindex and not full else {}
 
@@ -324,6 +340,7 @@ def _build(
                     changed.add(path)
         # The whole site is walked for files to delete, so a stray or a file that an old
         # manifest does not know is not left behind.
+        stop_if(cancelled)
         with commit_lock:
             deleted = staging.commit(keep=set(fingerprints))
     except BaseException:

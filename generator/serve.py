@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from rich.console import Console
 from rich.markup import escape
 
-from generator.build import BuildReport, LiveState, build
+from generator.build import BuildCancelled, BuildReport, LiveState, build
 from generator.config import SETTINGS_FILE, SiteConfig, load_config
 from generator.content import load_actors
 from generator.errors import MarginaliaError, SourceChanged
@@ -205,9 +205,11 @@ class SiteServer:
     def site_dir(self) -> Path:
         return self.root / self.config.output_dir
 
-    def build(self, *, changes: ChangeSet | None = None) -> None:
+    def build(
+        self, *, changes: ChangeSet | None = None, cancelled: Callable[[], bool] | None = None
+    ) -> None:
         """Rebuild and tell the browsers: the article's page at once when only its words
-        changed, then everything else."""
+        changed, then everything else. A newer change stops the rest (`cancelled`)."""
         quick = self._quick(changes) if changes is not None else None
         if quick is not None:
             self._report(quick, changes)
@@ -218,9 +220,13 @@ class SiteServer:
         try:
             if lock is None:
                 with self.gate:
-                    report = build(self.root, self.config, live=self.live)
+                    report = build(self.root, self.config, live=self.live, cancelled=cancelled)
             else:
-                report = build(self.root, self.config, live=self.live, commit_lock=lock)
+                report = build(
+                    self.root, self.config, live=self.live, commit_lock=lock, cancelled=cancelled
+                )
+        except BuildCancelled:
+            return  # the builder takes the newer changes next, and builds again
         except SourceChanged as error:
             # Saved again while it was read: the watcher has that change and builds again.
             self.live.pages.clear()
@@ -255,7 +261,7 @@ class SiteServer:
             self.console.print(f"changed ({kinds}): {escape(names)}{more}", markup=True)
         self.console.print(report.summary(), markup=False)
 
-    def apply(self, changes: ChangeSet) -> None:
+    def apply(self, changes: ChangeSet, *, cancelled: Callable[[], bool] | None = None) -> None:
         if ChangeKind.SETTINGS in changes.kinds:
             try:
                 config = load_config(self.root)
@@ -279,7 +285,7 @@ class SiteServer:
                 sources=self.config.source_table,
             ):
                 self.console.print(f"ingested {result.seed.name}: {result.status.value}")
-        self.build(changes=changes)
+        self.build(changes=changes, cancelled=cancelled)
 
 
 def serve(
@@ -319,7 +325,7 @@ def serve(
 
     def builder() -> None:
         while (changes := collector.wait(stop)) is not None:
-            site.apply(changes)
+            site.apply(changes, cancelled=collector.pending)
 
     builder_thread = threading.Thread(target=builder, name="marginalia-builder", daemon=True)
     builder_thread.start()

@@ -78,6 +78,11 @@ class ChangeCollector(FileSystemEventHandler):
                 self._last_event = time.monotonic()
             self._wake.set()
 
+    def pending(self) -> bool:
+        """Whether changes have come in that no build has taken yet."""
+        with self._lock:
+            return bool(self._changed)
+
     def wait(self, stop: threading.Event, *, quiet: float = QUIET_SECONDS) -> ChangeSet | None:
         """Block until changes settle; None when stop is set."""
         while not stop.is_set():

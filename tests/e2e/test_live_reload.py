@@ -277,3 +277,29 @@ def test_browser_shows_an_edit_without_a_touch(server):
             )
         finally:
             browser.close()
+
+
+def test_every_internal_link_resolves_when_served_under_the_base_path(server):
+    """Crawl the site over HTTP from the base path: every link and asset answers 200."""
+    seen: set[str] = set()
+    queue_: list[str] = [BASE]
+    while queue_:
+        path = queue_.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        status, headers, body = server.request(path)
+        assert status == 200, f"{path}: {status}"
+        if not headers.get("Content-Type", "").startswith("text/html"):
+            continue
+        page = BeautifulSoup(body, "html.parser")
+        for element in page.find_all(["a", "link", "script", "img"]):
+            target = element.get("href") or element.get("src")
+            if not target or target.startswith(("http://", "https://", "mailto:", "#")):
+                continue
+            if target.startswith("/__marginalia/"):
+                continue
+            assert target.startswith(BASE), f"{path} links outside the base path: {target}"
+            queue_.append(target.split("#", 1)[0])
+    assert f"{BASE}actors/kim-jong-un/" in seen and f"{BASE}search/" in seen
+    assert len(seen) > 30
