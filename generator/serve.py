@@ -229,11 +229,10 @@ class SiteServer:
             return  # the builder takes the newer changes next, and builds again
         except SourceChanged as error:
             # Saved again while it was read: the watcher has that change and builds again.
-            self.live.pages.clear()
             self.console.print(f"{error.where()} changed during the build; building again")
             return
         except MarginaliaError as error:
-            self.live.pages.clear()  # a failed build leaves no plan to trust
+            # The last good plan stays: an edit that fixes the error is checked against it.
             self.console.print(
                 "[red bold]build failed[/]; still serving the last good site", markup=True
             )
