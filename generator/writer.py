@@ -66,14 +66,23 @@ class Staging:
 
 
 def _delete_unplanned(out_dir: Path, keep: Set[str]) -> list[str]:
+    """Delete every file not in keep, and the folders that leaves empty."""
+    root = str(out_dir)
     deleted: list[str] = []
-    for folder, _subfolders, files in os.walk(out_dir, topdown=False):
-        relative_folder = Path(folder).relative_to(out_dir)
+    removed: set[str] = set()
+    # Bottom up, so a folder's subfolders are settled before the folder itself.
+    for folder, subfolders, files in os.walk(root, topdown=False):
+        prefix = folder[len(root) + 1 :].replace(os.sep, "/")
+        kept = False
         for name in files:
-            relative = (relative_folder / name).as_posix()
-            if relative not in keep:
+            relative = f"{prefix}/{name}" if prefix else name
+            if relative in keep:
+                kept = True
+            else:
                 os.unlink(os.path.join(folder, name))
                 deleted.append(relative)
-        if folder != str(out_dir) and not os.listdir(folder):
+        empty = not kept and all(os.path.join(folder, sub) in removed for sub in subfolders)
+        if folder != root and empty:
             os.rmdir(folder)
+            removed.add(folder)
     return sorted(deleted)
