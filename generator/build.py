@@ -340,9 +340,16 @@ def _build(
                     changed.add(path)
         # The whole site is walked for files to delete, so a stray or a file that an old
         # manifest does not know is not left behind.
-        stop_if(cancelled)
         with commit_lock:
+            # Checked under the lock, so nothing written in the meantime is overwritten.
+            stop_if(cancelled)
             deleted = staging.commit(keep=set(fingerprints))
+            if live is not None:
+                live.pages = {page.path: page for page in pages}
+                live.articles = {article.path: article for article in articles}
+                live.known_actors = site.actors
+                live.renderer = PageRenderer(env, info, bodies, {}, heads)
+                live.out_dir = out_dir
     except BaseException:
         staging.discard()
         raise
@@ -357,12 +364,6 @@ def _build(
     records = _records(out_dir, fingerprints, previous, stale)
     cache.replace_outputs(out_dir, records, previous=previous)
     cache.store_input_snapshot(out_dir, snapshot, articles=len(articles))
-    if live is not None:
-        live.pages = {page.path: page for page in pages}
-        live.articles = {article.path: article for article in articles}
-        live.known_actors = site.actors
-        live.renderer = PageRenderer(env, info, bodies, {}, heads)
-        live.out_dir = out_dir
     return BuildReport(
         articles=len(articles),
         actors=len(actors),

@@ -193,6 +193,10 @@ class SiteServer:
         self.gate = BuildGate()
         self.events = BuildEvents()
         self.live = LiveState()
+        self._wanted = threading.Event()  # a full build is wanted
+        self._hold_requests = False  # the next full build holds requests until it is done
+        self._announce: ChangeSet | None = None  # what changed, to print after that build
+        self._edits = 0  # instant renders so far: one since a build began stops it
         self.base_url_override = config.base_url if config != load_config(root) else None
         self.folders = WatchedFolders(
             seeds=(root / config.seeds_dir).resolve(),
@@ -205,28 +209,33 @@ class SiteServer:
     def site_dir(self) -> Path:
         return self.root / self.config.output_dir
 
-    def build(
-        self, *, changes: ChangeSet | None = None, cancelled: Callable[[], bool] | None = None
-    ) -> None:
-        """Rebuild and tell the browsers: the article's page at once when only its words
-        changed, then everything else. A newer change stops the rest (`cancelled`)."""
-        quick = self._quick(changes) if changes is not None else None
-        if quick is not None:
-            self._report(quick, changes)
-            self.events.publish(changed=page_urls(quick.changed_paths, self.config.base_path))
-            lock = self.gate
-        else:
-            lock = None
+    def full_build(self, *, cancelled: Callable[[], bool] | None = None) -> None:
+        """An incremental build of everything, then tell the browsers what it changed.
+
+        After changes that only the instant path rendered, requests go on being served
+        and wait only while files move; after any other change they wait for the build.
+        A newer change stops it before it writes anything: a full build is wanted again.
+        """
+        hold, self._hold_requests = self._hold_requests, False
+        announce, self._announce = self._announce, None
+        edits = self._edits
+
+        def newer() -> bool:
+            waiting = cancelled is not None and cancelled()
+            return waiting or self._wanted.is_set() or self._edits != edits
+
         try:
-            if lock is None:
+            if hold:
                 with self.gate:
-                    report = build(self.root, self.config, live=self.live, cancelled=cancelled)
+                    report = build(self.root, self.config, live=self.live, cancelled=newer)
             else:
                 report = build(
-                    self.root, self.config, live=self.live, commit_lock=lock, cancelled=cancelled
+                    self.root, self.config, live=self.live, commit_lock=self.gate, cancelled=newer
                 )
         except BuildCancelled:
-            return  # the builder takes the newer changes next, and builds again
+            self._hold_requests = self._hold_requests or hold
+            self._announce = self._announce or announce
+            return  # the newer changes want a build, which comes next
         except SourceChanged as error:
             # Saved again while it was read: the watcher has that change and builds again.
             self.console.print(f"{error.where()} changed during the build; building again")
@@ -239,18 +248,28 @@ class SiteServer:
             self.console.print(error.message(), markup=False)
             self.events.publish(error=error.message())
             return
-        if quick is None:
-            self._report(report, changes)
+        self._report(report, announce)
         self.events.publish(changed=page_urls(report.changed_paths, self.config.base_path))
+
+    def follow_up(self, stop: threading.Event, *, cancelled: Callable[[], bool]) -> None:
+        """The builder of full builds, apart from the thread that takes changes, so an
+        edit to an article's words never waits for one."""
+        while not stop.is_set():
+            if self._wanted.wait(timeout=0.1):
+                self._wanted.clear()
+                self.full_build(cancelled=cancelled)
 
     def _quick(self, changes: ChangeSet) -> BuildReport | None:
         if changes.kinds != {ChangeKind.CONTENT}:
             return None
         with self.gate:
             try:
-                return update_article_pages(self.live, changes.paths)
+                report = update_article_pages(self.live, changes.paths)
             except (OSError, UnicodeDecodeError, MarginaliaError):
                 return None
+            if report is not None:
+                self._edits += 1
+            return report
 
     def _report(self, report: BuildReport, changes: ChangeSet | None) -> None:
         if changes is not None:
@@ -260,7 +279,9 @@ class SiteServer:
             self.console.print(f"changed ({kinds}): {escape(names)}{more}", markup=True)
         self.console.print(report.summary(), markup=False)
 
-    def apply(self, changes: ChangeSet, *, cancelled: Callable[[], bool] | None = None) -> None:
+    def apply(self, changes: ChangeSet) -> None:
+        """Take a set of changes: render an edited article at once when it can be, and
+        ask the follow-up builder for a full build."""
         if ChangeKind.SETTINGS in changes.kinds:
             try:
                 config = load_config(self.root)
@@ -284,7 +305,14 @@ class SiteServer:
                 sources=self.config.source_table,
             ):
                 self.console.print(f"ingested {result.seed.name}: {result.status.value}")
-        self.build(changes=changes, cancelled=cancelled)
+        quick = self._quick(changes)
+        if quick is not None:
+            self._report(quick, changes)
+            self.events.publish(changed=page_urls(quick.changed_paths, self.config.base_path))
+        else:
+            self._hold_requests = True
+            self._announce = changes
+        self._wanted.set()
 
 
 def serve(
@@ -308,7 +336,7 @@ def serve(
             "on this machine",
             markup=True,
         )
-    site.build()
+    site.full_build()
     site.site_dir.mkdir(parents=True, exist_ok=True)
     handler = partial(
         SiteRequestHandler,
@@ -324,10 +352,18 @@ def serve(
 
     def builder() -> None:
         while (changes := collector.wait(stop)) is not None:
-            site.apply(changes, cancelled=collector.pending)
+            site.apply(changes)
 
     builder_thread = threading.Thread(target=builder, name="marginalia-builder", daemon=True)
     builder_thread.start()
+    follow_up_thread = threading.Thread(
+        target=site.follow_up,
+        args=(stop,),
+        kwargs={"cancelled": collector.pending},
+        name="marginalia-follow-up",
+        daemon=True,
+    )
+    follow_up_thread.start()
     server_thread = threading.Thread(target=server.serve_forever, name="marginalia-http")
     server_thread.start()
     shown_host = host if host not in PUBLIC_HOSTS else "127.0.0.1"
@@ -349,5 +385,6 @@ def serve(
         observer.stop()
         observer.join(timeout=2)
         builder_thread.join(timeout=10)
+        follow_up_thread.join(timeout=30)
         server_thread.join(timeout=5)
     return 0
