@@ -69,6 +69,8 @@ def update_article_pages(live: LiveState, changed: Collection[Path]) -> BuildRep
     # Saving a file also reports its folder as modified; a folder tells nothing here.
     for path in (path for path in changed if not path.is_dir()):
         old = live.articles.get(path)
+        if old is None and not path.exists():
+            continue  # an editor's temporary file, saved and renamed over the article
         if old is None or not path.is_file():
             return None
         article, problems = parse_article(

@@ -303,3 +303,22 @@ def test_every_internal_link_resolves_when_served_under_the_base_path(server):
             queue_.append(target.split("#", 1)[0])
     assert f"{BASE}actors/kim-jong-un/" in seen and f"{BASE}search/" in seen
     assert len(seen) > 30
+
+
+def test_a_save_through_a_temporary_file_takes_the_instant_path(server):
+    """Editors save atomically: write a temporary file, rename it over the article."""
+    events = server.events()
+    events.next()
+    path = server.root / ARTICLE_FILE
+    temporary = path.with_name("sedX1a2b3")  # as `sed -i` names it
+    temporary.write_text(
+        path.read_text(encoding="utf-8").replace("Kim and Putin also", "Kim and Putin then"),
+        encoding="utf-8",
+    )
+    temporary.replace(path)
+    events.until(lambda e: ARTICLE_URL in e["changed"])
+    assert "Kim and Putin then" in server.text(ARTICLE_URL)
+    log = (server.root / "serve.log").read_text(encoding="utf-8")
+    # The instant path reports one page written; no full build comes before it.
+    assert re.search(r" files planned, 1 written, ", log)
+    events.close()
