@@ -97,7 +97,7 @@ def read_static_files(templates_dir: Path) -> dict[str, bytes]:
 
 
 def _versioned(path: str, data: bytes) -> str:
-    # A content hash in the query makes browsers fetch a changed stylesheet at once.
+    # A content hash in the query makes browsers fetch a changed asset at once.
     return f"{path}?v={hashlib.sha256(data).hexdigest()[:10]}"
 
 
@@ -267,9 +267,11 @@ def _build(
     pages += plan_sitemap(pages, absolute=linker.absolute)
 
     static = read_static_files(templates_dir)
-    stylesheet_path = urls.static_path("marginalia.css")
-    stylesheet = _versioned(stylesheet_path, static.get(stylesheet_path, b""))
-    info = site_info(config, stylesheet=stylesheet)
+    assets = {
+        path.removeprefix(urls.static_path("")): _versioned(path, data)
+        for path, data in static.items()
+    }
+    info = site_info(config, assets=assets)
     env = make_environment(templates_dir, linker)
     # The masthead links to the search page only when there is one.
     env.globals["search_page"] = urls.search_path() if config.search else None

@@ -37,7 +37,7 @@ class SiteInfo:
     title: str
     description: str
     language: str
-    stylesheet: str  # page path of the stylesheet, with a version for caches
+    assets: Mapping[str, str]  # file under static/ -> its page path, versioned for caches
 
 
 def make_environment(templates_dir: Path, linker: Linker) -> jinja2.Environment:
@@ -204,10 +204,10 @@ class PageRenderer:
             ) from None
 
 
-def site_info(config: SiteConfig, *, stylesheet: str) -> SiteInfo:
+def site_info(config: SiteConfig, *, assets: Mapping[str, str]) -> SiteInfo:
     return SiteInfo(
         title=config.title,
         description=config.description,
         language=config.language,
-        stylesheet=stylesheet,
+        assets=assets,
     )
