@@ -1,10 +1,21 @@
 import datetime
-from pathlib import Path
 
 import pytest
+from sample_archive import (
+    ACTORS,
+    AUG_30,
+    JAN_05,
+    KIM,
+    KIM_QUOTE,
+    NORTH_KOREA,
+    RUSSIA,
+    SEP_11,
+    UNKNOWN_QUOTE,
+    article,
+)
 
 from generator.actors import Actor, ActorType
-from generator.content import Article, Quote
+from generator.content import Article
 from generator.model import Site, build_site
 from generator.pages import (
     ActorCount,
@@ -24,31 +35,6 @@ from generator.pages import (
     SpeakerQuote,
     plan_pages,
 )
-
-AUG_30 = datetime.date(2023, 8, 30)
-SEP_11 = datetime.date(2023, 9, 11)
-JAN_05 = datetime.date(2024, 1, 5)
-
-KIM = Actor(id="kim-jong-un", name="Kim Jong Un", type=ActorType.PERSON, country="north-korea")
-NORTH_KOREA = Actor(id="north-korea", name="North Korea", type=ActorType.COUNTRY)
-RUSSIA = Actor(id="russia", name="Russia", type=ActorType.COUNTRY)
-ACTORS = (RUSSIA, KIM, NORTH_KOREA)
-
-KIM_QUOTE = Quote(text="We will stand with Russia.", speaker="kim-jong-un", verb="said")
-UNKNOWN_QUOTE = Quote(text="Nobody expected this meeting.", speaker_name="Jane Roe")
-
-
-def article(slug: str, title: str, date: datetime.date, **fields: object) -> Article:
-    return Article(
-        path=Path(f"content/articles/{date:%Y/%m}/{slug}.md"),
-        slug=slug,
-        title=title,
-        date=date,
-        body=f"The text of {title}.",
-        body_line=5,
-        **fields,  # type: ignore[arg-type]
-    )
-
 
 ALPHA = article("alpha", "Alpha", AUG_30, actors=("north-korea",))
 BRAVO = article("bravo", "Bravo", SEP_11, actors=("russia",), quotes=(KIM_QUOTE,))
