@@ -16,11 +16,6 @@ def long_date(value: dt.date) -> str:
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
-def short_date(value: dt.date) -> str:
-    """11 Sep 2023"""
-    return f"{value.day} {MONTHS[value.month - 1][:3]} {value.year}"
-
-
 def month_label(year: int, month: int) -> str:
     """September 2023"""
     return f"{MONTHS[month - 1]} {year}"

@@ -14,7 +14,7 @@ from generator.actors import Actor, ActorMatcher
 from generator.annotations import article_targets
 from generator.config import SiteConfig
 from generator.content import Annotation, AnnotationKind, Article, Quote, read_body
-from generator.dates import long_date, short_date
+from generator.dates import long_date
 from generator.errors import ContentError, TemplateError
 from generator.markdown_ext import (
     ArticleMarkup,
@@ -50,9 +50,7 @@ def make_environment(templates_dir: Path, linker: Linker) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["link"] = linker.link
-    env.filters["absolute"] = linker.absolute
     env.filters["long_date"] = long_date
-    env.filters["short_date"] = short_date
     env.filters["json_ld"] = json_ld
     env.globals["urls"] = urls
     return env
