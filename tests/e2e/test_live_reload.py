@@ -225,9 +225,23 @@ def test_base_path_is_served_as_github_pages_does(server):
     [f"{BASE}../serve.log", f"{BASE}%2e%2e/serve.log", f"{BASE}..%2fserve.log", "/../serve.log"],
 )
 def test_path_traversal_gets_404(server, path):
-    assert server.request(path)[0] in (301, 404)
-    status, _, body = server.request(path)
-    assert b"serve.log" not in body or status == 404
+    (server.root / "secret.txt").write_text("not for the web")
+    for target in (path, path.replace("serve.log", "secret.txt")):
+        status, _, body = server.request(target)
+        assert status == 404, target
+        assert b"Page not found" in body and b"not for the web" not in body
+
+
+def test_deleting_an_article_removes_its_page_and_updates_the_listings(server):
+    events = server.events()
+    events.next()
+    (server.root / ARTICLE_FILE).unlink()
+    events.until(lambda e: ARTICLE_URL in e["changed"])
+    assert server.request(ARTICLE_URL)[0] == 404
+    home = server.text(BASE)
+    assert "US threatens" not in home and "The archive is empty" in home
+    assert "US threatens" not in server.text(f"{BASE}actors/matthew-miller/")
+    events.close()
 
 
 def test_symlink_out_of_the_site_gets_404(server, tmp_path):
