@@ -16,7 +16,13 @@ from typing import TypeVar
 from generator.actors import Actor, parse_actor_registry
 from generator.cache import BuildCache, FileStamp
 from generator.errors import BuildErrors, ContentError, MarginaliaError, SourceChanged
-from generator.frontmatter import FrontMatter, normalise_newlines, parse_yaml, split_front_matter
+from generator.frontmatter import (
+    FrontMatter,
+    body_of,
+    normalise_newlines,
+    parse_yaml,
+    split_front_matter,
+)
 from generator.parallel import cpu_count, map_batches
 
 ARTICLES_DIR = "articles"
@@ -569,7 +575,7 @@ def read_body(article: Article) -> str:
             path=article.path,
             fix="build again",
         )
-    return split_front_matter(text, path=article.path).body.strip("\n")
+    return body_of(text, path=article.path).strip("\n")
 
 
 def load_articles(

@@ -93,22 +93,7 @@ def parse_yaml(
 
 def split_front_matter(text: str, *, path: Path) -> FrontMatter:
     """Split '---\\n<yaml>\\n---\\n<body>'. Errors name the file and line."""
-    lines = normalise_newlines(text).split("\n")
-    if not lines or not _FENCE.match(lines[0]):
-        raise ContentError(
-            "the file does not start with front matter",
-            path=path,
-            line=1,
-            fix="start the file with a line '---', the YAML fields, then another '---'",
-        )
-    closing = next((i for i in range(1, len(lines)) if _CLOSING_FENCE.match(lines[i])), None)
-    if closing is None:
-        raise ContentError(
-            "the front matter is never closed",
-            path=path,
-            line=1,
-            fix="add a line '---' after the last front matter field",
-        )
+    lines, closing = _fenced_lines(text, path=path)
     yaml_lines = lines[1:closing]
     data = parse_yaml("\n".join(yaml_lines), path=path, first_line=2)
     if data is None:
@@ -128,6 +113,34 @@ def split_front_matter(text: str, *, path: Path) -> FrontMatter:
         key_lines=key_lines,
         item_lines=item_lines,
     )
+
+
+def body_of(text: str, *, path: Path) -> str:
+    """The body of a content file, its front matter skipped unread: for a file whose
+    front matter was already checked (its digest says it is the same file)."""
+    lines, closing = _fenced_lines(text, path=path)
+    return "\n".join(lines[closing + 1 :])
+
+
+def _fenced_lines(text: str, *, path: Path) -> tuple[list[str], int]:
+    """The file's lines and the index of the line that closes the front matter."""
+    lines = normalise_newlines(text).split("\n")
+    if not lines or not _FENCE.match(lines[0]):
+        raise ContentError(
+            "the file does not start with front matter",
+            path=path,
+            line=1,
+            fix="start the file with a line '---', the YAML fields, then another '---'",
+        )
+    closing = next((i for i in range(1, len(lines)) if _CLOSING_FENCE.match(lines[i])), None)
+    if closing is None:
+        raise ContentError(
+            "the front matter is never closed",
+            path=path,
+            line=1,
+            fix="add a line '---' after the last front matter field",
+        )
+    return lines, closing
 
 
 def _index_lines(
