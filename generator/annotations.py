@@ -13,10 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from html.parser import HTMLParser
 from typing import TYPE_CHECKING
-
-import markdown
 
 if TYPE_CHECKING:
     from generator.content import Annotation, Event, Quote
@@ -181,36 +178,6 @@ def article_targets(
             if event.quote
         )
     )
-
-
-def plain_text_of_markdown(md: str) -> str:
-    """The text a reader sees in rendered Markdown, blocks separated by blank lines."""
-    collector = _TextCollector()
-    collector.feed(markdown.markdown(md))
-    collector.close()
-    return "".join(collector.pieces).strip()
-
-
-_BLOCK_TAGS = frozenset(
-    {"p", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dt", "dd",
-     "pre", "div", "ol", "ul", "table", "tr"}
-)  # fmt: skip
-
-
-class _TextCollector(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.pieces: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        # Blocks are kept apart, as in the renderer, so no quote runs on across them.
-        if tag in _BLOCK_TAGS:
-            while self.pieces and not self.pieces[-1].strip():
-                self.pieces.pop()  # the serialiser's line breaks between blocks
-            self.pieces.append("\n\n")
-
-    def handle_data(self, data: str) -> None:
-        self.pieces.append(data)
 
 
 def _clean(part: str | None) -> str:

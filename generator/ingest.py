@@ -65,8 +65,9 @@ def slugify(text: str) -> str:
     return slug
 
 
-_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]])")
-_MARKDOWN_LINE_START = re.compile(r"^(\s*)(#|>|[-+*](?=\s)|\d+(?=[.)]\s))")
+# "|" would start a table; "<" at the start of a line, a block of raw HTML; "~~~" a fence.
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]|])")
+_MARKDOWN_LINE_START = re.compile(r"^(\s*)(#|>|<|~|[-+*](?=\s)|\d+(?=[.)]\s))")
 _SETEXT_RULE = re.compile(r"^\s*(?:=+|-+)\s*$")
 # Markdown would decode "&amp;" and link "<https://x>"; as entities they stay text.
 _ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")

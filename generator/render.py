@@ -12,18 +12,11 @@ from markupsafe import Markup
 from generator import urls
 from generator.actors import Actor, ActorMatcher
 from generator.annotations import article_targets
+from generator.body_markup import ArticleMarkup, EventSpec, NoteSpec, QuoteSpec, render_body
 from generator.config import SiteConfig
 from generator.content import Annotation, AnnotationKind, Article, Quote, read_body
 from generator.dates import long_date
 from generator.errors import ContentError, TemplateError
-from generator.markdown_ext import (
-    ArticleMarkup,
-    EventSpec,
-    NoteSpec,
-    QuoteSpec,
-    inline_note_html,
-    make_markdown,
-)
 from generator.model import article_actor_ids
 from generator.pages import ArticlePage, GeneratedText, Page, PageHeads
 from generator.structured import json_ld
@@ -71,58 +64,52 @@ class RenderedBody:
 
 
 class BodyRenderer:
-    """Markdown to HTML for article bodies; one Markdown instance, reset between uses."""
+    """Markdown to HTML for article bodies."""
 
     def __init__(self, matcher: ActorMatcher, linker: Linker, actors: Mapping[str, Actor]) -> None:
         self._actors = actors
+        self._matcher = matcher
         self._actor_href = lambda actor_id: linker.link(urls.actor_path(actor_id))
-        self._note_markdown = make_markdown(
-            ArticleMarkup(matcher=matcher, href=self._actor_href, note_html=str)
-        )
-        self._markup = ArticleMarkup(
-            matcher=matcher,
-            href=self._actor_href,
-            note_html=lambda text: inline_note_html(self._note_markdown, text),
-        )
-        self._markdown = make_markdown(self._markup)
 
     def render(self, article: Article) -> RenderedBody:
-        markup = self._markup
         targets = article_targets(article.annotations, article.quotes, article.events)
         notes = targets[: len(article.annotations)]
         quotes = targets[len(notes) : len(notes) + len(article.quotes)]
         events = targets[len(notes) + len(quotes) :]
-        markup.actor_ids = frozenset(article_actor_ids(article))
-        markup.notes = tuple(
-            NoteSpec(target, note.kind.value, self._note_label(note), note.note)
-            for target, note in zip(notes, article.annotations, strict=True)
-        )
-        markup.quotes = tuple(
-            QuoteSpec(target, number, *self._speaker(quote))
-            for number, (target, quote) in enumerate(zip(quotes, article.quotes, strict=True), 1)
-        )
-        markup.events = tuple(
-            EventSpec(target, int(target.label.rsplit(" ", 1)[1])) for target in events
-        )
-        try:
-            html = self._markdown.reset().convert(article.body or read_body(article))
-            lines = {
-                **{f"annotation {n}": a.line for n, a in enumerate(article.annotations, 1)},
-                **{f"quote {n}": q.line for n, q in enumerate(article.quotes, 1)},
-                **{f"event {n}": e.line for n, e in enumerate(article.events, 1)},
-            }
-            problems = tuple(
-                ContentError(
-                    f"{report.label}: {report.what}",
-                    path=article.path,
-                    line=lines.get(report.label),
-                    fix=report.fix,
+        markup = ArticleMarkup(
+            matcher=self._matcher,
+            href=self._actor_href,
+            actor_ids=frozenset(article_actor_ids(article)),
+            notes=tuple(
+                NoteSpec(target, note.kind.value, self._note_label(note), note.note)
+                for target, note in zip(notes, article.annotations, strict=True)
+            ),
+            quotes=tuple(
+                QuoteSpec(target, number, *self._speaker(quote))
+                for number, (target, quote) in enumerate(
+                    zip(quotes, article.quotes, strict=True), 1
                 )
-                for report in markup.problems
+            ),
+            events=tuple(
+                EventSpec(target, int(target.label.rsplit(" ", 1)[1])) for target in events
+            ),
+        )
+        html = render_body(article.body or read_body(article), markup)
+        lines = {
+            **{f"annotation {n}": a.line for n, a in enumerate(article.annotations, 1)},
+            **{f"quote {n}": q.line for n, q in enumerate(article.quotes, 1)},
+            **{f"event {n}": e.line for n, e in enumerate(article.events, 1)},
+        }
+        problems = tuple(
+            ContentError(
+                f"{report.label}: {report.what}",
+                path=article.path,
+                line=lines.get(report.label),
+                fix=report.fix,
             )
-            return RenderedBody(html, problems)
-        finally:
-            markup.reset()
+            for report in markup.problems
+        )
+        return RenderedBody(html, problems)
 
     @staticmethod
     def _note_label(annotation: Annotation) -> str:

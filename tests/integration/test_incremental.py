@@ -783,7 +783,7 @@ def test_edit_with_its_old_mtime_restored_but_a_new_size_is_detected(
 
 
 def _poison_cached_bodies(root: Path) -> None:
-    # As a cache filled by another version of Python-Markdown would be, under the same keys.
+    # As a cache filled by another version of the Markdown library would be, under the same keys.
     db = sqlite3.connect(root / CACHE_DIR / CACHE_FILE)
     try:
         with db:

@@ -13,8 +13,8 @@ from generator.annotations import (
     article_targets,
     find_anchor,
     normalise_for_matching,
-    plain_text_of_markdown,
 )
+from generator.body_markup import plain_text
 from generator.content import Annotation, AnnotationKind, Quote
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -201,15 +201,15 @@ def test_offsets_map_back_to_the_original_characters():
 
 def test_plain_text_of_markdown_drops_formatting():
     md = "The **River Authority** approved _the_ [dam](https://example.org/dam)."
-    assert plain_text_of_markdown(md) == "The River Authority approved the dam."
+    assert plain_text(md) == "The River Authority approved the dam."
 
 
 def test_plain_text_of_markdown_keeps_paragraphs_apart():
-    assert plain_text_of_markdown("One end.\n\nTwo start.") == "One end.\n\nTwo start."
+    assert plain_text("One end.\n\nTwo start.") == "One end.\n\nTwo start."
 
 
 def test_anchor_matches_across_markdown_formatting():
-    text = plain_text_of_markdown("The **River Authority** approved the dam")
+    text = plain_text("The **River Authority** approved the dam")
     assert text == "The River Authority approved the dam"
     assert anchored(text, find_anchor(text, "River Authority approved")) == (
         "River Authority approved"
@@ -217,7 +217,7 @@ def test_anchor_matches_across_markdown_formatting():
 
 
 def test_anchor_matches_across_links_and_emphasis_in_a_paragraph():
-    text = plain_text_of_markdown(
+    text = plain_text(
         "Miller said the US would *continue to* “hold [accountable](https://state.gov)” "
         "entities that help Russia’s military."
     )
@@ -226,7 +226,7 @@ def test_anchor_matches_across_links_and_emphasis_in_a_paragraph():
 
 
 def test_anchor_matches_across_a_paragraph_break():
-    text = plain_text_of_markdown("It ends **here**.\n\nAnd starts _again_.")
+    text = plain_text("It ends **here**.\n\nAnd starts _again_.")
     assert anchored(text, find_anchor(text, "here. And starts")) == "here.\n\nAnd starts"
 
 

@@ -1,13 +1,12 @@
-"""Markdown for untrusted article text: safe, with actor links, and the same as stock."""
+"""Article bodies as HTML: Markdown that is safe for untrusted text, with actor links."""
 
 from __future__ import annotations
 
 import pytest
 from bs4 import BeautifulSoup
-from markdown.treeprocessors import InlineProcessor
 
 from generator.actors import Actor, ActorType, build_matcher
-from generator.markdown_ext import ArticleMarkup, make_markdown
+from generator.body_markup import ArticleMarkup, plain_text, render_body
 
 ACTORS = (
     Actor("vladimir-putin", "Vladimir Putin", ActorType.PERSON, short=("Putin",)),
@@ -18,10 +17,10 @@ ACTORS = (
 
 
 def render(text: str, actor_ids: frozenset[str] = frozenset()) -> BeautifulSoup:
-    linker = ArticleMarkup(
-        build_matcher(ACTORS), href=lambda i: f"/actors/{i}/", note_html=str, actor_ids=actor_ids
+    markup = ArticleMarkup(
+        build_matcher(ACTORS), href=lambda i: f"/actors/{i}/", actor_ids=actor_ids
     )
-    return BeautifulSoup(make_markdown(linker).convert(text), "html.parser")
+    return BeautifulSoup(render_body(text, markup), "html.parser")
 
 
 def actor_links(soup: BeautifulSoup) -> list[tuple[str, str]]:
@@ -74,26 +73,51 @@ def test_unsafe_link_targets_are_neutralised(url: str) -> None:
     assert soup.find("img")["src"] == "#"
 
 
-MARKDOWN_SAMPLES = [
-    "Plain text with no syntax at all.",
-    "*em* **strong** ***both*** _under_ __double__ snake_case_word 2 * 3 * 4",
-    'A [link](https://example.org "title") and ![image](/a.png) and <https://auto.link>',
-    "Reference [link][ref] and [short] and ![img][ref].\n\n[ref]: https://example.org\n[short]: /s",
-    "Code `a < b && c` and ``double `tick` `` and an escape \\*not em\\*.",
-    "Entities &amp; &copy; &#169; and a bare & ampersand. Mail <someone@example.org>.",
-    "Line one  \nline two after a hard break.",
-    "A footnote.[^1]\n\n[^1]: The note, with *emphasis*.",
-    "| a | b |\n|---|---|\n| *1* | [2](/x) |",
-    "> quote with **bold**\n\n- item `code`\n- item [link](/y)\n\n1. one\n2. two",
-    "“Curly quotes” — dashes – and … ellipses, ‘single’ too.",
-]
+def test_markdown_constructs_become_their_elements() -> None:
+    soup = render(
+        '# Title\n\n*em* **strong** `a < b` [link](https://example.org "t")\n\n'
+        "> quoted\n\n- one\n- two\n\n3. three\n\n| a | b |\n|:-|-:|\n| 1 | 2 |\n\n"
+        "```py\nx = 1 < 2\n```\n\nOne  \ntwo ![pic *a*](/p.png) <someone@example.org>"
+    )
+    assert soup.h1.get_text() == "Title"
+    assert (soup.em.get_text(), soup.strong.get_text()) == ("em", "strong")
+    assert soup.find("code").get_text() == "a < b"
+    assert (soup.a["href"], soup.a["title"]) == ("https://example.org", "t")
+    assert soup.blockquote.get_text(strip=True) == "quoted"
+    assert [li.get_text() for li in soup.select("ul > li")] == ["one", "two"]
+    assert soup.ol["start"] == "3"
+    assert [c.get_text() for c in soup.select("table td")] == ["1", "2"]
+    assert soup.select_one("th")["style"] == "text-align: left"
+    assert soup.select_one("pre > code.language-py").get_text() == "x = 1 < 2\n"
+    assert soup.find("br") is not None
+    assert (soup.img["src"], soup.img["alt"]) == ("/p.png", "pic a")
+    assert soup.find("a", href="mailto:someone@example.org").get_text() == "someone@example.org"
 
 
-@pytest.mark.parametrize("text", MARKDOWN_SAMPLES)
-def test_prefiltered_inline_stage_gives_the_same_html_as_stock(text: str) -> None:
-    linker = ArticleMarkup(build_matcher(ACTORS), href=str, note_html=str)
-    fast = make_markdown(linker)
-    stock = make_markdown(linker)
-    stock.treeprocessors.register(InlineProcessor(stock), "inline", 20)
-    assert type(fast.treeprocessors["inline"]) is not InlineProcessor
-    assert fast.convert(text) == stock.convert(text)
+def test_footnotes_are_numbered_in_reading_order_and_link_both_ways() -> None:
+    soup = render("B first.[^b] A.[^a] B again.[^b]\n\n[^a]: Note *a*.\n\n[^b]: Note b.")
+    references = [(sup["id"], sup.a["href"], sup.get_text()) for sup in soup.select("p sup")]
+    assert references == [
+        ("fnref-1", "#fn-1", "1"),
+        ("fnref-2", "#fn-2", "2"),
+        ("fnref-1-2", "#fn-1", "1"),
+    ]
+    notes = soup.select("div.footnotes li")
+    assert [li["id"] for li in notes] == ["fn-1", "fn-2"]
+    assert notes[0].get_text(strip=True).startswith("Note b.")
+    assert notes[1].em.get_text() == "a"
+    assert notes[0].select_one("a.footnote-back")["href"] == "#fnref-1"
+
+
+def test_an_undefined_footnote_stays_text() -> None:
+    assert render("See [^nothing].").get_text() == "See [^nothing]."
+
+
+def test_a_block_of_raw_html_is_shown_as_its_text() -> None:
+    soup = render('<div onclick="x()">\n*not* markup\n</div>\n\nAfter.')
+    assert soup.find("div") is None
+    assert soup.p.get_text() == '<div onclick="x()">\n*not* markup\n</div>'
+
+
+def test_plain_text_keeps_what_a_reader_sees() -> None:
+    assert plain_text("The **River** [dam](https://x.org).\n\n- one") == "The River dam.\n\none"
