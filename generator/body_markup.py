@@ -16,6 +16,8 @@ from generator.annotations import Anchor, AnchorReport, Target, anchor_all
 from generator.markdown_tree import append_text, parse, to_html
 
 _SAFE_SCHEMES = {"", "http", "https", "mailto"}
+# Beginnings that leave no room for a scheme: most links, answered without parsing.
+_PLAINLY_SAFE = ("/", "#", "?", "http://", "https://")
 _BLOCK_TAGS = {
     "p", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6",
     "td", "th", "dt", "dd", "pre", "div", "ol", "ul", "table", "tr",
@@ -26,9 +28,9 @@ _UNLINKABLE_TAGS = {"a", "code", "pre"}
 def render_body(text: str, markup: ArticleMarkup) -> str:
     """The HTML of an article's Markdown; problems with its anchors go to markup.problems."""
     root = parse(text)
+    neutralise_urls(root)  # before the links added here, which are safe by making
     link_actors(root, markup)
     annotate(root, markup)
-    neutralise_urls(root)
     return to_html(root)
 
 
@@ -49,6 +51,8 @@ def neutralise_urls(root: etree.Element) -> None:
 
 
 def _is_safe_url(value: str) -> bool:
+    if value.startswith(_PLAINLY_SAFE):
+        return True
     cleaned = "".join(ch for ch in value if ch > " ").lower()
     try:
         return urlsplit(cleaned).scheme in _SAFE_SCHEMES
@@ -287,6 +291,7 @@ def _fill_inline(holder: etree.Element, text: str) -> bool:
     """Put a note's Markdown into an inline element, paragraphs apart by a blank line;
     False when it has blocks that cannot stand inside a paragraph (they go in as text)."""
     note = parse(text)
+    neutralise_urls(note)
     fits = all(block.tag == "p" for block in note)
     for number, block in enumerate(note):
         if number:

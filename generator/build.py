@@ -33,6 +33,7 @@ from generator.render import BodyRenderer, PageRenderer, make_environment, site_
 from generator.search import (
     STATE_CACHE_FILE,
     WORD_CACHE_FILE,
+    SearchIndex,
     index_digest,
     index_files,
     plan_search_index,
@@ -124,15 +125,21 @@ def _render_one(job: _RenderJob, index: int) -> bool:
     return job.staging.stage(urls.output_file(page.path), data)
 
 
-def _render(job: _RenderJob, indices: Sequence[int], progress: ProgressHook | None) -> _Rendered:
-    """Render the pages at these indices."""
+def _render(
+    job: _RenderJob,
+    indices: Sequence[int],
+    progress: ProgressHook | None,
+    alongside: Callable[[], None] | None = None,
+) -> _Rendered:
+    """Render the pages at these indices; alongside() runs here while workers render."""
     results = map_batches(
         _render_batch,
         job,
         indices,
         batch_size=BATCH_SIZE,
-        workers=cpu_count() if len(indices) >= PARALLEL_THRESHOLD else 1,
+        workers=_render_workers(indices),
         on_batch=(lambda done: progress(done, len(indices))) if progress else None,
+        alongside=alongside,
     )
     total = _Rendered(set(), {}, [])
     for batch in results:
@@ -140,6 +147,10 @@ def _render(job: _RenderJob, indices: Sequence[int], progress: ProgressHook | No
         total.bodies.update(batch.bodies)
         total.problems.extend(batch.problems)
     return total
+
+
+def _render_workers(indices: Sequence[int]) -> int:
+    return cpu_count() if len(indices) >= PARALLEL_THRESHOLD else 1
 
 
 class BuildCancelled(Exception):
@@ -309,8 +320,28 @@ def _build(
     bodies = BodyRenderer(build_matcher(actors), linker, site.actors)
     heads = PageHeads(linker.absolute, config.title, config.description)
     renderer = PageRenderer(env, info, bodies, {} if full else cache.bodies(wanted_keys), heads)
+    indexed: list[SearchIndex] = []
+
+    def index_articles() -> None:
+        # While the workers render; it reads article files, not pages, so it can.
+        indexed.append(
+            plan_search_index(
+                site.articles,
+                site.actors,
+                known_words=known_words,
+                previous=None if full else read_index_state(index_cache, code=CODE_DIGEST),
+                # No process is forked from the thread this runs on beside a pool.
+                workers=1 if _render_workers(to_render) > 1 else cpu_count(),
+            )
+        )
+
     try:
-        rendered = _render(_RenderJob(pages, renderer, staging), to_render, progress)
+        rendered = _render(
+            _RenderJob(pages, renderer, staging),
+            to_render,
+            progress,
+            alongside=index_articles if reindex else None,
+        )
         if rendered.problems:
             raise (
                 rendered.problems[0]
@@ -324,15 +355,8 @@ def _build(
         for path, data in static.items():
             if path in stale and staging.stage(path, data):
                 changed.add(path)
-        search_index = None
-        if reindex:
-            search_index = plan_search_index(
-                site.articles,
-                site.actors,
-                known_words=known_words,
-                previous=None if full else read_index_state(index_cache, code=CODE_DIGEST),
-                workers=cpu_count(),
-            )
+        search_index = indexed[0] if indexed else None
+        if search_index is not None:
             for path in old_index:
                 del fingerprints[path]
             for path, text in search_index.files.items():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Generic, TypeVar
@@ -46,11 +47,14 @@ def map_batches(
     batch_size: int,
     workers: int,
     on_batch: Callable[[int], None] | None = None,
+    alongside: Callable[[], None] | None = None,
 ) -> list[Result]:
     """function(state, batch) for each batch of indices, in batch order.
 
     function must be a module-level function. With one worker it runs here, in process.
-    on_batch(done) is told how many indices are done after each batch.
+    on_batch(done) is told how many indices are done after each batch. alongside() runs
+    in this process, on a thread of its own, while the workers work (after the batches
+    when there is one worker); an exception it raises is raised here.
     """
     batches = [indices[start : start + batch_size] for start in range(0, len(indices), batch_size)]
     results: list[Result | None] = [None] * len(batches)
@@ -61,6 +65,8 @@ def map_batches(
             done += len(batch)
             if on_batch:
                 on_batch(done)
+        if alongside is not None:
+            alongside()
         return results  # type: ignore[return-value]
     context = multiprocessing.get_context("fork")
     task = _Task(function)
@@ -68,9 +74,39 @@ def map_batches(
         workers, context, initializer=_start_worker, initargs=(state,)
     ) as pool:
         futures = {pool.submit(task, batch): number for number, batch in enumerate(batches)}
-        for future in as_completed(futures):
-            results[futures[future]] = future.result()
-            done += len(batches[futures[future]])
-            if on_batch:
-                on_batch(done)
+        # Started once the workers are forked, so no fork copies a thread in mid-step.
+        beside = _Alongside(alongside) if alongside is not None else None
+        try:
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
+                done += len(batches[futures[future]])
+                if on_batch:
+                    on_batch(done)
+        except BaseException:
+            if beside is not None:
+                beside.join(reraise=False)  # the workers' error is the one to report
+            raise
+        if beside is not None:
+            beside.join()
     return results  # type: ignore[return-value]
+
+
+class _Alongside:
+    """Work for this process while its workers render: a thread, and its exception."""
+
+    def __init__(self, work: Callable[[], None]) -> None:
+        self._work = work
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="alongside", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._work()
+        except BaseException as error:  # raised again in the thread that waits
+            self._error = error
+
+    def join(self, *, reraise: bool = True) -> None:
+        self._thread.join()
+        if self._error is not None and reraise:
+            raise self._error

@@ -235,15 +235,19 @@ def _fields(
     own: ArticleWords, actor_ids: Iterable[str], names: Mapping[str, frozenset[str]]
 ) -> dict[str, int]:
     """Each word of an article, with the fields it is in."""
-    fields = dict.fromkeys(own.text.split(), int(Field.TEXT))
+    fields = dict.fromkeys(own.text.split(), _TEXT)
     for word in own.dek.split():
-        fields[word] = fields.get(word, 0) | Field.DEK
+        fields[word] = fields.get(word, 0) | _DEK
     for actor_id in actor_ids:
         for word in names.get(actor_id, ()):
-            fields[word] = fields.get(word, 0) | Field.ACTOR
+            fields[word] = fields.get(word, 0) | _ACTOR
     for word in own.title.split():
-        fields[word] = fields.get(word, 0) | Field.TITLE
-    return {word: int(bits) for word, bits in fields.items()}
+        fields[word] = fields.get(word, 0) | _TITLE
+    return fields
+
+
+# Plain ints: or-ing enum members costs more than the rest of indexing an article.
+_TEXT, _DEK, _ACTOR, _TITLE = (int(f) for f in (Field.TEXT, Field.DEK, Field.ACTOR, Field.TITLE))
 
 
 def _changed_in_place(
