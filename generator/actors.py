@@ -290,7 +290,7 @@ def _slugify(value: str) -> str:
 class ActorMatcher:
     """Every name, alias and short name of a registry, compiled into one regex."""
 
-    pattern: re.Pattern[str]
+    pattern: re.Pattern[str]  # whole words on the right; find_mentions checks the left
     names: Mapping[str, str]  # normalised name or alias -> actor id
     shorts: Mapping[str, tuple[str, ...]]  # normalised short name -> actor ids
     types: Mapping[str, ActorType]
@@ -329,7 +329,10 @@ def build_matcher(actors: Sequence[Actor]) -> ActorMatcher:
     surfaces = sorted({*names, *shorts}, key=lambda s: (-len(s), s))
     body = _trie_pattern(surfaces) if surfaces else "(?!)"
     return ActorMatcher(
-        pattern=re.compile(rf"(?<!\w)(?:{body})(?!\w)"),
+        # No lookbehind before the names: a pattern that starts with them lets the regex
+        # engine skip to the letters a name can start with (four times as fast), so
+        # find_mentions checks the word boundary on the left itself.
+        pattern=re.compile(rf"(?:{body})(?!\w)"),
         names=MappingProxyType(names),
         shorts=MappingProxyType({key: tuple(ids) for key, ids in shorts.items()}),
         types=MappingProxyType({actor.id: actor.type for actor in actors}),
@@ -366,6 +369,7 @@ def _emit(node: dict[str, dict]) -> str:
     return group
 
 
+_WORD_CHAR = re.compile(r"\w")
 # "Washington, DC" is the place, not the US government.
 _PLACE_AFTER = re.compile(r",?[ \u00a0]?D\.?[ \u00a0]?C\.?(?!\w)")
 _PLACE_WORD = r"[A-Z][\w.'’]*(?:-[\w.'’]+)*"
@@ -384,10 +388,15 @@ def find_mentions(text: str, matcher: ActorMatcher) -> tuple[Mention, ...]:
     dateline_end = dateline.end() if dateline else 0
     introduced: dict[str, int] = {}  # actor id -> order of its latest full mention
     mentions: list[Mention] = []
-    for match in matcher.pattern.finditer(text):
+    position = 0
+    while match := matcher.pattern.search(text, position):
+        start, end = match.span()
+        if start and _WORD_CHAR.match(text, start - 1):
+            position = start + 1  # inside a word: a name may still start further in
+            continue
+        position = end
         surface = match.group()
         key = _normalise(surface)
-        start, end = match.span()
         if _PLACE_AFTER.match(text, end):
             continue
         actor_id = matcher.names.get(key)

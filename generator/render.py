@@ -41,6 +41,10 @@ def make_environment(templates_dir: Path, linker: Linker) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # A build renders with the templates it started with; checking every include's
+        # file for changes costs a stat per include. An edited template means a new build,
+        # and a new environment.
+        auto_reload=False,
     )
     env.filters["link"] = linker.link
     env.filters["long_date"] = long_date

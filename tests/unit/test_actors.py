@@ -210,6 +210,13 @@ def test_whole_words_only(matcher):
     assert ids("USAF and USA", matcher) == ["united-states"]
 
 
+def test_a_name_that_ends_inside_a_word_does_not_hide_one_that_starts_there(matcher):
+    # "AntiRussia" is no mention, but the search goes on from inside it.
+    assert ids("AntiRussia", matcher) == []
+    assert ids("ProUSA, Russia", matcher) == ["russia"]
+    assert ids("XNorth Korea", matcher) == []
+
+
 def test_demonym_is_not_a_mention(matcher):
     assert ids("Russian President said", matcher) == []
     assert ids("a North Korean leader", matcher) == []
