@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -384,10 +384,15 @@ _DATELINE = re.compile(
 
 def find_mentions(text: str, matcher: ActorMatcher) -> tuple[Mention, ...]:
     """Actor mentions in text order: longest match, whole words, case as registered."""
+    return tuple(iter_mentions(text, matcher))
+
+
+def iter_mentions(text: str, matcher: ActorMatcher) -> Iterator[Mention]:
+    """find_mentions one at a time, for a reader who may stop early."""
     dateline = _DATELINE.match(text)
     dateline_end = dateline.end() if dateline else 0
     introduced: dict[str, int] = {}  # actor id -> order of its latest full mention
-    mentions: list[Mention] = []
+    count = 0
     position = 0
     while match := matcher.pattern.search(text, position):
         start, end = match.span()
@@ -403,12 +408,12 @@ def find_mentions(text: str, matcher: ActorMatcher) -> tuple[Mention, ...]:
         if actor_id is not None:
             if end <= dateline_end and matcher.types[actor_id] is not ActorType.PERSON:
                 continue
-            introduced[actor_id] = len(mentions)
+            introduced[actor_id] = count
         else:
             # A short name shared by several actors goes to the one named most recently.
             named = [a for a in matcher.shorts[key] if a in introduced]
             if not named:
                 continue
             actor_id = max(named, key=introduced.__getitem__)
-        mentions.append(Mention(actor_id=actor_id, start=start, end=end, text=surface))
-    return tuple(mentions)
+        count += 1
+        yield Mention(actor_id=actor_id, start=start, end=end, text=surface)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from urllib.parse import urlsplit
 
-from generator.actors import ActorMatcher, find_mentions
+from generator.actors import ActorMatcher, iter_mentions
 from generator.annotations import Anchor, AnchorReport, Target, anchor_all
 from generator.markdown_tree import append_text, parse, to_html
 
@@ -152,7 +152,7 @@ def link_actors(root: etree.Element, markup: ArticleMarkup) -> None:
     seen: set[str] = set()
     chosen: dict[int, list[tuple[int, int, str]]] = {}
     starts = [segment.start for segment in segments]
-    for mention in find_mentions(text, markup.matcher):
+    for mention in iter_mentions(text, markup.matcher):
         if mention.actor_id in seen or mention.actor_id not in markup.actor_ids:
             continue
         index = bisect_right(starts, mention.start) - 1
@@ -164,6 +164,8 @@ def link_actors(root: etree.Element, markup: ArticleMarkup) -> None:
         chosen.setdefault(index, []).append(
             (mention.start - segment.start, mention.end - segment.start, mention.actor_id)
         )
+        if len(seen) == len(markup.actor_ids):
+            break  # every actor is linked: the rest of the text has nothing to add
     for index, spans in chosen.items():
         segment = segments[index]
         text_of_segment = getattr(segment.element, segment.attribute)
