@@ -84,7 +84,9 @@ class ArticleWords:
 
 
 def _distinct(text: str) -> str:
-    return " ".join(set(words(text)))
+    # Most of an article's runs of text come again and again: each is split into words
+    # once. Whitespace separates words in both, so the words found are the same.
+    return " ".join(set(words(" ".join(set(text.split())))))
 
 
 def article_words(article: Article) -> ArticleWords:
