@@ -28,7 +28,7 @@ from generator.fingerprint import (
 from generator.model import build_site
 from generator.opendata import plan_open_data
 from generator.pages import ArticlePage, Page, PageHeads, plan_pages
-from generator.parallel import cpu_count, map_batches
+from generator.parallel import cpu_count, for_each_batch
 from generator.render import BodyRenderer, PageRenderer, make_environment, site_info
 from generator.search import (
     STATE_CACHE_FILE,
@@ -129,23 +129,37 @@ def _render(
     job: _RenderJob,
     indices: Sequence[int],
     progress: ProgressHook | None,
+    *,
+    keep_bodies: Callable[[Mapping[str, str]], None],
     alongside: Callable[[], None] | None = None,
 ) -> _Rendered:
-    """Render the pages at these indices; alongside() runs here while workers render."""
-    results = map_batches(
+    """Render the pages at these indices; alongside() runs here while workers render.
+
+    New bodies go to keep_bodies batch by batch, so the parent never holds them all
+    (a gigabyte at 100,000 articles); the result's bodies stay empty.
+    """
+    total = _Rendered(set(), {}, [])
+    done = 0
+
+    def take(_number: int, size: int, batch: _Rendered) -> None:
+        nonlocal done
+        total.changed.update(batch.changed)
+        total.problems.extend(batch.problems)
+        if batch.bodies:
+            keep_bodies(batch.bodies)
+        done += size
+        if progress:
+            progress(done, len(indices))
+
+    for_each_batch(
         _render_batch,
         job,
         indices,
         batch_size=BATCH_SIZE,
         workers=_render_workers(indices),
-        on_batch=(lambda done: progress(done, len(indices))) if progress else None,
+        on_result=take,
         alongside=alongside,
     )
-    total = _Rendered(set(), {}, [])
-    for batch in results:
-        total.changed.update(batch.changed)
-        total.bodies.update(batch.bodies)
-        total.problems.extend(batch.problems)
     return total
 
 
@@ -335,11 +349,20 @@ def _build(
             )
         )
 
+    stored_bodies = False
+
+    def keep_bodies(bodies: Mapping[str, str]) -> None:
+        # Right for their keys whether or not this build succeeds.
+        nonlocal stored_bodies
+        cache.store_bodies(bodies)
+        stored_bodies = True
+
     try:
         rendered = _render(
             _RenderJob(pages, renderer, staging),
             to_render,
             progress,
+            keep_bodies=keep_bodies,
             alongside=index_articles if reindex else None,
         )
         if rendered.problems:
@@ -350,7 +373,6 @@ def _build(
                     sorted(rendered.problems, key=lambda e: (str(e.path), e.line or 0))
                 )
             )
-        new_bodies = rendered.bodies
         changed = {urls.output_file(pages[index].path) for index in rendered.changed}
         for path, data in static.items():
             if path in stale and staging.stage(path, data):
@@ -380,8 +402,7 @@ def _build(
         staging.discard()
         raise
 
-    if new_bodies:
-        cache.store_bodies(new_bodies)
+    if stored_bodies:
         cache.forget_bodies_except(body_keys.values())
     if search_index is not None and search_index.words.keys() != known_words.keys():
         write_word_cache(word_cache, search_index.words, code=CODE_DIGEST)

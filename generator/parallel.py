@@ -51,23 +51,55 @@ def map_batches(
 ) -> list[Result]:
     """function(state, batch) for each batch of indices, in batch order.
 
+    on_batch(done) is told how many indices are done after each batch; the rest is as
+    for_each_batch.
+    """
+    results: dict[int, Result] = {}
+    done = 0
+
+    def keep(number: int, size: int, result: Result) -> None:
+        nonlocal done
+        results[number] = result
+        done += size
+        if on_batch:
+            on_batch(done)
+
+    for_each_batch(
+        function,
+        state,
+        indices,
+        batch_size=batch_size,
+        workers=workers,
+        on_result=keep,
+        alongside=alongside,
+    )
+    return [results[number] for number in range(len(results))]
+
+
+def for_each_batch(
+    function: Callable[[State, Sequence[int]], Result],
+    state: State,
+    indices: Sequence[int],
+    *,
+    batch_size: int,
+    workers: int,
+    on_result: Callable[[int, int, Result], None],
+    alongside: Callable[[], None] | None = None,
+) -> None:
+    """function(state, batch) for each batch of indices; on_result(batch number, batch
+    size, result) here, as each comes back, so a caller need not keep them all.
+
     function must be a module-level function. With one worker it runs here, in process.
-    on_batch(done) is told how many indices are done after each batch. alongside() runs
-    in this process, on a thread of its own, while the workers work (after the batches
-    when there is one worker); an exception it raises is raised here.
+    alongside() runs in this process, on a thread of its own, while the workers work
+    (after the batches when there is one worker); an exception it raises is raised here.
     """
     batches = [indices[start : start + batch_size] for start in range(0, len(indices), batch_size)]
-    results: list[Result | None] = [None] * len(batches)
-    done = 0
     if workers <= 1 or len(batches) <= 1:
         for number, batch in enumerate(batches):
-            results[number] = function(state, batch)
-            done += len(batch)
-            if on_batch:
-                on_batch(done)
+            on_result(number, len(batch), function(state, batch))
         if alongside is not None:
             alongside()
-        return results  # type: ignore[return-value]
+        return
     context = multiprocessing.get_context("fork")
     task = _Task(function)
     with ProcessPoolExecutor(
@@ -78,17 +110,14 @@ def map_batches(
         beside = _Alongside(alongside) if alongside is not None else None
         try:
             for future in as_completed(futures):
-                results[futures[future]] = future.result()
-                done += len(batches[futures[future]])
-                if on_batch:
-                    on_batch(done)
+                number = futures.pop(future)
+                on_result(number, len(batches[number]), future.result())
         except BaseException:
             if beside is not None:
                 beside.join(reraise=False)  # the workers' error is the one to report
             raise
         if beside is not None:
             beside.join()
-    return results  # type: ignore[return-value]
 
 
 class _Alongside:

@@ -960,13 +960,13 @@ def test_parallel_and_single_process_builds_give_identical_bytes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     workers: list[int] = []
-    map_batches = generator.build.map_batches
+    for_each_batch = generator.build.for_each_batch
 
-    def counting_map_batches(*args: object, **kwargs: object) -> object:
+    def counting_for_each_batch(*args: object, **kwargs: object) -> object:
         workers.append(kwargs["workers"])  # type: ignore[arg-type]
-        return map_batches(*args, **kwargs)  # type: ignore[arg-type]
+        return for_each_batch(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(generator.build, "map_batches", counting_map_batches)
+    monkeypatch.setattr(generator.build, "for_each_batch", counting_for_each_batch)
     roots = {count: write_large_project(tmp_path / f"{count}-workers", 400) for count in (3, 1)}
 
     def build_with(count: int) -> BuildReport:
