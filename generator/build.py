@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import os
 import time
@@ -185,6 +186,10 @@ def build(
     templates_dir = root / config.templates_dir
     out_dir = root / config.output_dir
     cache = BuildCache.in_folder(root)
+    collecting = gc.isenabled()
+    # Loading and planning make a million objects and free few: a pass of the cyclic
+    # collector walks them all, and passes come often while they are being made.
+    gc.disable()
     try:
         return _build(
             config,
@@ -200,9 +205,13 @@ def build(
             cancelled=cancelled,
             word_cache=root / CACHE_DIR / WORD_CACHE_FILE,
             index_cache=root / CACHE_DIR / STATE_CACHE_FILE,
+            collecting=collecting,
         )
     finally:
         cache.close()
+        gc.unfreeze()
+        if collecting:
+            gc.enable()
 
 
 def _build(
@@ -220,6 +229,7 @@ def _build(
     cancelled: Callable[[], bool] | None,
     word_cache: Path,
     index_cache: Path,
+    collecting: bool,
 ) -> BuildReport:
     snapshot = input_snapshot(config, content_dir, templates_dir)
     previous = {} if full else cache.outputs(out_dir)
@@ -300,6 +310,11 @@ def _build(
     reindex = config.search and (not old_index or bool(stale & set(old_index)))
     known_words = read_word_cache(word_cache, code=CODE_DIGEST) if reindex and not full else {}
 
+    # Rendering makes garbage, cycles among it: the collector runs again, but what the
+    # build planned stays until it ends, so it is frozen out of the collector's passes.
+    gc.freeze()
+    if collecting:
+        gc.enable()
     staging = Staging(out_dir)
     wanted_keys = {
         pages[index].context.body_key
