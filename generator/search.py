@@ -274,33 +274,47 @@ def _update(
     for number in changed:
         _, old_digest, old_actors = previous.docs[number]
         entry_base = number << 4
-        for word in _fields(known[old_digest], old_actors, names):
+        old = _fields(known[old_digest], old_actors, names)
+        new = _fields(fresh[number], docs[number].actors, names)
+        for word, bits in old.items():
             numbers = postings[word]
             at = bisect_left(numbers, entry_base)
-            if numbers[at] >> 4 != number:
-                raise ValueError(f"{word!r} does not list article {number}")
+            # Every old posting is checked, kept or not: a kept index that does not
+            # hold exactly the article's old words is not trusted.
+            if numbers[at] != entry_base | bits:
+                raise ValueError(f"{word!r} does not list article {number} as it was")
+            if new.get(word) == bits:
+                continue  # the same posting: the word's list stays as it is
             del numbers[at]
             if not numbers:
                 del postings[word]
             touched.add(word)
-        for word, bits in _fields(fresh[number], docs[number].actors, names).items():
+        for word, bits in new.items():
+            if old.get(word) == bits:
+                continue
             numbers = postings.get(word)
             if numbers is None:
                 numbers = postings[word] = array("L")
             insort(numbers, entry_base | bits)
             touched.add(word)
     files = dict(previous.files)
-    touched_shards = {shard_key(word) for word in touched}
-    shards: dict[str, dict[str, list[int]]] = {key: {} for key in touched_shards}
-    for word in sorted(postings):
-        key = shard_key(word)
-        if key in shards:
-            shards[key][word] = _delta_encoded(postings[word])
-    for key, terms in shards.items():
+    # Only the words whose postings changed are encoded again; each of their term files
+    # is read back, and written whole, as the sorted keys make it the same bytes.
+    by_shard: dict[str, list[str]] = {}
+    for word in touched:
+        by_shard.setdefault(shard_key(word), []).append(word)
+    for key, shard_words in by_shard.items():
+        path = _term_file(key)
+        terms = json.loads(files[path]) if path in files else {}
+        for word in shard_words:
+            if word in postings:
+                terms[word] = _delta_encoded(postings[word])
+            else:
+                terms.pop(word, None)
         if terms:
-            files[_term_file(key)] = _json(terms)
+            files[path] = _json(terms)
         else:
-            files.pop(_term_file(key), None)
+            files.pop(path, None)
     for start in sorted({number - number % DOCS_PER_FILE for number in changed}):
         files[_docs_file(start)] = _docs_json(docs, start)
     all_shards = sorted({shard_key(word) for word in postings})
