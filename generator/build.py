@@ -302,8 +302,9 @@ def _build(
     old_index = index_files(previous) if config.search else []
     fingerprints.update(dict.fromkeys(old_index, search_digest))
     # Outputs that must be checked: new, built from other inputs, or touched since.
+    site_folder = str(out_dir)
     stale = {
-        path for path in fingerprints if not _is_current(out_dir, path, fingerprints, previous)
+        path for path in fingerprints if not _is_current(site_folder, path, fingerprints, previous)
     }
     to_render = [index for index, page in enumerate(pages) if urls.output_file(page.path) in stale]
     stop_if(cancelled)
@@ -425,20 +426,22 @@ def _nothing_to_do(
     """The inputs are those of the last build, and every output it wrote is as it left it."""
     if not previous or cache.input_snapshot(out_dir) != snapshot:
         return False
+    site = str(out_dir)
     return all(
-        stamp_of(out_dir / path) == (record.size, record.mtime_ns)
+        stamp_of(f"{site}/{path}") == (record.size, record.mtime_ns)
         for path, record in previous.items()
     )
 
 
 def _is_current(
-    out_dir: Path, path: str, fingerprints: Mapping[str, str], previous: Mapping[str, OutputRecord]
+    site: str, path: str, fingerprints: Mapping[str, str], previous: Mapping[str, OutputRecord]
 ) -> bool:
     """The output was built from these very inputs and nobody has touched it since."""
     record = previous.get(path)
     if record is None or record.fingerprint != fingerprints[path]:
         return False
-    stamp = stamp_of(out_dir / path)
+    # A string, not a Path: joining 15,000 Paths costs more than their stat calls.
+    stamp = stamp_of(f"{site}/{path}")
     return stamp is not None and stamp == (record.size, record.mtime_ns)
 
 

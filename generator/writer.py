@@ -8,10 +8,10 @@ from collections.abc import Set
 from pathlib import Path
 
 
-def stamp_of(path: Path) -> tuple[int, int] | None:
+def stamp_of(path: str | Path) -> tuple[int, int] | None:
     """(size, modification time in ns) of a file, or None when there is none."""
     try:
-        stat = path.stat()
+        stat = os.stat(path)
     except OSError:
         return None
     return stat.st_size, stat.st_mtime_ns
