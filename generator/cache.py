@@ -124,11 +124,16 @@ class BuildCache:
             return iter(())
 
     def _write(self, sql: str, rows: Iterable[tuple]) -> None:
+        self._write_all([(sql, rows)])
+
+    def _write_all(self, steps: Iterable[tuple[str, Iterable[tuple]]]) -> None:
+        """Run each statement over its rows, all in one transaction."""
         if self._db is None:
             return
         try:
             self._db.execute("BEGIN")
-            self._db.executemany(sql, rows)
+            for sql, rows in steps:
+                self._db.executemany(sql, rows)
             self._db.execute("COMMIT")
         except sqlite3.DatabaseError as error:
             log.warning("could not update the build cache: %s", error)
@@ -225,11 +230,22 @@ class BuildCache:
     ) -> None:
         if records == previous:
             return
-        self._write("DELETE FROM outputs WHERE site = ?", [(str(site),)])
-        self._write(
-            "INSERT INTO outputs VALUES (?, ?, ?, ?, ?)",
+        key = str(site)
+        # Only the rows that changed, as an edit changes a few of 15,000; a full build
+        # read none of the table, so every row of the site goes first.
+        steps: list[tuple[str, Iterable[tuple]]] = []
+        if not previous:
+            steps.append(("DELETE FROM outputs WHERE site = ?", [(key,)]))
+        gone = previous.keys() - records.keys()
+        steps.append(("DELETE FROM outputs WHERE site = ? AND path = ?", ((key, p) for p in gone)))
+        steps.append(
             (
-                (str(site), path, r.fingerprint, r.size, r.mtime_ns)
-                for path, r in sorted(records.items())
-            ),
+                "INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?)",
+                (
+                    (key, path, r.fingerprint, r.size, r.mtime_ns)
+                    for path, r in sorted(records.items())
+                    if previous.get(path) != r
+                ),
+            )
         )
+        self._write_all(steps)
