@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import operator
 from collections.abc import Callable
 
 from generator import urls
 from generator.actors import Actor
 from generator.content import Annotation, AnnotationKind, Article, Event, Quote
+from generator.fingerprint import digest_of
 from generator.model import Site, article_actor_ids
 from generator.pages import GeneratedText, Page
 from generator.structured import Absolute
@@ -38,11 +40,14 @@ Json = dict[str, object]
 
 def plan_open_data(site: Site, *, absolute: Absolute, title: str) -> tuple[Page, ...]:
     """data/archive.json and data/annotations.jsonld."""
-    # Both follow from the articles' front matter, never their text, and the actors.
-    inputs = (
-        title,
-        tuple(_front_matter(article) for article in site.articles),
-        tuple(site.actors.values()),
+    # Both follow from the articles' front matter, never their text, and the actors:
+    # digested here once, rather than once for each file.
+    inputs = digest_of(
+        (
+            title,
+            tuple(_front_matter(article) for article in site.articles),
+            tuple(site.actors.values()),
+        )
     )
     return (
         _data_page(
@@ -58,13 +63,14 @@ def plan_open_data(site: Site, *, absolute: Absolute, title: str) -> tuple[Page,
     )
 
 
-def _front_matter(article: Article) -> tuple[object, ...]:
-    """What the data files show of an article: everything but its text."""
-    return tuple(
-        getattr(article, field.name)
-        for field in dataclasses.fields(article)
+# What the data files show of an article: everything but its text.
+_front_matter = operator.attrgetter(
+    *(
+        field.name
+        for field in dataclasses.fields(Article)
         if field.name not in ("body", "body_line", "digest")
     )
+)
 
 
 def _data_page(name: str, make: Callable[[], str], inputs: object) -> Page:
