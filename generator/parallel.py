@@ -6,10 +6,8 @@ not pickled; only each batch's indices go out and its results come back.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Generic, TypeVar
 
 State = TypeVar("State")
@@ -62,6 +60,10 @@ def map_batches(
             if on_batch:
                 on_batch(done)
         return results  # type: ignore[return-value]
+    # Imported when first needed: an edit's rebuild has too little work for a pool.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
     context = multiprocessing.get_context("fork")
     task = _Task(function)
     with ProcessPoolExecutor(
