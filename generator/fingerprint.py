@@ -20,6 +20,9 @@ _SHARED_TYPES = frozenset({ArticleSummary, EditionSummary, Actor})
 
 
 FieldValues = Callable[[object], tuple[object, ...]]
+# How the pickler writes an object of a type: the callable that stands for its type
+# (None: pickle's own way) and the getter of its field values.
+Reduction = tuple[str, FieldValues] | None
 
 
 def _field_values(kind: type) -> FieldValues | None:
@@ -32,15 +35,25 @@ def _field_values(kind: type) -> FieldValues | None:
     return operator.attrgetter(*names) if names else (lambda obj: ())  # type: ignore[return-value]
 
 
+def _reduction(kind: type) -> Reduction:
+    getter = _field_values(kind)
+    return None if getter is None else (f"{kind.__module__}.{kind.__qualname__}", getter)
+
+
+def _fields(kind: str, values: tuple[object, ...]) -> None:
+    """Stands for every dataclass in a pickle that is only digested, never read back."""
+    raise AssertionError("a fingerprint's pickle is never loaded")
+
+
 class _ContextPickler(pickle.Pickler):
     """Pickles a page context for its digest only: it is never read back."""
 
     def __init__(
-        self, file: io.BytesIO, shared: dict[int, str], getters: dict[type, FieldValues | None]
+        self, file: io.BytesIO, shared: dict[int, str], reductions: dict[type, Reduction]
     ) -> None:
         super().__init__(file, protocol=5)
         self._shared = shared
-        self._getters = getters
+        self._reductions = reductions
 
     def reducer_override(self, obj: object) -> object:
         kind = type(obj)
@@ -55,15 +68,22 @@ class _ContextPickler(pickle.Pickler):
         if kind in _SHARED_TYPES:
             digest = self._shared.get(id(obj))
             if digest is None:
-                plain = pickle.dumps(obj, protocol=5)  # holds no articles
+                name, getter = self._reductions.get(kind) or self._reduce(kind)  # type: ignore[misc]
+                plain = pickle.dumps((name, getter(obj)), protocol=5)  # holds no articles
                 digest = self._shared[id(obj)] = hashlib.blake2b(plain, digest_size=16).hexdigest()
             return (str, (digest,))
-        # Dataclasses as (type, field values): pickle's own route through __getstate__
-        # runs Python code for every object of every page.
-        if kind not in self._getters:
-            self._getters[kind] = _field_values(kind)
-        getter = self._getters[kind]
-        return NotImplemented if getter is None else (kind, getter(obj))
+        # Dataclasses as (type name, field values), all through one global: pickle's own
+        # route runs Python code for every object, and writes every class it meets.
+        reduction = self._reductions.get(kind, False)
+        if reduction is False:
+            reduction = self._reduce(kind)
+        if reduction is None:
+            return NotImplemented
+        return (_fields, (reduction[0], reduction[1](obj)))
+
+    def _reduce(self, kind: type) -> Reduction:
+        reduction = self._reductions[kind] = _reduction(kind)
+        return reduction
 
 
 class Fingerprinter:
@@ -74,11 +94,18 @@ class Fingerprinter:
 
     def __init__(self) -> None:
         self._shared: dict[int, str] = {}
-        self._getters: dict[type, FieldValues | None] = {}
+        self._reductions: dict[type, Reduction] = {}
+        # One pickler for every digest, its memo cleared each time, so each pickle is
+        # the same as a new pickler's; making one costs as much as a small page's dump.
+        self._buffer = io.BytesIO()
+        self._pickler = _ContextPickler(self._buffer, self._shared, self._reductions)
 
     def digest(self, value: object) -> str:
-        buffer = io.BytesIO()
-        _ContextPickler(buffer, self._shared, self._getters).dump(value)
+        buffer = self._buffer
+        buffer.seek(0)
+        buffer.truncate()
+        self._pickler.clear_memo()
+        self._pickler.dump(value)
         return hashlib.blake2b(buffer.getbuffer(), digest_size=16).hexdigest()
 
 
