@@ -376,7 +376,7 @@ def _build(
         cache.store_bodies(new_bodies)
         cache.forget_bodies_except(body_keys.values())
     if search_index is not None and search_index.words.keys() != known_words.keys():
-        write_word_cache(word_cache, search_index.words, code=CODE_DIGEST)
+        write_word_cache(word_cache, search_index.words, code=CODE_DIGEST, stored=known_words)
     if search_index is not None:
         write_index_state(index_cache, search_index.state, code=CODE_DIGEST)
     records = _records(out_dir, fingerprints, previous, stale)

@@ -384,19 +384,46 @@ def _json(value: object) -> str:
 
 
 def read_word_cache(path: Path, *, code: str) -> dict[str, ArticleWords]:
-    """The cached words by article digest; empty when missing, unreadable or from other code."""
+    """The cached words by article digest; empty when missing, unreadable or from other code.
+
+    The file is one pickle of (code, entries), then any appended by later builds.
+    """
+    entries: dict[str, tuple[str, str, str]] = {}
     try:
         with path.open("rb") as file:
-            stored_code, entries = pickle.load(file)
+            while file.peek(1):
+                stored_code, part = pickle.load(file)
+                if stored_code != code or not isinstance(part, dict):
+                    return {}
+                entries.update(part)
     except Exception:
-        return {}
-    if stored_code != code or not isinstance(entries, dict):
         return {}
     return {digest: ArticleWords(*fields) for digest, fields in entries.items()}
 
 
-def write_word_cache(path: Path, entries: Mapping[str, ArticleWords], *, code: str) -> None:
-    """Store the words; the cache is rewritten whole, then moved into place."""
+# Past this share of entries that no article has any more, the word cache is written
+# afresh rather than appended to.
+UNUSED_SHARE = 0.1
+
+
+def write_word_cache(
+    path: Path,
+    entries: Mapping[str, ArticleWords],
+    *,
+    code: str,
+    stored: Mapping[str, ArticleWords] | None = None,
+) -> None:
+    """Store the words. Given `stored`, what read_word_cache found in the file, only the
+    new entries are appended, as an edit adds one to ten thousand; the file is rewritten
+    whole, then moved into place, once it holds too many that are no longer used."""
+    if stored and path.is_file():
+        unused = len(stored.keys() - entries.keys())
+        if unused <= UNUSED_SHARE * len(entries):
+            new = {d: (w.title, w.dek, w.text) for d, w in entries.items() if d not in stored}
+            if new:
+                with path.open("ab") as file:
+                    pickle.dump((code, new), file, protocol=pickle.HIGHEST_PROTOCOL)
+            return
     data = {digest: (w.title, w.dek, w.text) for digest, w in entries.items()}
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".tmp")

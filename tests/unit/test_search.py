@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import pickle
 import random
 import shutil
 from dataclasses import replace
@@ -273,6 +274,36 @@ def test_word_cache_round_trips(tmp_path: Path) -> None:
     entries = plan_search_index([SEED, LATER], ACTORS).words
     write_word_cache(path, entries, code="code")
     assert read_word_cache(path, code="code") == entries
+
+
+def test_word_cache_appends_new_words_and_reads_them_back(tmp_path: Path) -> None:
+    path = tmp_path / WORD_CACHE_FILE
+    first = plan_search_index([SEED, LATER], ACTORS).words
+    write_word_cache(path, first, code="code")
+    size = path.stat().st_size
+    second = plan_search_index([EARLIER, SEED, LATER], ACTORS, known_words=first).words
+    write_word_cache(path, second, code="code", stored=read_word_cache(path, code="code"))
+    assert size < path.stat().st_size < 2 * size  # appended, not rewritten
+    assert read_word_cache(path, code="code") == second
+
+
+def test_word_cache_is_rewritten_once_many_entries_are_unused(tmp_path: Path) -> None:
+    path = tmp_path / WORD_CACHE_FILE
+    first = plan_search_index([SEED, LATER], ACTORS).words
+    write_word_cache(path, first, code="code")
+    edited = dataclasses.replace(SEED, body="Other words entirely.", digest="edited")
+    second = plan_search_index([edited, LATER], ACTORS, known_words=first).words
+    # One of two entries unused is past the share: the file holds the new entries only.
+    write_word_cache(path, second, code="code", stored=first)
+    assert read_word_cache(path, code="code") == second
+
+
+def test_word_cache_with_a_broken_append_is_ignored(tmp_path: Path) -> None:
+    path = tmp_path / WORD_CACHE_FILE
+    write_word_cache(path, plan_search_index([SEED], ACTORS).words, code="code")
+    with path.open("ab") as file:
+        file.write(pickle.dumps(("code", {"x": ("a", "b", "c")}))[:-3])
+    assert read_word_cache(path, code="code") == {}
 
 
 def test_word_cache_from_other_code_missing_or_broken_is_ignored(tmp_path: Path) -> None:
