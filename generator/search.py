@@ -41,6 +41,9 @@ DOCS_PER_FILE = 200  # small, as the results of a search come from many of them
 SHARD_LETTERS = 3  # a term file holds the words that start with the same three letters
 # Bump when the files' format changes, so browsers and the build drop what they kept.
 FORMAT = 1
+# The array type of a word's postings: four bytes (article numbers up to 2**28), half
+# of "L", and the kept index is read and written whole on every build that changes it.
+POSTING = "I"
 
 _WORD = re.compile(r"[^\W_]{2,}")
 # The combining diacritics that NFKD splits from letters ("é" -> "e" + U+0301). Other
@@ -214,7 +217,7 @@ def plan_search_index(
         for word, bits in _fields(own, article.actors, names).items():
             numbers = postings.get(word)
             if numbers is None:
-                numbers = postings[word] = array("L")
+                numbers = postings[word] = array(POSTING)
             numbers.append(base | bits)
 
     shards: dict[str, dict[str, list[int]]] = {}
@@ -294,7 +297,7 @@ def _update(
                 continue
             numbers = postings.get(word)
             if numbers is None:
-                numbers = postings[word] = array("L")
+                numbers = postings[word] = array(POSTING)
             insort(numbers, entry_base | bits)
             touched.add(word)
     files = dict(previous.files)
