@@ -6,13 +6,14 @@ version, a corrupt file, a stale entry) is ignored, never trusted.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import logging
 import pickle
 import sqlite3
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,15 +52,42 @@ CREATE TABLE IF NOT EXISTS outputs (
 
 
 class _PathsAsText(pickle.Pickler):
-    """Pickles each Path as its text, for parsed_articles to give back the caller's."""
+    """Pickles each Path as its text, for parsed_articles to give back the caller's, and
+    each plain dataclass as a call of its class with its field values: loading it back
+    through __init__ is twice as fast as through dataclasses' __setstate__."""
+
+    def __init__(self, file: io.BytesIO) -> None:
+        super().__init__(file, protocol=5)
 
     def persistent_id(self, obj: object) -> str | None:
         return str(obj) if isinstance(obj, Path) else None
 
+    def reducer_override(self, obj: object) -> object:
+        kind = type(obj)
+        getter = _PLAIN_FIELDS.get(kind, False)
+        if getter is False:
+            getter = _PLAIN_FIELDS[kind] = _plain_fields(kind)
+        return NotImplemented if getter is None else (kind, getter(obj))
+
+
+# Type -> the getter of its field values, for dataclasses that __init__ rebuilds from
+# them as they were (every field an argument, nothing done after): None for others.
+_PLAIN_FIELDS: dict[type, Callable[[object], tuple[object, ...]] | None] = {}
+
+
+def _plain_fields(kind: type) -> Callable[[object], tuple[object, ...]] | None:
+    if not dataclasses.is_dataclass(kind) or hasattr(kind, "__post_init__"):
+        return None
+    fields = dataclasses.fields(kind)
+    if not fields or not all(field.init and not field.kw_only for field in fields):
+        return None
+    names = [field.name for field in fields]
+    return lambda obj: tuple(getattr(obj, name) for name in names)
+
 
 def _pickled_with_paths(value: object) -> bytes:
     buffer = io.BytesIO()
-    _PathsAsText(buffer, protocol=5).dump(value)
+    _PathsAsText(buffer).dump(value)
     return buffer.getvalue()
 
 
