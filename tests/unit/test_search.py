@@ -8,6 +8,7 @@ import json
 import pickle
 import random
 import shutil
+from array import array
 from dataclasses import replace
 from pathlib import Path
 
@@ -560,6 +561,29 @@ def test_an_edit_updates_the_kept_index_to_exactly_a_fresh_one(edited: Article) 
     assert dict(updated.state.postings) == dict(fresh.state.postings)
     assert updated.words == fresh.words
     assert updated.files != first.files
+
+
+def test_an_edit_encodes_again_only_the_words_whose_postings_changed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    first = _index_of([EARLIER, SEED, LATER])
+    kept = dict(first.files)
+    # One word more ("zanzibar", a shard of its own), the others with the fields they had.
+    edited = replace(SEED, body=SEED.body + " Zanzibar.", digest="edited")
+    encoded: list[list[int]] = []
+    original = generator.search._delta_encoded
+
+    def counting(numbers: array[int]) -> list[int]:
+        encoded.append(original(numbers))
+        return encoded[-1]
+
+    monkeypatch.setattr(generator.search, "_delta_encoded", counting)
+    updated = _index_of([EARLIER, edited, LATER], previous=first.state, known=first.words)
+    assert encoded == [[(1 << 4) | Field.TEXT]]
+    changed = {path for path, text in updated.files.items() if kept.get(path) != text}
+    assert changed == {f"{DATA_PATH}terms/zan.json", f"{DATA_PATH}meta.json"}
+    monkeypatch.undo()
+    assert updated.files == _index_of([EARLIER, edited, LATER]).files
 
 
 def test_a_kept_index_that_does_not_match_is_not_trusted() -> None:
