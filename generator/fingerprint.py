@@ -20,8 +20,8 @@ _SHARED_TYPES = frozenset({ArticleSummary, EditionSummary, Actor})
 
 
 FieldValues = Callable[[object], tuple[object, ...]]
-# How the pickler writes an object of a type: the callable that stands for its type
-# (None: pickle's own way) and the getter of its field values.
+# How the pickler writes a dataclass: the name that stands for its type and the getter
+# of its field values; None for other types, which pickle writes its own way.
 Reduction = tuple[str, FieldValues] | None
 
 
@@ -64,22 +64,22 @@ class _ContextPickler(pickle.Pickler):
         # A generated file stands for its inputs: its text is made only when it is written.
         if kind is GeneratedText:
             return (str, (f"generated:{digest_of(obj.inputs)}",))  # type: ignore[attr-defined]
-        # Summaries and actors recur on many pages: each is digested once per build.
-        if kind in _SHARED_TYPES:
-            digest = self._shared.get(id(obj))
-            if digest is None:
-                name, getter = self._reductions.get(kind) or self._reduce(kind)  # type: ignore[misc]
-                plain = pickle.dumps((name, getter(obj)), protocol=5)  # holds no articles
-                digest = self._shared[id(obj)] = hashlib.blake2b(plain, digest_size=16).hexdigest()
-            return (str, (digest,))
-        # Dataclasses as (type name, field values), all through one global: pickle's own
-        # route runs Python code for every object, and writes every class it meets.
         reduction = self._reductions.get(kind, False)
         if reduction is False:
             reduction = self._reduce(kind)
         if reduction is None:
             return NotImplemented
-        return (_fields, (reduction[0], reduction[1](obj)))
+        name, values = reduction
+        # Summaries and actors recur on many pages: each is digested once per build.
+        if kind in _SHARED_TYPES:
+            digest = self._shared.get(id(obj))
+            if digest is None:
+                plain = pickle.dumps((name, values(obj)), protocol=5)  # holds no articles
+                digest = self._shared[id(obj)] = hashlib.blake2b(plain, digest_size=16).hexdigest()
+            return (str, (digest,))
+        # Other dataclasses as (type name, field values), all through one global: pickle's
+        # own route runs Python code for every object, and writes every class it meets.
+        return (_fields, (name, values(obj)))
 
     def _reduce(self, kind: type) -> Reduction:
         reduction = self._reductions[kind] = _reduction(kind)
