@@ -14,7 +14,7 @@ from pathlib import Path
 
 from generator import urls
 from generator.actors import Actor, ambiguous_surfaces, build_matcher
-from generator.cache import CACHE_DIR, CODE_DIGEST, BuildCache, OutputRecord
+from generator.cache import CACHE_DIR, CODE_DIGEST, BuildCache, OutputRecord, PagePlan
 from generator.config import SiteConfig
 from generator.content import Article, load_actors, load_articles
 from generator.errors import BuildErrors, ContentError
@@ -27,7 +27,7 @@ from generator.fingerprint import (
     template_digests,
 )
 from generator.model import build_site
-from generator.opendata import plan_open_data
+from generator.opendata import front_matter_digest, plan_open_data
 from generator.pages import ArticlePage, Page, PageHeads, plan_pages
 from generator.parallel import cpu_count, map_batches
 from generator.render import BodyRenderer, PageRenderer, make_environment, site_info
@@ -273,7 +273,8 @@ def _build(
     pages += plan_feeds(
         site, absolute=linker.absolute, title=config.title, description=config.description
     )
-    pages += plan_open_data(site, absolute=linker.absolute, title=config.title)
+    front_matter = front_matter_digest(site, title=config.title)
+    pages += plan_open_data(site, absolute=linker.absolute, title=config.title, inputs=front_matter)
     pages += plan_sitemap(pages, absolute=linker.absolute)
 
     static = read_static_files(templates_dir)
@@ -288,14 +289,16 @@ def _build(
     templates = template_digests(env)
     settings = digest_of((CODE_DIGEST, repr(config), info))
 
-    fingerprinter = Fingerprinter()
-    fingerprints: dict[str, str] = {}
-    for number, page in enumerate(pages):
-        if number % 2000 == 0:
-            stop_if(cancelled)
-        fingerprints[urls.output_file(page.path)] = fingerprinter.digest(
-            (settings, templates.get(page.template), page)
-        )
+    fingerprints, plan = _fingerprint_pages(
+        pages,
+        settings=settings,
+        templates=templates,
+        structure=digest_of((settings, sorted(templates.items()), front_matter)),
+        digests={str(article.path): article.digest for article in site.articles},
+        kept=None if full else cache.page_plan(out_dir),
+        previous=previous,
+        cancelled=cancelled,
+    )
     fingerprints.update({path: digest_of(data) for path, data in static.items()})
     # The search index is planned only when an article or an actor's names changed.
     search_digest = index_digest(site.articles, site.actors, CODE_DIGEST) if config.search else ""
@@ -380,7 +383,7 @@ def _build(
     if search_index is not None:
         write_index_state(index_cache, search_index.state, code=CODE_DIGEST)
     records = _records(out_dir, fingerprints, previous, stale)
-    cache.replace_outputs(out_dir, records, previous=previous)
+    cache.replace_outputs(out_dir, records, previous=previous, plan=plan)
     cache.store_input_snapshot(out_dir, snapshot, articles=len(articles))
     return BuildReport(
         articles=len(articles),
@@ -394,6 +397,61 @@ def _build(
         warnings=ambiguous_surfaces(actors),
         changed_paths=tuple(sorted(changed | set(deleted))),
     )
+
+
+def _fingerprint_pages(
+    pages: Sequence[Page],
+    *,
+    settings: str,
+    templates: Mapping[str, str],
+    structure: str,
+    digests: Mapping[str, str],
+    kept: PagePlan | None,
+    previous: Mapping[str, OutputRecord],
+    cancelled: Callable[[], bool] | None,
+) -> tuple[dict[str, str], PagePlan]:
+    """Each page's fingerprint by output path, and the plan of them for the next build.
+
+    When every input of the pages but the articles' text is as the last build had it
+    (`structure`), a page that holds none of the articles whose text changed keeps the
+    fingerprint in the manifest: digesting it again would give the same. Other pages
+    are digested, noting which articles each holds.
+    """
+    redo = _outputs_on_changed_text(kept, structure, digests)
+    fingerprinter = Fingerprinter()
+    fingerprints: dict[str, str] = {}
+    uses: dict[str, list[str]] = {}
+    for number, page in enumerate(pages):
+        if number % 2000 == 0:
+            stop_if(cancelled)
+        path = urls.output_file(page.path)
+        record = previous.get(path)
+        if redo is not None and record is not None and path not in redo:
+            fingerprints[path] = record.fingerprint
+            continue
+        fingerprints[path] = fingerprinter.digest((settings, templates.get(page.template), page))
+        for article in dict.fromkeys(fingerprinter.articles):
+            uses.setdefault(article, []).append(path)
+    if kept is not None and redo is not None:
+        # The same inputs but text make the same pages, holding the same articles.
+        return fingerprints, PagePlan(structure, digests, kept.uses)
+    return fingerprints, PagePlan(
+        structure, digests, {article: tuple(paths) for article, paths in uses.items()}
+    )
+
+
+def _outputs_on_changed_text(
+    kept: PagePlan | None, structure: str, digests: Mapping[str, str]
+) -> set[str] | None:
+    """The outputs whose pages hold an article whose text changed since the plan; None
+    when the plan cannot tell: there is none, or other inputs changed too."""
+    if kept is None or kept.structure != structure or kept.digests.keys() != digests.keys():
+        return None
+    redo: set[str] = set()
+    for path, digest in digests.items():
+        if kept.digests[path] != digest:
+            redo.update(kept.uses.get(path, ()))
+    return redo
 
 
 def input_snapshot(config: SiteConfig, content_dir: Path, templates_dir: Path) -> str:

@@ -48,6 +48,7 @@ CREATE TABLE IF NOT EXISTS outputs (
     site TEXT, path TEXT, fingerprint TEXT, size INTEGER, mtime_ns INTEGER,
     PRIMARY KEY (site, path)
 );
+CREATE TABLE IF NOT EXISTS plans (site TEXT PRIMARY KEY, plan BLOB);
 """
 
 
@@ -98,6 +99,16 @@ class FileStamp:
 
 
 @dataclass(frozen=True, slots=True)
+class PagePlan:
+    """What the fingerprints of the manifest beside it were made from, so a build whose
+    only changes are in articles' text can fingerprint just the pages that hold them."""
+
+    structure: str  # a digest of every input of the pages but the articles' text
+    digests: Mapping[str, str]  # article path -> its file's digest
+    uses: Mapping[str, tuple[str, ...]]  # article path -> outputs whose pages hold it
+
+
+@dataclass(frozen=True, slots=True)
 class OutputRecord:
     """What the last build wrote at one output path."""
 
@@ -137,6 +148,7 @@ class BuildCache:
                     db.executescript(
                         "DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS articles;"
                         "DROP TABLE IF EXISTS bodies; DROP TABLE IF EXISTS outputs;"
+                        "DROP TABLE IF EXISTS plans;"
                     )
                     db.executescript(_SCHEMA)
                     db.execute(
@@ -274,31 +286,49 @@ class BuildCache:
             for path, fingerprint, size, mtime_ns in rows
         }
 
+    def page_plan(self, site: Path) -> PagePlan | None:
+        for (blob,) in self._rows("SELECT plan FROM plans WHERE site = ?", (str(site),)):
+            try:
+                plan = pickle.loads(blob)
+            except Exception:
+                return None
+            return plan if isinstance(plan, PagePlan) else None
+        return None
+
     def replace_outputs(
         self,
         site: Path,
         records: Mapping[str, OutputRecord],
         *,
         previous: Mapping[str, OutputRecord],
+        plan: PagePlan | None = None,
     ) -> None:
-        if records == previous:
-            return
+        """The manifest, and the plan of its fingerprints, written together: a plan must
+        never describe fingerprints other than those beside it."""
         key = str(site)
-        # Only the rows that changed, as an edit changes a few of 15,000; a full build
-        # read none of the table, so every row of the site goes first.
         steps: list[tuple[str, Iterable[tuple]]] = []
-        if not previous:
-            steps.append(("DELETE FROM outputs WHERE site = ?", [(key,)]))
-        gone = previous.keys() - records.keys()
-        steps.append(("DELETE FROM outputs WHERE site = ? AND path = ?", ((key, p) for p in gone)))
-        steps.append(
-            (
-                "INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?)",
-                (
-                    (key, path, r.fingerprint, r.size, r.mtime_ns)
-                    for path, r in sorted(records.items())
-                    if previous.get(path) != r
-                ),
+        if records != previous:
+            # Only the rows that changed, as an edit changes a few of 15,000; a full
+            # build read none of the table, so every row of the site goes first.
+            if not previous:
+                steps.append(("DELETE FROM outputs WHERE site = ?", [(key,)]))
+            gone = previous.keys() - records.keys()
+            steps.append(
+                ("DELETE FROM outputs WHERE site = ? AND path = ?", ((key, p) for p in gone))
             )
-        )
+            steps.append(
+                (
+                    "INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?)",
+                    (
+                        (key, path, r.fingerprint, r.size, r.mtime_ns)
+                        for path, r in sorted(records.items())
+                        if previous.get(path) != r
+                    ),
+                )
+            )
+        if plan is None:
+            steps.append(("DELETE FROM plans WHERE site = ?", [(key,)]))
+        else:
+            blob = pickle.dumps(plan, protocol=5)
+            steps.append(("INSERT OR REPLACE INTO plans VALUES (?, ?)", [(key, blob)]))
         self._write_all(steps)

@@ -38,17 +38,26 @@ MOTIVATIONS = {
 Json = dict[str, object]
 
 
-def plan_open_data(site: Site, *, absolute: Absolute, title: str) -> tuple[Page, ...]:
-    """data/archive.json and data/annotations.jsonld."""
-    # Both follow from the articles' front matter, never their text, and the actors:
-    # digested here once, rather than once for each file.
-    inputs = digest_of(
+def front_matter_digest(site: Site, *, title: str) -> str:
+    """What both data files follow from: the articles' front matter, never their text,
+    and the actors. By value, as articles parsed again must not change it."""
+    return digest_of(
         (
             title,
             tuple(_front_matter(article) for article in site.articles),
             tuple(site.actors.values()),
-        )
+        ),
+        by_value=True,
     )
+
+
+def plan_open_data(
+    site: Site, *, absolute: Absolute, title: str, inputs: str | None = None
+) -> tuple[Page, ...]:
+    """data/archive.json and data/annotations.jsonld; `inputs` is front_matter_digest,
+    digested once for both (and for the build, when it passes it)."""
+    if inputs is None:
+        inputs = front_matter_digest(site, title=title)
     return (
         _data_page(
             ARCHIVE_FILE,
