@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import os
 import time
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from generator import urls
 from generator.actors import Actor, ambiguous_surfaces, build_matcher
-from generator.cache import CACHE_DIR, CODE_DIGEST, BuildCache, OutputRecord
+from generator.cache import CACHE_DIR, CODE_DIGEST, BuildCache, OutputRecord, PagePlan
 from generator.config import SiteConfig
 from generator.content import Article, load_actors, load_articles
 from generator.errors import BuildErrors, ContentError
@@ -26,7 +27,7 @@ from generator.fingerprint import (
     template_digests,
 )
 from generator.model import build_site
-from generator.opendata import plan_open_data
+from generator.opendata import front_matter_digest, plan_open_data
 from generator.pages import ArticlePage, Page, PageHeads, plan_pages
 from generator.parallel import cpu_count, for_each_batch
 from generator.render import BodyRenderer, PageRenderer, make_environment, site_info
@@ -210,6 +211,10 @@ def build(
     templates_dir = root / config.templates_dir
     out_dir = root / config.output_dir
     cache = BuildCache.in_folder(root)
+    collecting = gc.isenabled()
+    # Loading and planning make a million objects and free few: a pass of the cyclic
+    # collector walks them all, and passes come often while they are being made.
+    gc.disable()
     try:
         return _build(
             config,
@@ -225,9 +230,13 @@ def build(
             cancelled=cancelled,
             word_cache=root / CACHE_DIR / WORD_CACHE_FILE,
             index_cache=root / CACHE_DIR / STATE_CACHE_FILE,
+            collecting=collecting,
         )
     finally:
         cache.close()
+        gc.unfreeze()
+        if collecting:
+            gc.enable()
 
 
 def _build(
@@ -245,6 +254,7 @@ def _build(
     cancelled: Callable[[], bool] | None,
     word_cache: Path,
     index_cache: Path,
+    collecting: bool,
 ) -> BuildReport:
     snapshot = input_snapshot(config, content_dir, templates_dir)
     previous = {} if full else cache.outputs(out_dir)
@@ -288,7 +298,8 @@ def _build(
     pages += plan_feeds(
         site, absolute=linker.absolute, title=config.title, description=config.description
     )
-    pages += plan_open_data(site, absolute=linker.absolute, title=config.title)
+    front_matter = front_matter_digest(site, title=config.title)
+    pages += plan_open_data(site, absolute=linker.absolute, title=config.title, inputs=front_matter)
     pages += plan_sitemap(pages, absolute=linker.absolute)
 
     static = read_static_files(templates_dir)
@@ -303,28 +314,36 @@ def _build(
     templates = template_digests(env)
     settings = digest_of((CODE_DIGEST, repr(config), info))
 
-    fingerprinter = Fingerprinter()
-    fingerprints: dict[str, str] = {}
-    for number, page in enumerate(pages):
-        if number % 2000 == 0:
-            stop_if(cancelled)
-        fingerprints[urls.output_file(page.path)] = fingerprinter.digest(
-            (settings, templates.get(page.template), page)
-        )
+    fingerprints, plan = _fingerprint_pages(
+        pages,
+        settings=settings,
+        templates=templates,
+        structure=digest_of((settings, sorted(templates.items()), front_matter)),
+        digests={str(article.path): article.digest for article in site.articles},
+        kept=None if full else cache.page_plan(out_dir),
+        previous=previous,
+        cancelled=cancelled,
+    )
     fingerprints.update({path: digest_of(data) for path, data in static.items()})
     # The search index is planned only when an article or an actor's names changed.
     search_digest = index_digest(site.articles, site.actors, CODE_DIGEST) if config.search else ""
     old_index = index_files(previous) if config.search else []
     fingerprints.update(dict.fromkeys(old_index, search_digest))
     # Outputs that must be checked: new, built from other inputs, or touched since.
+    site_folder = str(out_dir)
     stale = {
-        path for path in fingerprints if not _is_current(out_dir, path, fingerprints, previous)
+        path for path in fingerprints if not _is_current(site_folder, path, fingerprints, previous)
     }
     to_render = [index for index, page in enumerate(pages) if urls.output_file(page.path) in stale]
     stop_if(cancelled)
     reindex = config.search and (not old_index or bool(stale & set(old_index)))
     known_words = read_word_cache(word_cache, code=CODE_DIGEST) if reindex and not full else {}
 
+    # Rendering makes garbage, cycles among it: the collector runs again, but what the
+    # build planned stays until it ends, so it is frozen out of the collector's passes.
+    gc.freeze()
+    if collecting:
+        gc.enable()
     staging = Staging(out_dir)
     wanted_keys = {
         pages[index].context.body_key
@@ -405,11 +424,11 @@ def _build(
     if stored_bodies:
         cache.forget_bodies_except(body_keys.values())
     if search_index is not None and search_index.words.keys() != known_words.keys():
-        write_word_cache(word_cache, search_index.words, code=CODE_DIGEST)
+        write_word_cache(word_cache, search_index.words, code=CODE_DIGEST, stored=known_words)
     if search_index is not None:
         write_index_state(index_cache, search_index.state, code=CODE_DIGEST)
     records = _records(out_dir, fingerprints, previous, stale)
-    cache.replace_outputs(out_dir, records, previous=previous)
+    cache.replace_outputs(out_dir, records, previous=previous, plan=plan)
     cache.store_input_snapshot(out_dir, snapshot, articles=len(articles))
     return BuildReport(
         articles=len(articles),
@@ -423,6 +442,61 @@ def _build(
         warnings=ambiguous_surfaces(actors),
         changed_paths=tuple(sorted(changed | set(deleted))),
     )
+
+
+def _fingerprint_pages(
+    pages: Sequence[Page],
+    *,
+    settings: str,
+    templates: Mapping[str, str],
+    structure: str,
+    digests: Mapping[str, str],
+    kept: PagePlan | None,
+    previous: Mapping[str, OutputRecord],
+    cancelled: Callable[[], bool] | None,
+) -> tuple[dict[str, str], PagePlan]:
+    """Each page's fingerprint by output path, and the plan of them for the next build.
+
+    When every input of the pages but the articles' text is as the last build had it
+    (`structure`), a page that holds none of the articles whose text changed keeps the
+    fingerprint in the manifest: digesting it again would give the same. Other pages
+    are digested, noting which articles each holds.
+    """
+    redo = _outputs_on_changed_text(kept, structure, digests)
+    fingerprinter = Fingerprinter()
+    fingerprints: dict[str, str] = {}
+    uses: dict[str, list[str]] = {}
+    for number, page in enumerate(pages):
+        if number % 2000 == 0:
+            stop_if(cancelled)
+        path = urls.output_file(page.path)
+        record = previous.get(path)
+        if redo is not None and record is not None and path not in redo:
+            fingerprints[path] = record.fingerprint
+            continue
+        fingerprints[path] = fingerprinter.digest((settings, templates.get(page.template), page))
+        for article in dict.fromkeys(fingerprinter.articles):
+            uses.setdefault(article, []).append(path)
+    if kept is not None and redo is not None:
+        # The same inputs but text make the same pages, holding the same articles.
+        return fingerprints, PagePlan(structure, digests, kept.uses)
+    return fingerprints, PagePlan(
+        structure, digests, {article: tuple(paths) for article, paths in uses.items()}
+    )
+
+
+def _outputs_on_changed_text(
+    kept: PagePlan | None, structure: str, digests: Mapping[str, str]
+) -> set[str] | None:
+    """The outputs whose pages hold an article whose text changed since the plan; None
+    when the plan cannot tell: there is none, or other inputs changed too."""
+    if kept is None or kept.structure != structure or kept.digests.keys() != digests.keys():
+        return None
+    redo: set[str] = set()
+    for path, digest in digests.items():
+        if kept.digests[path] != digest:
+            redo.update(kept.uses.get(path, ()))
+    return redo
 
 
 def input_snapshot(config: SiteConfig, content_dir: Path, templates_dir: Path) -> str:
@@ -455,20 +529,22 @@ def _nothing_to_do(
     """The inputs are those of the last build, and every output it wrote is as it left it."""
     if not previous or cache.input_snapshot(out_dir) != snapshot:
         return False
+    site = str(out_dir)
     return all(
-        stamp_of(out_dir / path) == (record.size, record.mtime_ns)
+        stamp_of(f"{site}/{path}") == (record.size, record.mtime_ns)
         for path, record in previous.items()
     )
 
 
 def _is_current(
-    out_dir: Path, path: str, fingerprints: Mapping[str, str], previous: Mapping[str, OutputRecord]
+    site: str, path: str, fingerprints: Mapping[str, str], previous: Mapping[str, OutputRecord]
 ) -> bool:
     """The output was built from these very inputs and nobody has touched it since."""
     record = previous.get(path)
     if record is None or record.fingerprint != fingerprints[path]:
         return False
-    stamp = stamp_of(out_dir / path)
+    # A string, not a Path: joining 15,000 Paths costs more than their stat calls.
+    stamp = stamp_of(f"{site}/{path}")
     return stamp is not None and stamp == (record.size, record.mtime_ns)
 
 

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from generator import __version__
 from generator.build import BuildReport, ProgressHook, build
@@ -20,7 +19,6 @@ from generator.config import SiteConfig, load_config
 from generator.content import load_actors
 from generator.deploy import DEFAULT_BRANCH, deploy
 from generator.errors import BuildErrors, MarginaliaError
-from generator.ingest import IngestStatus, ingest
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +107,9 @@ def _with_folder(config: SiteConfig, field: str, folder: Path) -> SiteConfig:
 
 
 def run_ingest(args: argparse.Namespace, root: Path, console: Console) -> int:
+    # Imported here, as serve is: a build, the command run most, never needs it.
+    from generator.ingest import IngestStatus, ingest
+
     config = _configure(args, root)
     content_dir = root / config.content_dir
     paths = args.paths or [root / config.seeds_dir]
@@ -163,6 +164,9 @@ def build_progress(console: Console) -> Iterator[ProgressHook | None]:
     if not console.is_terminal:
         yield None
         return
+    # Imported only for a terminal: elsewhere a build has no bar to draw.
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     with Progress(
         TextColumn("rendering"),
         BarColumn(),

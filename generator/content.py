@@ -518,7 +518,9 @@ def load_actors(content_dir: Path) -> tuple[Actor, ...]:
 
 
 def article_paths(content_dir: Path) -> list[Path]:
-    return sorted((content_dir / ARTICLES_DIR).rglob("*.md"))
+    # The order of Paths, by their parts as tuples: Path's own comparisons run Python
+    # code each, 100,000 of them for 10,000 files.
+    return sorted((content_dir / ARTICLES_DIR).rglob("*.md"), key=lambda path: path.parts)
 
 
 # Parsing is spread over the cores when there are at least this many files to parse.
@@ -588,8 +590,8 @@ def load_articles(
     known = {actor.id: actor for actor in actors}
     # A parse checks actor ids, so it is only reusable with the same set of ids.
     scope = text_digest("\n".join(sorted(known)))
-    cached = cache.parsed_articles(scope) if cache else {}
     paths = article_paths(content_dir)
+    cached = cache.parsed_articles(scope, {str(path): path for path in paths}) if cache else {}
     found: list[Article | None] = [None] * len(paths)
     to_parse: list[int] = []
     for index, path in enumerate(paths):

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import operator
 from collections.abc import Callable
 
 from generator import urls
 from generator.actors import Actor
 from generator.content import Annotation, AnnotationKind, Article, Event, Quote
+from generator.fingerprint import digest_of
 from generator.model import Site, article_actor_ids
 from generator.pages import GeneratedText, Page
 from generator.structured import Absolute
@@ -36,14 +38,26 @@ MOTIVATIONS = {
 Json = dict[str, object]
 
 
-def plan_open_data(site: Site, *, absolute: Absolute, title: str) -> tuple[Page, ...]:
-    """data/archive.json and data/annotations.jsonld."""
-    # Both follow from the articles' front matter, never their text, and the actors.
-    inputs = (
-        title,
-        tuple(_front_matter(article) for article in site.articles),
-        tuple(site.actors.values()),
+def front_matter_digest(site: Site, *, title: str) -> str:
+    """What both data files follow from: the articles' front matter, never their text,
+    and the actors. By value, as articles parsed again must not change it."""
+    return digest_of(
+        (
+            title,
+            tuple(_front_matter(article) for article in site.articles),
+            tuple(site.actors.values()),
+        ),
+        by_value=True,
     )
+
+
+def plan_open_data(
+    site: Site, *, absolute: Absolute, title: str, inputs: str | None = None
+) -> tuple[Page, ...]:
+    """data/archive.json and data/annotations.jsonld; `inputs` is front_matter_digest,
+    digested once for both (and for the build, when it passes it)."""
+    if inputs is None:
+        inputs = front_matter_digest(site, title=title)
     return (
         _data_page(
             ARCHIVE_FILE,
@@ -58,13 +72,14 @@ def plan_open_data(site: Site, *, absolute: Absolute, title: str) -> tuple[Page,
     )
 
 
-def _front_matter(article: Article) -> tuple[object, ...]:
-    """What the data files show of an article: everything but its text."""
-    return tuple(
-        getattr(article, field.name)
-        for field in dataclasses.fields(article)
+# What the data files show of an article: everything but its text.
+_front_matter = operator.attrgetter(
+    *(
+        field.name
+        for field in dataclasses.fields(Article)
         if field.name not in ("body", "body_line", "digest")
     )
+)
 
 
 def _data_page(name: str, make: Callable[[], str], inputs: object) -> Page:

@@ -490,13 +490,16 @@ def _plan_edition_days(site: Site, summaries: Summaries) -> list[Page]:
 
 def _plan_articles(site: Site, summaries: Summaries, body_keys: Mapping[Path, str]) -> list[Page]:
     pages = []
+    # Crumbs shared by the articles of a day: ten thousand pages need only a few hundred.
+    editions = Crumb("Previous Editions", urls.editions_path())
+    days: dict[dt.date, Crumb] = {}
     for article in site.articles:
         neighbours = site.neighbours.get(article.path, Neighbours(None, None))
         quotes = tuple(
             SpeakerQuote(quote, site.actors.get(quote.speaker) if quote.speaker else None)
             for quote in article.quotes
         )
-        path = urls.article_path(article.date, article.slug)
+        path = summaries[article.path].path
         events = tuple(
             _event_view(site, AttributedEvent(event, number, article), path, None)
             for number, event in enumerate(article.events, start=1)
@@ -506,9 +509,14 @@ def _plan_articles(site: Site, summaries: Summaries, body_keys: Mapping[Path, st
             for note in article.annotations
             if note.kind is AnnotationKind.FACT_CHECK and note.claim and note.rating
         )
+        day = days.get(article.date)
+        if day is None:
+            day = days[article.date] = Crumb(
+                long_date(article.date), urls.edition_path(article.date)
+            )
         pages.append(
             Page(
-                path=urls.article_path(article.date, article.slug),
+                path=path,
                 template="article.html",
                 title=article.title,
                 context=ArticlePage(
@@ -521,11 +529,7 @@ def _plan_articles(site: Site, summaries: Summaries, body_keys: Mapping[Path, st
                     previous=summaries[neighbours.previous.path] if neighbours.previous else None,
                     next=summaries[neighbours.next.path] if neighbours.next else None,
                 ),
-                crumbs=(
-                    Crumb("Previous Editions", urls.editions_path()),
-                    Crumb(long_date(article.date), urls.edition_path(article.date)),
-                    Crumb(article.title, urls.article_path(article.date, article.slug)),
-                ),
+                crumbs=(editions, day, Crumb(article.title, path)),
             )
         )
     return pages

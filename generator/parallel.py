@@ -6,11 +6,9 @@ not pickled; only each batch's indices go out and its results come back.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Generic, TypeVar
 
 State = TypeVar("State")
@@ -100,6 +98,10 @@ def for_each_batch(
         if alongside is not None:
             alongside()
         return
+    # Imported when first needed: an edit's rebuild has too little work for a pool.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
     context = multiprocessing.get_context("fork")
     task = _Task(function)
     with ProcessPoolExecutor(

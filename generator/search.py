@@ -41,6 +41,9 @@ DOCS_PER_FILE = 200  # small, as the results of a search come from many of them
 SHARD_LETTERS = 3  # a term file holds the words that start with the same three letters
 # Bump when the files' format changes, so browsers and the build drop what they kept.
 FORMAT = 1
+# The array type of a word's postings: four bytes (article numbers up to 2**28), half
+# of "L", and the kept index is read and written whole on every build that changes it.
+POSTING = "I"
 
 _WORD = re.compile(r"[^\W_]{2,}")
 # The combining diacritics that NFKD splits from letters ("é" -> "e" + U+0301). Other
@@ -216,7 +219,7 @@ def plan_search_index(
         for word, bits in _fields(own, article.actors, names).items():
             numbers = postings.get(word)
             if numbers is None:
-                numbers = postings[word] = array("L")
+                numbers = postings[word] = array(POSTING)
             numbers.append(base | bits)
 
     shards: dict[str, dict[str, list[int]]] = {}
@@ -280,33 +283,47 @@ def _update(
     for number in changed:
         _, old_digest, old_actors = previous.docs[number]
         entry_base = number << 4
-        for word in _fields(known[old_digest], old_actors, names):
+        old = _fields(known[old_digest], old_actors, names)
+        new = _fields(fresh[number], docs[number].actors, names)
+        for word, bits in old.items():
             numbers = postings[word]
             at = bisect_left(numbers, entry_base)
-            if numbers[at] >> 4 != number:
-                raise ValueError(f"{word!r} does not list article {number}")
+            # Every old posting is checked, kept or not: a kept index that does not
+            # hold exactly the article's old words is not trusted.
+            if numbers[at] != entry_base | bits:
+                raise ValueError(f"{word!r} does not list article {number} as it was")
+            if new.get(word) == bits:
+                continue  # the same posting: the word's list stays as it is
             del numbers[at]
             if not numbers:
                 del postings[word]
             touched.add(word)
-        for word, bits in _fields(fresh[number], docs[number].actors, names).items():
+        for word, bits in new.items():
+            if old.get(word) == bits:
+                continue
             numbers = postings.get(word)
             if numbers is None:
-                numbers = postings[word] = array("L")
+                numbers = postings[word] = array(POSTING)
             insort(numbers, entry_base | bits)
             touched.add(word)
     files = dict(previous.files)
-    touched_shards = {shard_key(word) for word in touched}
-    shards: dict[str, dict[str, list[int]]] = {key: {} for key in touched_shards}
-    for word in sorted(postings):
-        key = shard_key(word)
-        if key in shards:
-            shards[key][word] = _delta_encoded(postings[word])
-    for key, terms in shards.items():
+    # Only the words whose postings changed are encoded again; each of their term files
+    # is read back, and written whole, as the sorted keys make it the same bytes.
+    by_shard: dict[str, list[str]] = {}
+    for word in touched:
+        by_shard.setdefault(shard_key(word), []).append(word)
+    for key, shard_words in by_shard.items():
+        path = _term_file(key)
+        terms = json.loads(files[path]) if path in files else {}
+        for word in shard_words:
+            if word in postings:
+                terms[word] = _delta_encoded(postings[word])
+            else:
+                terms.pop(word, None)
         if terms:
-            files[_term_file(key)] = _json(terms)
+            files[path] = _json(terms)
         else:
-            files.pop(_term_file(key), None)
+            files.pop(path, None)
     for start in sorted({number - number % DOCS_PER_FILE for number in changed}):
         files[_docs_file(start)] = _docs_json(docs, start)
     all_shards = sorted({shard_key(word) for word in postings})
@@ -376,19 +393,46 @@ def _json(value: object) -> str:
 
 
 def read_word_cache(path: Path, *, code: str) -> dict[str, ArticleWords]:
-    """The cached words by article digest; empty when missing, unreadable or from other code."""
+    """The cached words by article digest; empty when missing, unreadable or from other code.
+
+    The file is one pickle of (code, entries), then any appended by later builds.
+    """
+    entries: dict[str, tuple[str, str, str]] = {}
     try:
         with path.open("rb") as file:
-            stored_code, entries = pickle.load(file)
+            while file.peek(1):
+                stored_code, part = pickle.load(file)
+                if stored_code != code or not isinstance(part, dict):
+                    return {}
+                entries.update(part)
     except Exception:
-        return {}
-    if stored_code != code or not isinstance(entries, dict):
         return {}
     return {digest: ArticleWords(*fields) for digest, fields in entries.items()}
 
 
-def write_word_cache(path: Path, entries: Mapping[str, ArticleWords], *, code: str) -> None:
-    """Store the words; the cache is rewritten whole, then moved into place."""
+# Past this share of entries that no article has any more, the word cache is written
+# afresh rather than appended to.
+UNUSED_SHARE = 0.1
+
+
+def write_word_cache(
+    path: Path,
+    entries: Mapping[str, ArticleWords],
+    *,
+    code: str,
+    stored: Mapping[str, ArticleWords] | None = None,
+) -> None:
+    """Store the words. Given `stored`, what read_word_cache found in the file, only the
+    new entries are appended, as an edit adds one to ten thousand; the file is rewritten
+    whole, then moved into place, once it holds too many that are no longer used."""
+    if stored and path.is_file():
+        unused = len(stored.keys() - entries.keys())
+        if unused <= UNUSED_SHARE * len(entries):
+            new = {d: (w.title, w.dek, w.text) for d, w in entries.items() if d not in stored}
+            if new:
+                with path.open("ab") as file:
+                    pickle.dump((code, new), file, protocol=pickle.HIGHEST_PROTOCOL)
+            return
     data = {digest: (w.title, w.dek, w.text) for digest, w in entries.items()}
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".tmp")

@@ -8,10 +8,10 @@ from collections.abc import Set
 from pathlib import Path
 
 
-def stamp_of(path: Path) -> tuple[int, int] | None:
+def stamp_of(path: str | Path) -> tuple[int, int] | None:
     """(size, modification time in ns) of a file, or None when there is none."""
     try:
-        stat = path.stat()
+        stat = os.stat(path)
     except OSError:
         return None
     return stat.st_size, stat.st_mtime_ns
@@ -67,22 +67,31 @@ class Staging:
 
 def _delete_unplanned(out_dir: Path, keep: Set[str]) -> list[str]:
     """Delete every file not in keep, and the folders that leaves empty."""
-    root = str(out_dir)
     deleted: list[str] = []
-    removed: set[str] = set()
-    # Bottom up, so a folder's subfolders are settled before the folder itself.
-    for folder, subfolders, files in os.walk(root, topdown=False):
-        prefix = folder[len(root) + 1 :].replace(os.sep, "/")
-        kept = False
-        for name in files:
-            relative = f"{prefix}/{name}" if prefix else name
-            if relative in keep:
+    _prune(str(out_dir), "", keep, deleted)
+    return sorted(deleted)
+
+
+def _prune(folder: str, prefix: str, keep: Set[str], deleted: list[str]) -> bool:
+    """Delete what is not kept under a folder, depth first; False when nothing is kept.
+
+    One scandir a folder and no other call for what it holds: a site has as many
+    folders as pages, and this walk runs on every build.
+    """
+    kept = False
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            relative = prefix + entry.name
+            if not entry.is_dir():
+                if relative in keep:
+                    kept = True
+                else:
+                    os.unlink(entry.path)
+                    deleted.append(relative)
+            elif entry.is_symlink():
+                kept = True  # a linked folder is not followed, nor removed
+            elif _prune(entry.path, relative + "/", keep, deleted):
                 kept = True
             else:
-                os.unlink(os.path.join(folder, name))
-                deleted.append(relative)
-        empty = not kept and all(os.path.join(folder, sub) in removed for sub in subfolders)
-        if folder != root and empty:
-            os.rmdir(folder)
-            removed.add(folder)
-    return sorted(deleted)
+                os.rmdir(entry.path)
+    return kept

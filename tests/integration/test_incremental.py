@@ -23,6 +23,9 @@ from generator.build import PARALLEL_THRESHOLD, BuildReport, build
 from generator.cache import CACHE_DIR, CACHE_FILE
 from generator.config import load_config
 from generator.errors import ContentError, MarginaliaError, TemplateError
+from generator.fingerprint import Fingerprinter
+from generator.pages import Page
+from generator.urls import output_file
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURE = REPO / "tests" / "fixtures" / "golden"
@@ -577,6 +580,53 @@ def test_body_edit_leaves_every_other_page_untouched(project: Path) -> None:
     assert {k: v for k, v in after.items() if k not in report.changed_paths} == {
         k: v for k, v in before.items() if k not in report.changed_paths
     }
+
+
+def manifest(root: Path) -> dict[str, str]:
+    """Output path -> fingerprint, as the last build recorded them."""
+    with sqlite3.connect(root / CACHE_DIR / CACHE_FILE) as db:
+        return dict(db.execute("SELECT path, fingerprint FROM outputs"))
+
+
+def digested_pages(monkeypatch: pytest.MonkeyPatch) -> set[str]:
+    """The output files whose pages the builds from now on digest for their fingerprints."""
+    digested: set[str] = set()
+    original = Fingerprinter.digest
+
+    def noting(self: Fingerprinter, value: object) -> str:
+        if isinstance(value, tuple) and len(value) == 3 and isinstance(value[2], Page):
+            digested.add(output_file(value[2].path))
+        return original(self, value)
+
+    monkeypatch.setattr(Fingerprinter, "digest", noting)
+    return digested
+
+
+def test_body_edit_digests_only_the_pages_that_hold_the_article(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    append(project / DAM, "\nThe vote was close.\n")
+    digested = digested_pages(monkeypatch)
+    build_project(project)
+    monkeypatch.undo()
+
+    # Its page and the feeds that list it; every other page keeps its fingerprint...
+    assert DAM_PAGE in digested
+    assert "feed.xml" in digested
+    assert not digested & (HTML_PAGES - {DAM_PAGE})
+    # ...which is what digesting it again gives.
+    kept = manifest(project)
+    build_project(project, full=True)
+    assert manifest(project) == kept
+
+
+def test_front_matter_edit_digests_every_page_again(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _title_of_latest_article(project)
+    digested = digested_pages(monkeypatch)
+    build_project(project)
+    assert digested >= HTML_PAGES
 
 
 def test_no_change_rebuild_writes_nothing(project: Path) -> None:

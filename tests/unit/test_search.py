@@ -5,8 +5,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import pickle
 import random
 import shutil
+from array import array
 from dataclasses import replace
 from pathlib import Path
 
@@ -275,6 +277,36 @@ def test_word_cache_round_trips(tmp_path: Path) -> None:
     assert read_word_cache(path, code="code") == entries
 
 
+def test_word_cache_appends_new_words_and_reads_them_back(tmp_path: Path) -> None:
+    path = tmp_path / WORD_CACHE_FILE
+    first = plan_search_index([SEED, LATER], ACTORS).words
+    write_word_cache(path, first, code="code")
+    size = path.stat().st_size
+    second = plan_search_index([EARLIER, SEED, LATER], ACTORS, known_words=first).words
+    write_word_cache(path, second, code="code", stored=read_word_cache(path, code="code"))
+    assert size < path.stat().st_size < 2 * size  # appended, not rewritten
+    assert read_word_cache(path, code="code") == second
+
+
+def test_word_cache_is_rewritten_once_many_entries_are_unused(tmp_path: Path) -> None:
+    path = tmp_path / WORD_CACHE_FILE
+    first = plan_search_index([SEED, LATER], ACTORS).words
+    write_word_cache(path, first, code="code")
+    edited = dataclasses.replace(SEED, body="Other words entirely.", digest="edited")
+    second = plan_search_index([edited, LATER], ACTORS, known_words=first).words
+    # One of two entries unused is past the share: the file holds the new entries only.
+    write_word_cache(path, second, code="code", stored=first)
+    assert read_word_cache(path, code="code") == second
+
+
+def test_word_cache_with_a_broken_append_is_ignored(tmp_path: Path) -> None:
+    path = tmp_path / WORD_CACHE_FILE
+    write_word_cache(path, plan_search_index([SEED], ACTORS).words, code="code")
+    with path.open("ab") as file:
+        file.write(pickle.dumps(("code", {"x": ("a", "b", "c")}))[:-3])
+    assert read_word_cache(path, code="code") == {}
+
+
 def test_word_cache_from_other_code_missing_or_broken_is_ignored(tmp_path: Path) -> None:
     path = tmp_path / WORD_CACHE_FILE
     assert read_word_cache(path, code="code") == {}
@@ -529,6 +561,29 @@ def test_an_edit_updates_the_kept_index_to_exactly_a_fresh_one(edited: Article) 
     assert dict(updated.state.postings) == dict(fresh.state.postings)
     assert updated.words == fresh.words
     assert updated.files != first.files
+
+
+def test_an_edit_encodes_again_only_the_words_whose_postings_changed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    first = _index_of([EARLIER, SEED, LATER])
+    kept = dict(first.files)
+    # One word more ("zanzibar", a shard of its own), the others with the fields they had.
+    edited = replace(SEED, body=SEED.body + " Zanzibar.", digest="edited")
+    encoded: list[list[int]] = []
+    original = generator.search._delta_encoded
+
+    def counting(numbers: array[int]) -> list[int]:
+        encoded.append(original(numbers))
+        return encoded[-1]
+
+    monkeypatch.setattr(generator.search, "_delta_encoded", counting)
+    updated = _index_of([EARLIER, edited, LATER], previous=first.state, known=first.words)
+    assert encoded == [[(1 << 4) | Field.TEXT]]
+    changed = {path for path, text in updated.files.items() if kept.get(path) != text}
+    assert changed == {f"{DATA_PATH}terms/zan.json", f"{DATA_PATH}meta.json"}
+    monkeypatch.undo()
+    assert updated.files == _index_of([EARLIER, edited, LATER]).files
 
 
 def test_a_kept_index_that_does_not_match_is_not_trusted() -> None:
