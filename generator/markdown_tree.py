@@ -32,6 +32,9 @@ _BLOCKS = frozenset(
     {"p", "blockquote", "ul", "ol", "li", "pre", "table", "thead", "tbody", "tr", "hr", "div",
      "h1", "h2", "h3", "h4", "h5", "h6"}
 )  # fmt: skip
+# Deeper nesting (a thousand '>' in a row) is flattened into the element at this depth:
+# no reader needs it, and the recursive walks over the tree would overflow.
+MAX_DEPTH = 48
 _ALIGN = {"Left": "left", "Center": "center", "Right": "right"}
 
 
@@ -147,7 +150,12 @@ class _TreeBuilder:
     # Elements
 
     def _open(self, tag: str, attributes: dict[str, str] | None = None) -> etree.Element:
+        """A new element in the current one, made current; past the deepest nesting
+        kept, the current one again (its text still goes in)."""
         parent = self.stack[-1]
+        if len(self.stack) > MAX_DEPTH:
+            self.stack.append(parent)
+            return parent
         if tag in _BLOCKS and not len(parent) and not parent.text:
             parent.text = "\n"  # a container's first block starts on a line of its own
         element = etree.SubElement(parent, tag, attributes or {})
@@ -195,9 +203,12 @@ class _TreeBuilder:
                 {"start": str(value)} if ordered and value != 1 else None,
             )
         elif name == "CodeBlock":
-            self._open("pre")
+            pre = self._open("pre")
             language = value.get("Fenced", "").split() if isinstance(value, dict) else []
-            self._open("code", {"class": f"language-{language[0]}"} if language else None)
+            if pre.tag == "pre":  # its text goes into the <code>, see _leaf
+                etree.SubElement(
+                    pre, "code", {"class": f"language-{language[0]}"} if language else {}
+                )
         elif name == "Link":
             self._open("a", _link_attributes(value))
         elif name == "Image":
@@ -226,9 +237,7 @@ class _TreeBuilder:
                 self.alt = None
             return
         element = self.stack.pop()
-        if element.tag == "code" and self.stack[-1].tag == "pre":
-            element = self.stack.pop()  # the <pre> around a code block
-        elif element.tag == "p" and not len(element) and element.text:
+        if element.tag == "p" and not len(element) and element.text:
             element.text = element.text.rstrip("\n")  # the lines of a block of raw HTML
         elif element.tag == "tr" and self.in_head:
             element.tail = "\n"
@@ -242,6 +251,8 @@ class _TreeBuilder:
 
     def _leaf(self, kind: str, value: object) -> None:
         parent = self.stack[-1]
+        if parent.tag == "pre" and len(parent):
+            parent = parent[0]  # a code block's <code>
         if self.alt is not None:
             if isinstance(value, str):
                 self.alt.append(value)

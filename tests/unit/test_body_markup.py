@@ -121,3 +121,13 @@ def test_a_block_of_raw_html_is_shown_as_its_text() -> None:
 
 def test_plain_text_keeps_what_a_reader_sees() -> None:
     assert plain_text("The **River** [dam](https://x.org).\n\n- one") == "The River dam.\n\none"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["> " * 5000 + "deep", "".join("  " * i + "- item\n" for i in range(3000)), "[" * 5000 + "x"],
+)
+def test_hostile_nesting_is_flattened_and_keeps_its_text(text: str) -> None:
+    soup = render(text + " Russia", frozenset({"russia"}))
+    assert soup.get_text().split()[-1] == "Russia"
+    assert actor_links(soup) == [("Russia", "/actors/russia/")]
