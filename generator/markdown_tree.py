@@ -184,7 +184,8 @@ class _TreeBuilder:
                     self.stack.append(body)
                 self._open("tr")
             elif tag == "TableCell":
-                align = _ALIGN.get(self.table_aligns[self.cell], "")
+                aligns = self.table_aligns
+                align = _ALIGN.get(aligns[self.cell], "") if self.cell < len(aligns) else ""
                 self.cell += 1
                 attributes = {"style": f"text-align: {align}"} if align else {}
                 self._open("th" if self.in_head else "td", attributes)
