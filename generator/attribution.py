@@ -141,11 +141,16 @@ def find_quotes(paragraphs: Sequence[str], matcher: ActorMatcher) -> tuple[Quote
     return tuple(quotes)
 
 
-def find_candidate_actors(paragraphs: Sequence[str], matcher: ActorMatcher) -> tuple[str, ...]:
+def find_candidate_actors(
+    paragraphs: Sequence[str],
+    matcher: ActorMatcher,
+    quotes: Sequence[QuoteSuggestion] | None = None,
+) -> tuple[str, ...]:
     """Names missing from the registry that look prominent, sorted.
 
     Unregistered speakers, plus runs of 2-4 capitalised words seen at least twice or
-    right after a title ("President", "spokesperson", ...).
+    right after a title ("President", "spokesperson", ...). quotes: find_quotes of the
+    same paragraphs, when the caller has them already.
     """
     by_paragraph = _mentions_by_paragraph(paragraphs, matcher)
     counts: Counter[str] = Counter()
@@ -160,7 +165,7 @@ def find_candidate_actors(paragraphs: Sequence[str], matcher: ActorMatcher) -> t
             if after_title or _title_before(paragraph, run_start):
                 titled.add(name)
     candidates = {name for name, count in counts.items() if count >= 2} | titled
-    for quote in find_quotes(paragraphs, matcher):
+    for quote in find_quotes(paragraphs, matcher) if quotes is None else quotes:
         if quote.speaker_name and not matcher.knows(quote.speaker_name):
             candidates.add(quote.speaker_name)
     # "Miller" as a speaker is the "Jane Miller" already found.

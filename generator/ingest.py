@@ -6,13 +6,14 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
 from generator.actors import Actor, ActorMatcher, build_matcher, find_mentions
 from generator.attribution import find_candidate_actors, find_quotes
-from generator.content import ARTICLES_DIR
+from generator.content import ARTICLES_DIR, article_paths
 from generator.errors import MarginaliaError, SeedError
 from generator.frontmatter import render_front_matter, split_front_matter
 from generator.seedtext import SeedArticle, parse_seed
@@ -23,7 +24,7 @@ DIGEST_FIELD = "ingest_digest"
 EDITORIAL_FIELDS = ("actors", "quotes", "annotations", "events")
 SLUG_MAX_LENGTH = 80
 
-_DIGEST_LINE = re.compile(rf"^{DIGEST_FIELD}:.*\n", re.MULTILINE)
+_DIGEST_LINE = re.compile(rf"^{DIGEST_FIELD}:[ \t]*(?P<digest>\w*)[ \t]*\n", re.MULTILINE)
 _SEED_LINE = re.compile(r"^seed:[ \t]*['\"]?(?P<name>[^'\"\n]+?)['\"]?[ \t]*$", re.MULTILINE)
 
 
@@ -98,11 +99,7 @@ def _escape_line_start(match: re.Match[str]) -> str:
 
 
 def plan_article(
-    seed: SeedArticle,
-    *,
-    actors: Sequence[Actor],
-    matcher: ActorMatcher,
-    sources: Mapping[str, str],
+    seed: SeedArticle, *, matcher: ActorMatcher, sources: Mapping[str, str]
 ) -> PlannedArticle:
     """The content file for a parsed seed, with suggested actors and quotes. Pure."""
     texts = [seed.title, seed.dek or "", *seed.paragraphs]
@@ -110,7 +107,6 @@ def plan_article(
     quotes = find_quotes(seed.paragraphs, matcher)
     speakers = [q.speaker_id for q in quotes if q.speaker_id]
     actor_ids = list(dict.fromkeys([*mentioned, *speakers]))
-    known = {actor.id for actor in actors}
 
     front: dict[str, object] = {
         "title": seed.title,
@@ -127,7 +123,7 @@ def plan_article(
         if seed.image.credit:
             image["credit"] = seed.image.credit
         front["image"] = image
-    front["actors"] = [actor_id for actor_id in actor_ids if actor_id in known]
+    front["actors"] = actor_ids
     quote_entries = []
     for quote in quotes:
         entry: dict[str, object] = (
@@ -143,7 +139,7 @@ def plan_article(
     front["quotes"] = quote_entries
     front["seed"] = seed.seed_name
 
-    candidates = find_candidate_actors(seed.paragraphs, matcher)
+    candidates = find_candidate_actors(seed.paragraphs, matcher, quotes)
     year, month = f"{seed.date:%Y}", f"{seed.date:%m}"
     slug = slugify(seed.title) or slugify(Path(seed.seed_name).stem) or "article"
     return PlannedArticle(
@@ -167,14 +163,16 @@ def render_article_file(front_matter: Mapping[str, object], body: str) -> str:
 
 def is_unedited(text: str) -> bool:
     """True when the file is byte for byte what ingest wrote."""
-    recorded = re.search(rf"^{DIGEST_FIELD}:[ \t]*(\w+)[ \t]*$", text, re.MULTILINE)
-    return bool(recorded) and _digest(_DIGEST_LINE.sub("", text, count=1)) == recorded.group(1)
+    recorded = _DIGEST_LINE.search(text)
+    return bool(recorded) and _digest(_DIGEST_LINE.sub("", text, count=1)) == recorded.group(
+        "digest"
+    )
 
 
 def _existing_by_seed(content_dir: Path) -> dict[str, Path]:
     """Seed name -> the article ingested from it, wherever an editor moved it."""
     found: dict[str, Path] = {}
-    for path in sorted((content_dir / ARTICLES_DIR).rglob("*.md")):
+    for path in article_paths(content_dir):
         text = path.read_text(encoding="utf-8", errors="replace")
         front_matter = text.split("\n---", 1)[0] if text.startswith("---") else ""
         match = _SEED_LINE.search(front_matter)
@@ -183,10 +181,9 @@ def _existing_by_seed(content_dir: Path) -> dict[str, Path]:
     return found
 
 
-def _free_target(path: Path, taken: Iterable[Path]) -> Path:
-    taken_set = set(taken)
+def _free_target(path: Path, taken: AbstractSet[Path]) -> Path:
     candidate, number = path, 2
-    while candidate.exists() or candidate in taken_set:
+    while candidate.exists() or candidate in taken:
         candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
         number += 1
     return candidate
@@ -214,7 +211,7 @@ def ingest(
     matcher = build_matcher(actors)
     existing = _existing_by_seed(content_dir)
     results: list[IngestResult] = []
-    written: list[Path] = []
+    written: set[Path] = set()
     for seed_path in seed_files(paths):
         try:
             text = seed_path.read_bytes().decode("utf-8")
@@ -237,11 +234,11 @@ def ingest(
             error.path = seed_path
             results.append(IngestResult(seed_path, IngestStatus.FAILED, error=error))
             continue
-        planned = plan_article(seed, actors=actors, matcher=matcher, sources=sources)
+        planned = plan_article(seed, matcher=matcher, sources=sources)
         target = existing.get(seed.seed_name) or _free_target(
             content_dir / planned.relative_path, written
         )
-        written.append(target)
+        written.add(target)
         results.append(_write_article(seed_path, target, planned, force=force))
     return tuple(results)
 
@@ -250,10 +247,11 @@ def _write_article(
     seed_path: Path, target: Path, planned: PlannedArticle, *, force: bool
 ) -> IngestResult:
     front = dict(planned.front_matter)
+    text = render_article_file(front, planned.body)
     status = IngestStatus.CREATED
     if target.exists():
         current = target.read_text(encoding="utf-8")
-        if render_article_file(front, planned.body) == current:
+        if text == current:
             return IngestResult(seed_path, IngestStatus.UNCHANGED, target, planned.candidates)
         if not is_unedited(current):
             if not force:
@@ -261,11 +259,10 @@ def _write_article(
             # Written without a digest, the file still counts as edited, so a later
             # plain ingest keeps the editor's fields too.
             front = _keep_editorial_fields(front, current, target)
-            text = render_front_matter(front, planned.body)
-            target.write_text(text, encoding="utf-8", newline="\n")
+            forced = render_front_matter(front, planned.body)
+            target.write_text(forced, encoding="utf-8", newline="\n")
             return IngestResult(seed_path, IngestStatus.UPDATED, target, planned.candidates)
         status = IngestStatus.UPDATED
-    text = render_article_file(front, planned.body)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8", newline="\n")
     return IngestResult(seed_path, status, target, planned.candidates)
