@@ -530,6 +530,7 @@ PARALLEL_PARSE_THRESHOLD = 2000
 @dataclass(frozen=True, slots=True)
 class _ParseJob:
     paths: Sequence[Path]
+    stamps: Sequence[FileStamp]  # taken before the cache was consulted, so before the read
     known: Mapping[str, Actor]
 
 
@@ -539,9 +540,7 @@ _Parsed = tuple[int, FileStamp, "Article | None", list[MarginaliaError]]
 def _parse_batch(job: _ParseJob, batch: Sequence[int]) -> list[_Parsed]:
     parsed: list[_Parsed] = []
     for index in batch:
-        path = job.paths[index]
-        stat = path.stat()
-        stamp = FileStamp(stat.st_mtime_ns, stat.st_size)
+        path, stamp = job.paths[index], job.stamps[index]
         try:
             text = path.read_bytes().decode("utf-8")
         except UnicodeDecodeError as error:
@@ -593,18 +592,20 @@ def load_articles(
     paths = article_paths(content_dir)
     cached = cache.parsed_articles(scope, {str(path): path for path in paths}) if cache else {}
     found: list[Article | None] = [None] * len(paths)
+    stamps: list[FileStamp] = []
     to_parse: list[int] = []
     for index, path in enumerate(paths):
         hit = cached.get(str(path))
         stat = path.stat()
-        if hit is not None and hit[0] == FileStamp(stat.st_mtime_ns, stat.st_size):
+        stamps.append(FileStamp(stat.st_mtime_ns, stat.st_size))
+        if hit is not None and hit[0] == stamps[-1]:
             found[index] = hit[1]  # type: ignore[assignment]
         else:
             to_parse.append(index)
 
     batches = map_batches(
         _parse_batch,
-        _ParseJob(paths, known),
+        _ParseJob(paths, stamps, known),
         to_parse,
         batch_size=250,
         workers=cpu_count() if len(to_parse) >= PARALLEL_PARSE_THRESHOLD else 1,
