@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -10,7 +9,8 @@ from enum import StrEnum
 from pathlib import Path
 from types import MappingProxyType
 
-from generator.errors import BuildErrors, ContentError
+from generator.errors import BuildErrors, ContentError, closest, did_you_mean
+from generator.urls import slugify
 
 
 class ActorType(StrEnum):
@@ -107,7 +107,7 @@ def parse_actor_registry(
         label = _label(index, fields)
         if country not in known_ids:
             problem(
-                f"{label} has an unknown country '{country}'{_did_you_mean(country, known_ids)}",
+                f"{label} has an unknown country '{country}'{did_you_mean(country, known_ids)}",
                 f"add an actor with id '{country}' and type country, or correct the id",
                 index,
             )
@@ -140,7 +140,7 @@ def _parse_entry(index: int, entry: object, problem: _Report) -> dict[str, objec
             index,
         )
     elif not isinstance(raw_id, str) or not SLUG.fullmatch(raw_id):
-        suggestion = _slugify(str(raw_id))
+        suggestion = slugify(str(raw_id)) or "actor-id"
         problem(
             f"actor #{index + 1} has id {raw_id!r}, which is not a slug",
             f"use lowercase letters, digits and hyphens, e.g. '{suggestion}'",
@@ -152,8 +152,8 @@ def _parse_entry(index: int, entry: object, problem: _Report) -> dict[str, objec
 
     for key in entry:
         if key not in KEYS:
-            close = difflib.get_close_matches(str(key), KEYS, n=1)
-            hint = f"did you mean '{close[0]}'? " if close else ""
+            close = closest(str(key), KEYS)
+            hint = f"did you mean '{close}'? " if close else ""
             problem(
                 f"{label} has an unknown key '{key}'",
                 f"{hint}the keys are: {', '.join(KEYS)}",
@@ -171,8 +171,8 @@ def _parse_entry(index: int, entry: object, problem: _Report) -> dict[str, objec
     if raw_type in types:
         fields["type"] = ActorType(raw_type)
     else:
-        close = difflib.get_close_matches(str(raw_type), types, n=1)
-        hint = f"did you mean '{close[0]}'? " if close else ""
+        close = closest(str(raw_type), types)
+        hint = f"did you mean '{close}'? " if close else ""
         what = "no 'type'" if raw_type is None else f"type {raw_type!r}, which is not known"
         problem(f"{label} has {what}", f"{hint}use one of: {', '.join(types)}", index)
 
@@ -271,15 +271,6 @@ def _label(index: int, fields: Mapping[str, object]) -> str:
 
 def _kind(value: object) -> str:
     return {dict: "mapping", list: "list", str: "text"}.get(type(value), type(value).__name__)
-
-
-def _did_you_mean(value: str, known: Mapping[str, object]) -> str:
-    close = difflib.get_close_matches(value, list(known), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-def _slugify(value: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "actor-id"
 
 
 # ---------------------------------------------------------------------------

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from urllib.parse import urlsplit
 
-from generator.errors import ConfigError
+from generator.errors import ConfigError, did_you_mean
 from generator.frontmatter import normalise_newlines, parse_yaml
 from generator.sources import DEFAULT_SOURCES
 
@@ -78,9 +77,7 @@ def parse_config(data: object, *, path: Path | None) -> SiteConfig:
     problems: list[str] = []
     for key in data:
         if key not in _FIELDS:
-            close = difflib.get_close_matches(str(key), sorted(_FIELDS), n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            problems.append(f"unknown key '{key}'{hint}")
+            problems.append(f"unknown key '{key}'{did_you_mean(str(key), sorted(_FIELDS))}")
     if problems:
         raise ConfigError(
             "; ".join(problems),

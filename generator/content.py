@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -13,9 +12,15 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TypeVar
 
-from generator.actors import Actor, parse_actor_registry
+from generator.actors import SLUG, Actor, parse_actor_registry
 from generator.cache import BuildCache, FileStamp
-from generator.errors import BuildErrors, ContentError, MarginaliaError, SourceChanged
+from generator.errors import (
+    BuildErrors,
+    ContentError,
+    MarginaliaError,
+    SourceChanged,
+    did_you_mean,
+)
 from generator.frontmatter import (
     FrontMatter,
     body_of,
@@ -29,8 +34,6 @@ ARTICLES_DIR = "articles"
 ACTORS_FILE = "actors.yaml"
 
 T = TypeVar("T")
-
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 class AnnotationKind(StrEnum):
@@ -135,11 +138,6 @@ class _Problems:
         self.errors.append(ContentError(what, path=self.path, line=line, fix=fix))
 
 
-def _did_you_mean(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
 def _text(value: object) -> str | None:
     """A scalar from YAML as text; YAML turns 'Yes' or '2023' into other types."""
     if value is None:
@@ -164,7 +162,7 @@ def parse_article(
     for key in data:
         if key not in ARTICLE_FIELDS:
             problems.add(
-                f"unknown field '{key}'{_did_you_mean(str(key), ARTICLE_FIELDS)}",
+                f"unknown field '{key}'{did_you_mean(str(key), ARTICLE_FIELDS)}",
                 f"the article fields are: {', '.join(ARTICLE_FIELDS)}",
                 key=str(key),
             )
@@ -191,7 +189,7 @@ def parse_article(
             key="date",
         )
     slug = path.stem
-    if not _SLUG.match(slug):
+    if not SLUG.fullmatch(slug):
         problems.add(
             f"the file name '{path.name}' is not a slug",
             "rename the file to lowercase letters, digits and hyphens, e.g. 'my-article.md'",
@@ -204,7 +202,7 @@ def parse_article(
     for index, actor_id in enumerate(actor_ids):
         if actor_id not in known_actors:
             problems.add(
-                f"unknown actor id '{actor_id}'{_did_you_mean(actor_id, known_actors)}",
+                f"unknown actor id '{actor_id}'{did_you_mean(actor_id, known_actors)}",
                 f"add '{actor_id}' to content/{ACTORS_FILE}, or correct the id",
                 key="actors",
                 index=index,
@@ -345,7 +343,7 @@ class _Entry:
         for name in value:
             if name not in allowed:
                 self.problem(
-                    f"has an unknown field '{name}'{_did_you_mean(str(name), allowed)}",
+                    f"has an unknown field '{name}'{did_you_mean(str(name), allowed)}",
                     f"the fields are: {', '.join(allowed)}",
                 )
         return value
@@ -362,7 +360,7 @@ class _Entry:
         actor_id = _text(value.get(name))
         if actor_id is not None and actor_id not in known:
             self.problem(
-                f"has an unknown {name} '{actor_id}'{_did_you_mean(actor_id, known)}",
+                f"has an unknown {name} '{actor_id}'{did_you_mean(actor_id, known)}",
                 f"add '{actor_id}' to content/{ACTORS_FILE}, or correct the id{other}",
             )
             return None
@@ -426,7 +424,7 @@ def _parse_annotation(index: int, value: object, problems: _Problems) -> Annotat
     kinds = [kind.value for kind in AnnotationKind]
     if kind_text not in kinds:
         entry.problem(
-            f"has an unknown kind '{kind_text}'{_did_you_mean(kind_text, kinds)}",
+            f"has an unknown kind '{kind_text}'{did_you_mean(kind_text, kinds)}",
             f"use one of: {', '.join(kinds)}",
         )
         return None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -80,3 +82,15 @@ def _restore(kind: type[MarginaliaError], state: dict[str, object]) -> Marginali
     error.__dict__.update(state)
     Exception.__init__(error, error.message())
     return error
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice most like a mistyped word, if any is close."""
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return close[0] if close else None
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """' (did you mean 'x'?)' for a mistyped word, or nothing."""
+    match = closest(word, choices)
+    return f" (did you mean '{match}'?)" if match else ""

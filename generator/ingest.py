@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -18,11 +17,11 @@ from generator.errors import MarginaliaError, SeedError
 from generator.frontmatter import render_front_matter, split_front_matter
 from generator.seedtext import SeedArticle, parse_seed
 from generator.sources import normalise_source
+from generator.urls import slugify
 
 DIGEST_FIELD = "ingest_digest"
 # Fields an editor owns: a forced re-ingest keeps them from the edited file.
 EDITORIAL_FIELDS = ("actors", "quotes", "annotations", "events")
-SLUG_MAX_LENGTH = 80
 
 _DIGEST_LINE = re.compile(rf"^{DIGEST_FIELD}:[ \t]*(?P<digest>\w*)[ \t]*\n", re.MULTILINE)
 _SEED_LINE = re.compile(r"^seed:[ \t]*['\"]?(?P<name>[^'\"\n]+?)['\"]?[ \t]*$", re.MULTILINE)
@@ -53,17 +52,6 @@ class PlannedArticle:
     front_matter: Mapping[str, object]
     body: str
     candidates: tuple[str, ...]
-
-
-def slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    if len(slug) > SLUG_MAX_LENGTH:
-        cut = slug[:SLUG_MAX_LENGTH]
-        if slug[SLUG_MAX_LENGTH] != "-" and "-" in cut:
-            cut = cut.rsplit("-", 1)[0]
-        slug = cut.strip("-")
-    return slug
 
 
 # "|" would start a table; "<" at the start of a line, a block of raw HTML; "~~~" a fence.

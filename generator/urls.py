@@ -3,8 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urljoin
+
+SLUG_MAX_LENGTH = 80
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(slug) > SLUG_MAX_LENGTH:
+        cut = slug[:SLUG_MAX_LENGTH]
+        if slug[SLUG_MAX_LENGTH] != "-" and "-" in cut:
+            cut = cut.rsplit("-", 1)[0]
+        slug = cut.strip("-")
+    return slug
+
 
 # A page's path is relative to the site root and names a folder ("actors/kim/") or a
 # file ("feed.xml"); links add the base path, output files add index.html to folders.

@@ -14,15 +14,14 @@ from generator.errors import SeedError
 from generator.frontmatter import split_front_matter
 from generator.ingest import (
     DIGEST_FIELD,
-    SLUG_MAX_LENGTH,
     IngestResult,
     IngestStatus,
     escape_markdown,
     ingest,
     is_unedited,
-    slugify,
 )
 from generator.markdown_tree import parse, to_html
+from generator.urls import SLUG_MAX_LENGTH, slugify
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
