@@ -211,6 +211,7 @@ def run_serve(args: argparse.Namespace, root: Path, console: Console) -> int:
         console=console,
         poll=args.poll,
         open_browser=args.open,
+        configure=lambda: _configure(args, root),
     )
 
 

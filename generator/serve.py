@@ -186,9 +186,19 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
 class SiteServer:
     """The server and its builder thread: watch, build, publish the new epoch."""
 
-    def __init__(self, root: Path, config: SiteConfig, *, console: Console) -> None:
+    def __init__(
+        self,
+        root: Path,
+        config: SiteConfig,
+        *,
+        console: Console,
+        configure: Callable[[], SiteConfig] | None = None,
+    ) -> None:
         self.root = root
         self.config = config
+        # Reads the settings again after site.yaml changes, with the command line's
+        # overrides (--base-url, --content, --output) applied as at start.
+        self.configure = configure or (lambda: load_config(root))
         self.console = console
         self.gate = BuildGate()
         self.events = BuildEvents()
@@ -197,7 +207,6 @@ class SiteServer:
         self._hold_requests = False  # the next full build holds requests until it is done
         self._announce: ChangeSet | None = None  # what changed, to print after that build
         self._edits = 0  # instant renders so far: one since a build began stops it
-        self.base_url_override = config.base_url if config != load_config(root) else None
         self.folders = WatchedFolders(
             seeds=(root / config.seeds_dir).resolve(),
             content=(root / config.content_dir).resolve(),
@@ -284,9 +293,7 @@ class SiteServer:
         ask the follow-up builder for a full build."""
         if ChangeKind.SETTINGS in changes.kinds:
             try:
-                config = load_config(self.root)
-                if self.base_url_override:
-                    config = config.with_base_url(self.base_url_override)
+                config = self.configure()
             except MarginaliaError as error:
                 self.console.print(error.message(), markup=False)
                 self.events.publish(error=error.message())
@@ -326,9 +333,12 @@ def serve(
     open_browser: bool = False,
     on_ready: Callable[[str], None] | None = None,
     stop: threading.Event | None = None,
+    configure: Callable[[], SiteConfig] | None = None,
 ) -> int:
+    """Build, watch and serve; configure() gives the settings again after site.yaml
+    changes (by default, site.yaml as it is)."""
     stop = stop or threading.Event()
-    site = SiteServer(root, config, console=console)
+    site = SiteServer(root, config, console=console, configure=configure)
     if host in PUBLIC_HOSTS:
         console.print(
             f"[yellow]warning:[/] serving on {host or 'every address'}: anyone on your "
