@@ -47,6 +47,9 @@ def plan_feeds(site: Site, *, absolute: Absolute, title: str, description: str) 
         subtitle: str | None,
         articles: Sequence[Article],
     ) -> Page:
+        # Only an empty feed shows the site's newest date, so only it depends on it.
+        updated = articles[0].date if articles else fallback
+
         def make() -> str:
             head = _feed_head(
                 absolute(path),
@@ -54,14 +57,14 @@ def plan_feeds(site: Site, *, absolute: Absolute, title: str, description: str) 
                 title=feed_title,
                 subtitle=subtitle,
                 author=title,
-                updated=articles[0].date if articles else fallback,
+                updated=updated,
             )
             for article in articles:
                 if article.path not in entries:
                     entries[article.path] = _entry(article, names=names, absolute=absolute)
             return _document(head, [entries[article.path] for article in articles])
 
-        inputs = (path, feed_title, subtitle, title, fallback, names_digest, tuple(articles))
+        inputs = (path, feed_title, subtitle, title, updated, names_digest, tuple(articles))
         return Page(
             path=path, template="", title="", context=GeneratedText(make=make, inputs=inputs)
         )
