@@ -309,8 +309,6 @@ def _build(
     }
     info = site_info(config, assets=assets)
     env = make_environment(templates_dir, linker)
-    # The masthead links to the search page only when there is one.
-    env.globals["search_page"] = urls.search_path() if config.search else None
     templates = template_digests(env)
     settings = digest_of((CODE_DIGEST, repr(config), info))
 

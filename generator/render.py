@@ -31,6 +31,7 @@ class SiteInfo:
     description: str
     language: str
     assets: Mapping[str, str]  # file under static/ -> its page path, versioned for caches
+    search_page: str | None  # the masthead links to it when there is one
 
 
 def make_environment(templates_dir: Path, linker: Linker) -> jinja2.Environment:
@@ -199,4 +200,5 @@ def site_info(config: SiteConfig, *, assets: Mapping[str, str]) -> SiteInfo:
         description=config.description,
         language=config.language,
         assets=assets,
+        search_page=urls.search_path() if config.search else None,
     )
