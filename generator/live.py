@@ -10,8 +10,6 @@ in line and finds the page already right.
 from __future__ import annotations
 
 import dataclasses
-import os
-import tempfile
 import time
 from collections.abc import Collection
 from pathlib import Path
@@ -20,6 +18,7 @@ from generator import urls
 from generator.build import BuildReport, LiveState
 from generator.content import Article, parse_article
 from generator.pages import ArticlePage
+from generator.writer import write_atomically
 
 # What only the article's own page shows; everything else of an article is in listings.
 PAGE_ONLY_FIELDS = frozenset(
@@ -43,18 +42,6 @@ def shows_only_on_its_page(old: Article, new: Article) -> bool:
         if before != after:
             return False
     return True
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace a file so a reader sees the old bytes or the new, never half of them."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def update_article_pages(live: LiveState, changed: Collection[Path]) -> BuildReport | None:

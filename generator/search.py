@@ -33,6 +33,7 @@ from generator import urls
 from generator.actors import Actor
 from generator.content import Article, read_body
 from generator.parallel import map_batches
+from generator.writer import atomic_file
 
 DATA_PATH = f"{urls.search_path()}data/"
 WORD_CACHE_FILE = "search-words.pickle"  # in the build cache's folder
@@ -435,10 +436,8 @@ def write_word_cache(
             return
     data = {digest: (w.title, w.dek, w.text) for digest, w in entries.items()}
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    with temporary.open("wb") as file:
+    with atomic_file(path) as file:
         pickle.dump((code, data), file, protocol=pickle.HIGHEST_PROTOCOL)
-    temporary.replace(path)
 
 
 # The index itself, kept between builds so an edit updates it in place.
@@ -455,7 +454,5 @@ def read_index_state(path: Path, *, code: str) -> IndexState | None:
 
 def write_index_state(path: Path, state: IndexState, *, code: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    with temporary.open("wb") as file:
+    with atomic_file(path) as file:
         pickle.dump((code, state), file, protocol=pickle.HIGHEST_PROTOCOL)
-    temporary.replace(path)

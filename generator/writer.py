@@ -4,8 +4,30 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Set
+import tempfile
+from collections.abc import Iterator, Set
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
+
+
+@contextmanager
+def atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """A file to write that replaces path only once it is whole, so a reader sees the
+    old bytes or the new, never half of them; on failure nothing is left behind."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            yield file
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    with atomic_file(path) as file:
+        file.write(data)
 
 
 def stamp_of(path: str | Path) -> tuple[int, int] | None:
