@@ -105,6 +105,8 @@ def _versioned(path: str, data: bytes) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Rendered:
+    """What a batch of rendered pages sends back to the main process."""
+
     changed: set[int]  # indices of the pages whose bytes changed
     bodies: dict[str, str]  # bodies rendered for the first time, for the cache
     problems: list[ContentError]
@@ -133,19 +135,21 @@ def _render(
     *,
     keep_bodies: Callable[[Mapping[str, str]], None],
     alongside: Callable[[], None] | None = None,
-) -> _Rendered:
-    """Render the pages at these indices; alongside() runs here while workers render.
+) -> tuple[set[int], list[ContentError]]:
+    """Render the pages at these indices: the indices of those whose bytes changed, and
+    the problems found. alongside() runs here while workers render.
 
     New bodies go to keep_bodies batch by batch, so the parent never holds them all
-    (a gigabyte at 100,000 articles); the result's bodies stay empty.
+    (a gigabyte at 100,000 articles).
     """
-    total = _Rendered(set(), {}, [])
+    changed: set[int] = set()
+    problems: list[ContentError] = []
     done = 0
 
     def take(_number: int, size: int, batch: _Rendered) -> None:
         nonlocal done
-        total.changed.update(batch.changed)
-        total.problems.extend(batch.problems)
+        changed.update(batch.changed)
+        problems.extend(batch.problems)
         if batch.bodies:
             keep_bodies(batch.bodies)
         done += size
@@ -161,7 +165,7 @@ def _render(
         on_result=take,
         alongside=alongside,
     )
-    return total
+    return changed, problems
 
 
 def _render_workers(indices: Sequence[int]) -> int:
@@ -375,22 +379,20 @@ def _build(
         stored_bodies = True
 
     try:
-        rendered = _render(
+        changed_pages, problems = _render(
             _RenderJob(pages, renderer, staging),
             to_render,
             progress,
             keep_bodies=keep_bodies,
             alongside=index_articles if reindex else None,
         )
-        if rendered.problems:
+        if problems:
             raise (
-                rendered.problems[0]
-                if len(rendered.problems) == 1
-                else BuildErrors(
-                    sorted(rendered.problems, key=lambda e: (str(e.path), e.line or 0))
-                )
+                problems[0]
+                if len(problems) == 1
+                else BuildErrors(sorted(problems, key=lambda e: (str(e.path), e.line or 0)))
             )
-        changed = {urls.output_file(pages[index].path) for index in rendered.changed}
+        changed = {urls.output_file(pages[index].path) for index in changed_pages}
         for path, data in static.items():
             if path in stale and staging.stage(path, data):
                 changed.add(path)

@@ -120,19 +120,12 @@ class OutputRecord:
 class BuildCache:
     """One SQLite file; every method swallows a broken cache and acts as if empty."""
 
-    def __init__(self, path: Path | None) -> None:
-        self._path = path
-        self._db: sqlite3.Connection | None = None
-        if path is not None:
-            self._db = self._open(path)
+    def __init__(self, path: Path) -> None:
+        self._db: sqlite3.Connection | None = self._open(path)  # None: unusable
 
     @staticmethod
     def in_folder(root: Path) -> BuildCache:
         return BuildCache(root / CACHE_DIR / CACHE_FILE)
-
-    @staticmethod
-    def disabled() -> BuildCache:
-        return BuildCache(None)
 
     def _open(self, path: Path) -> sqlite3.Connection | None:
         for attempt in range(2):
@@ -219,14 +212,13 @@ class BuildCache:
     # depended on, such as the actor ids) are the same.
 
     def parsed_articles(
-        self, scope: str, paths: Mapping[str, Path] | None = None
+        self, scope: str, paths: Mapping[str, Path]
     ) -> dict[str, tuple[FileStamp, object]]:
         """The cached parses; a path in `paths` comes back as that very Path, as making
         10,000 of them again from their parts costs more than the rest of the loading."""
-        known = paths or {}
 
         def path_of(text: str) -> Path:
-            return known.get(text) or Path(text)
+            return paths.get(text) or Path(text)
 
         found: dict[str, tuple[FileStamp, object]] = {}
         for path, mtime_ns, size, blob in self._rows(
@@ -301,7 +293,7 @@ class BuildCache:
         records: Mapping[str, OutputRecord],
         *,
         previous: Mapping[str, OutputRecord],
-        plan: PagePlan | None = None,
+        plan: PagePlan,
     ) -> None:
         """The manifest, and the plan of its fingerprints, written together: a plan must
         never describe fingerprints other than those beside it."""
@@ -326,9 +318,6 @@ class BuildCache:
                     ),
                 )
             )
-        if plan is None:
-            steps.append(("DELETE FROM plans WHERE site = ?", [(key,)]))
-        else:
-            blob = pickle.dumps(plan, protocol=5)
-            steps.append(("INSERT OR REPLACE INTO plans VALUES (?, ?)", [(key, blob)]))
+        blob = pickle.dumps(plan, protocol=5)
+        steps.append(("INSERT OR REPLACE INTO plans VALUES (?, ?)", [(key, blob)]))
         self._write_all(steps)

@@ -120,9 +120,7 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
             target = target / "index.html"
         if target.suffix == ".html" and target.is_file():
             # Pages get the live-reload client; the files in site/ stay as published.
-            self._send(
-                HTTPStatus.OK, inject_client(target.read_bytes()), "text/html; charset=utf-8"
-            )
+            self._send(HTTPStatus.OK, inject_client(target.read_bytes()), HTML)
             return None
         return super().send_head()
 
@@ -149,7 +147,7 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
         body = (
             page.read_bytes() if page.is_file() else b"<!DOCTYPE html><title>404</title>Not found"
         )
-        self._send(HTTPStatus.NOT_FOUND, inject_client(body), "text/html; charset=utf-8")
+        self._send(HTTPStatus.NOT_FOUND, inject_client(body), HTML)
 
     def _send(self, status: HTTPStatus, body: bytes, content_type: str) -> None:
         self.send_response(status)
