@@ -26,19 +26,20 @@ PAGE_ONLY_FIELDS = frozenset(
 )
 
 
+# Lists of entries that remember their line in the file.
+LINED_FIELDS = frozenset({"quotes", "events"})
+
+
 def shows_only_on_its_page(old: Article, new: Article) -> bool:
     """True when the edit changes nothing a listing, feed or actor page shows."""
     for field in dataclasses.fields(Article):
         if field.name in PAGE_ONLY_FIELDS:
             continue
         before, after = getattr(old, field.name), getattr(new, field.name)
-        if field.name == "quotes":
-            # A quote's line in the file is not shown anywhere.
-            before = tuple(dataclasses.replace(q, line=None) for q in before)
-            after = tuple(dataclasses.replace(q, line=None) for q in after)
-        if field.name == "events":
-            before = tuple(dataclasses.replace(e, line=None) for e in before)
-            after = tuple(dataclasses.replace(e, line=None) for e in after)
+        if field.name in LINED_FIELDS:
+            # An entry's line in the file is not shown anywhere.
+            before = tuple(dataclasses.replace(entry, line=None) for entry in before)
+            after = tuple(dataclasses.replace(entry, line=None) for entry in after)
         if before != after:
             return False
     return True

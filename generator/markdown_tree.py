@@ -18,7 +18,6 @@ _OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_FOOTNOTES
 # Start events whose element is made from the tag's name alone.
 _SIMPLE_TAGS = {
     "Paragraph": "p",
-    "BlockQuote": "blockquote",
     "Item": "li",
     "Emphasis": "em",
     "Strong": "strong",

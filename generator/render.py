@@ -81,6 +81,8 @@ class BodyRenderer:
         notes = targets[: len(article.annotations)]
         quotes = targets[len(notes) : len(notes) + len(article.quotes)]
         events = targets[len(notes) + len(quotes) :]
+        # Only events that cite a passage have a target; their numbers are as listed.
+        cited = [number for number, event in enumerate(article.events, 1) if event.quote]
         markup = ArticleMarkup(
             matcher=self._matcher,
             href=self._actor_href,
@@ -96,7 +98,7 @@ class BodyRenderer:
                 )
             ),
             events=tuple(
-                EventSpec(target, int(target.label.rsplit(" ", 1)[1])) for target in events
+                EventSpec(target, number) for target, number in zip(events, cited, strict=True)
             ),
         )
         html = render_body(article.body or read_body(article), markup)
