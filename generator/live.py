@@ -54,8 +54,7 @@ def update_article_pages(live: LiveState, changed: Collection[Path]) -> BuildRep
         return None
     started = time.perf_counter()
     updates: list[tuple[str, bytes]] = []
-    # Saving a file also reports its folder as modified; a folder tells nothing here.
-    for path in (path for path in changed if not path.is_dir()):
+    for path in changed:
         old = live.articles.get(path)
         if old is None and not path.exists():
             continue  # an editor's temporary file, saved and renamed over the article

@@ -66,6 +66,8 @@ class ChangeCollector(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return
+        if event.is_directory and event.event_type == "modified":
+            return  # a file in it was saved, created or deleted: that file's event says so
         for raw in (event.src_path, getattr(event, "dest_path", "")):
             if not raw:
                 continue
