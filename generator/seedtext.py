@@ -13,7 +13,9 @@ import logging
 import re
 from dataclasses import dataclass
 
+from generator.dates import MONTHS
 from generator.errors import SeedError
+from generator.frontmatter import normalise_newlines
 
 log = logging.getLogger(__name__)
 
@@ -68,20 +70,7 @@ _BYLINE = re.compile(
 )
 _AUTHOR_SEPARATOR = re.compile(r"\s*(?:,\s*and\s+|,|\s+and\s+|&)\s*", re.IGNORECASE)
 
-_MONTHS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
+_MONTHS = tuple(month.lower() for month in MONTHS)
 _WEEKDAY_PREFIX = re.compile(
     r"^(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|urday)?\.?,?\s+",
     re.IGNORECASE,
@@ -181,7 +170,7 @@ def split_dateline(paragraph: str) -> tuple[str | None, str]:
 
 
 def _content_blocks(text: str) -> tuple[_Block, ...]:
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = normalise_newlines(text)
     blocks: list[_Block] = []
     current: list[str] = []
     start = 0
