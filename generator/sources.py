@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -72,6 +73,8 @@ _SCHEME_AND_WWW = re.compile(r"^(?:https?://)?(?:www\.)?")
 _DOMAIN_SUFFIX = re.compile(r"\.(?:co|com|org|ac|gov|net|go)?\.?[a-z]{2,6}/?$")
 
 
+# Remembered: normalise_source keys every spelling of the table for each seed.
+@functools.lru_cache(maxsize=4096)
 def source_key(raw: str) -> str:
     """A spelling-blind key: 'The Guardian', 'theguardian.com' and 'GUARDIAN' meet."""
     text = unicodedata.normalize("NFKC", raw).strip().casefold()
