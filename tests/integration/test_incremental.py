@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup, Tag
 
 import generator.build
 from generator.build import PARALLEL_THRESHOLD, BuildReport, build
@@ -61,6 +62,12 @@ NOT_FOUND_PAGE = "404.html"
 STYLESHEET = "static/marginalia.css"
 SEARCH_PAGE = "search/index.html"
 
+RIVER_URL = "/gazette/2024/01/15/river-levels-fall/"
+STUDY_URL = "/gazette/2024/03/01/authority-publishes-study/"
+FEB_03_URL = "/gazette/editions/2024-02-03/"
+FREEDONIA_URL = "/gazette/actors/freedonia/"
+AUTHORITY_URL = "/gazette/actors/river-authority/"
+
 BASELINE_FILES = frozenset(
     {
         *ARTICLE_PAGES,
@@ -82,6 +89,7 @@ BASELINE_FILES = frozenset(
 )
 HTML_PAGES = BASELINE_FILES - {STYLESHEET}
 
+ITALIC_CREDITS = ".credit { font-style: italic; }\n"
 UNUSED_ACTOR = "- id: harbour-board\n  name: Harbour Board\n  type: organization\n"
 NEW_ARTICLE = """\
 ---
@@ -96,6 +104,33 @@ Ada Okafor watched the River Authority open the gates.
 
 # ---------------------------------------------------------------------------
 # Projects, builds and sites
+
+
+def parse_page(data: bytes) -> BeautifulSoup:
+    """A built page, parsed with BeautifulSoup's html.parser."""
+    return BeautifulSoup(data, "html.parser")
+
+
+def visible_text(element: Tag) -> str:
+    """The text a reader sees, with runs of whitespace collapsed (nothing is inserted)."""
+    return " ".join(element.get_text().split())
+
+
+def link_texts(data: bytes, href: str) -> list[str]:
+    """The visible text of each link on the page to href, in page order."""
+    return [visible_text(link) for link in parse_page(data).find_all("a", href=href)]
+
+
+def headline(data: bytes) -> str:
+    return visible_text(parse_page(data).select_one("h1"))
+
+
+def body_actor_links(data: bytes) -> list[tuple[str, str]]:
+    """(href, text) of each actor link inside an article's body."""
+    return [
+        (link["href"], visible_text(link))
+        for link in parse_page(data).select(".story-body a.actor")
+    ]
 
 
 def is_generated(name: str) -> bool:
@@ -243,7 +278,8 @@ def _body_edited(root: Path) -> None:
 
 def _check_body_edited(outcome: Outcome) -> None:
     assert outcome.pages_written == {RIVER_PAGE}
-    assert b"the fields were already dry" in outcome.after[RIVER_PAGE]
+    body = visible_text(parse_page(outcome.after[RIVER_PAGE]).select_one(".story-body"))
+    assert "the fields were already dry" in body
 
 
 def _title_of_latest_article(root: Path) -> None:
@@ -255,8 +291,12 @@ def _check_title_of_latest_article(outcome: Outcome) -> None:
     # the minister's page has it as its "next" neighbour.
     showing = {HOME_PAGE, MAR_01_PAGE, STUDY_PAGE, MINISTER_PAGE, AUTHORITY_PAGE, FREEDONIA_PAGE}
     assert outcome.pages_written == showing
-    for name in showing:
-        assert b"Authority finally publishes" in outcome.after[name], name
+    assert headline(outcome.after[STUDY_PAGE]) == "Authority finally publishes"
+    for name in showing - {STUDY_PAGE, MINISTER_PAGE}:
+        assert link_texts(outcome.after[name], STUDY_URL) == ["Authority finally publishes"], name
+    assert link_texts(outcome.after[MINISTER_PAGE], STUDY_URL) == [
+        "Next Authority finally publishes"
+    ]
 
 
 def _title_reorders_edition(root: Path) -> None:
@@ -274,9 +314,13 @@ def _check_title_reorders_edition(outcome: Outcome) -> None:
         FREEDONIA_PAGE,
         FREEDONIA_PAGE_2,
     }
-    assert b"A third week of falling river levels" in outcome.after[FREEDONIA_PAGE]
+    assert link_texts(outcome.after[FREEDONIA_PAGE], RIVER_URL) == [
+        "A third week of falling river levels"
+    ]
     assert b"river-levels-fall" not in outcome.after[FREEDONIA_PAGE_2]
-    assert b"A third week of falling river levels" in outcome.after[MINISTER_PAGE]
+    assert link_texts(outcome.after[MINISTER_PAGE], RIVER_URL) == [
+        "Previous A third week of falling river levels"
+    ]
 
 
 def _date_moves_article(root: Path) -> None:
@@ -309,8 +353,9 @@ def _actor_renamed(root: Path) -> None:
 
 
 def _check_actor_renamed(outcome: Outcome) -> None:
-    for name in (AUTHORITY_PAGE, ACTORS_PAGE, DAM_PAGE, STUDY_PAGE):
-        assert b"River Basin Authority" in outcome.after[name], name
+    assert headline(outcome.after[AUTHORITY_PAGE]) == "River Basin Authority"
+    for name in (ACTORS_PAGE, DAM_PAGE, STUDY_PAGE):
+        assert "River Basin Authority" in link_texts(outcome.after[name], AUTHORITY_URL), name
     assert not outcome.pages_added
     assert not outcome.pages_deleted
 
@@ -321,9 +366,9 @@ def _alias_added(root: Path) -> None:
 
 
 def _check_alias_added(outcome: Outcome) -> None:
-    link = b'<a class="actor" href="/gazette/actors/freedonia/">the dam</a>'
-    assert link in outcome.after[DAM_PAGE]
-    assert link not in outcome.before[DAM_PAGE]
+    link = (FREEDONIA_URL, "the dam")
+    assert link in body_actor_links(outcome.after[DAM_PAGE])
+    assert link not in body_actor_links(outcome.before[DAM_PAGE])
     # The alias is shown on the actor's pages, and in the structured data (alternateName)
     # of every article that mentions Freedonia; no other body mentions it.
     mentioning = {DAM_PAGE, RIVER_PAGE, STUDY_PAGE}
@@ -365,7 +410,8 @@ def _article_partial_edited(root: Path) -> None:
 def _check_article_partial_edited(outcome: Outcome) -> None:
     # Only the two articles with quotes show the partial's heading; listings are untouched.
     assert outcome.pages_written == {DAM_PAGE, MINISTER_PAGE}
-    assert b">In quotes</h2>" in outcome.after[DAM_PAGE]
+    heading = parse_page(outcome.after[DAM_PAGE]).select_one("section.story-quotes h2")
+    assert visible_text(heading) == "In quotes"
 
 
 def _listing_partial_edited(root: Path) -> None:
@@ -426,7 +472,8 @@ def _check_base_url_changed(outcome: Outcome) -> None:
     for name in HTML_PAGES:
         assert b"/gazette/" not in outcome.after[name], name
     # Actor links inside article bodies follow the new base path too.
-    assert b'<a class="actor" href="/archive/actors/river-authority/">' in outcome.after[DAM_PAGE]
+    hrefs = [href for href, _ in body_actor_links(outcome.after[DAM_PAGE])]
+    assert "/archive/actors/river-authority/" in hrefs
 
 
 def _article_deleted(root: Path) -> None:
@@ -436,9 +483,13 @@ def _article_deleted(root: Path) -> None:
 def _check_article_deleted(outcome: Outcome) -> None:
     assert outcome.pages_deleted == {MINISTER_PAGE, FEB_03_PAGE, EDITIONS_PAGE_2}
     assert not outcome.pages_added
-    for name in (ADA_PAGE, STUDY_PAGE, DAM_PAGE, EDITIONS_PAGE, HOME_PAGE):
+    for name in (ADA_PAGE, STUDY_PAGE, DAM_PAGE):
         assert b"minister-visits-site" not in outcome.after[name], name
-        assert name in outcome.pages_written
+    # The listings of editions never linked the article, but its edition, now gone, too.
+    for name in (EDITIONS_PAGE, HOME_PAGE):
+        assert link_texts(outcome.before[name], FEB_03_URL) == ["3 February 2024"], name
+        assert not link_texts(outcome.after[name], FEB_03_URL), name
+    assert {ADA_PAGE, STUDY_PAGE, DAM_PAGE, EDITIONS_PAGE, HOME_PAGE} <= outcome.pages_written
 
 
 def _article_added(root: Path) -> None:
@@ -453,18 +504,20 @@ def _check_article_added(outcome: Outcome) -> None:
         "actors/river-authority/page/2/index.html",
     }
     assert not outcome.pages_deleted
-    assert b"Dam gates open for the first time" in outcome.after[HOME_PAGE]
+    latest = parse_page(outcome.after[HOME_PAGE]).select_one("section.latest-edition")
+    titles = [visible_text(title) for title in latest.select(".article-summary-title")]
+    assert titles == ["Dam gates open for the first time"]
     assert b"dam-gates-open" in outcome.after[STUDY_PAGE]  # its "next" neighbour
 
 
 def _stylesheet_changed(root: Path) -> None:
-    append(root / "templates/static/marginalia.css", ".credit { font-style: italic; }\n")
+    append(root / "templates/static/marginalia.css", ITALIC_CREDITS)
 
 
 def _check_stylesheet_changed(outcome: Outcome) -> None:
     # Every page links the stylesheet with a version of its bytes.
     assert outcome.pages_written == set(BASELINE_FILES)
-    assert b"font-style: italic" in outcome.after[STYLESHEET]
+    assert outcome.after[STYLESHEET] == outcome.before[STYLESHEET] + ITALIC_CREDITS.encode()
     for name in HTML_PAGES:
         assert b'href="/gazette/static/marginalia.css?v=' in outcome.after[name], name
 
@@ -829,7 +882,12 @@ def test_edit_with_its_old_mtime_restored_but_a_new_size_is_detected(
 
     assert_same_site(project / SITE, clean_build(project, tmp_path))
     if edited == RIVER:
-        assert b"Freedonia</a> rose" in (project / SITE / RIVER_PAGE).read_bytes()
+        page = parse_page((project / SITE / RIVER_PAGE).read_bytes())
+        paragraph = page.select_one(".story-body p")
+        assert visible_text(paragraph) == "Levels in Freedonia rose for a third week."
+        assert [(a["href"], visible_text(a)) for a in paragraph.select("a.actor")] == [
+            (FREEDONIA_URL, "Freedonia")
+        ]
 
 
 def _poison_cached_bodies(root: Path) -> None:
