@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup, Tag
 
 import generator.build
 import generator.search
@@ -227,16 +228,10 @@ def test_the_same_articles_in_any_order_give_the_same_bytes() -> None:
 
 def test_known_words_are_reused_rather_than_read_again(monkeypatch: pytest.MonkeyPatch) -> None:
     cold = plan_search_index([SEED, LATER], ACTORS)
-    read: list[str] = []
-
-    def counting(article: Article) -> ArticleWords:
-        read.append(article.slug)
-        return article_words(article)
-
-    monkeypatch.setattr(generator.search, "article_words", counting)
+    read = WordsRead(monkeypatch)
     edited = replace(LATER, body="Talks resume in Oslo.", digest="edited")
     warm = plan_search_index([SEED, edited], ACTORS, known_words=cold.words)
-    assert read == ["talks-resume"]
+    assert read.slugs == ["talks-resume"]
     assert warm.files == plan_search_index([SEED, edited], ACTORS).files
     assert set(warm.words) == {SEED.digest, "edited"}
 
@@ -377,6 +372,35 @@ class Planned:
         monkeypatch.setattr(generator.build, "plan_search_index", counting)
 
 
+class WordsRead:
+    """Records the slug of each article whose words are read (search.article_words)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.slugs: list[str] = []
+        original = generator.search.article_words
+
+        def counting(article: Article) -> ArticleWords:
+            self.slugs.append(article.slug)
+            return original(article)
+
+        monkeypatch.setattr(generator.search, "article_words", counting)
+
+
+def parse_page(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def visible_text(element: Tag) -> str:
+    """The text a reader sees, with runs of whitespace collapsed (nothing is inserted)."""
+    return " ".join(element.get_text().split())
+
+
+def masthead_links(path: Path) -> list[tuple[str, str]]:
+    """(text, href) of each link in the masthead's navigation of a built page."""
+    nav = parse_page(path).select_one("header.masthead nav.masthead-nav")
+    return [(visible_text(link), link["href"]) for link in nav.find_all("a")]
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     root = make_project(tmp_path)
@@ -386,10 +410,11 @@ def project(tmp_path: Path) -> Path:
 
 def test_a_build_writes_the_search_page_its_link_and_the_index(project: Path) -> None:
     site = project / "site"
-    page = (site / "search" / "index.html").read_text(encoding="utf-8")
-    assert 'data-index="/gazette/search/data/"' in page
-    assert "<noscript>" in page
-    assert 'href="/gazette/search/">Search</a>' in (site / "index.html").read_text("utf-8")
+    page = parse_page(site / "search" / "index.html")
+    assert page.select_one("form.search-form")["data-index"] == "/gazette/search/data/"
+    noscript = page.find("noscript")
+    assert noscript is not None and "needs JavaScript" in visible_text(noscript)
+    assert ("Search", "/gazette/search/") in masthead_links(site / "index.html")
     meta = json.loads((site / DATA_PATH / "meta.json").read_text(encoding="utf-8"))
     assert meta["count"] == 4
     assert (project / CACHE_DIR / WORD_CACHE_FILE).is_file()
@@ -429,16 +454,9 @@ def test_an_article_edit_reindexes_reading_only_that_article(
     river.write_text(
         river.read_text(encoding="utf-8") + "Boatmen moored at Vladivostok.\n", encoding="utf-8"
     )
-    read: list[str] = []
-    original = generator.search.article_words
-
-    def counting(article: Article) -> ArticleWords:
-        read.append(article.slug)
-        return original(article)
-
-    monkeypatch.setattr(generator.search, "article_words", counting)
+    read = WordsRead(monkeypatch)
     build_project(project)
-    assert read == ["river-levels-fall"]
+    assert read.slugs == ["river-levels-fall"]
     files = {
         path: (project / "site" / path).read_text(encoding="utf-8")
         for path in index_files(site_files(project / "site"))
@@ -503,7 +521,9 @@ def test_search_off_removes_the_page_the_link_and_the_index(project: Path) -> No
     build_project(project, search=False)
     site = project / "site"
     assert not (site / "search").exists()
-    assert "Search</a>" not in (site / "index.html").read_text(encoding="utf-8")
+    links = masthead_links(site / "index.html")
+    assert "Search" not in [text for text, _ in links]
+    assert "/gazette/search/" not in [href for _, href in links]
     build_project(project, search=True)
     assert site_files(site) == with_search
 
@@ -513,16 +533,9 @@ def test_a_full_build_reads_every_article_again(
 ) -> None:
     cache = project / CACHE_DIR / WORD_CACHE_FILE
     assert len(read_word_cache(cache, code=CODE_DIGEST)) == 4
-    read: list[str] = []
-    original = generator.search.article_words
-
-    def counting(article: Article) -> ArticleWords:
-        read.append(article.slug)
-        return original(article)
-
-    monkeypatch.setattr(generator.search, "article_words", counting)
+    read = WordsRead(monkeypatch)
     build(project, load_config(project), full=True)
-    assert len(read) == 4
+    assert len(read.slugs) == 4
 
 
 def _index_of(articles, *, previous=None, known=None):
