@@ -1,12 +1,17 @@
-"""A small archive built in code, shared by the model and page-planning tests."""
+"""A small archive built in code, shared by the unit tests, and the repository's own
+content built by the real command line."""
 
 from __future__ import annotations
 
 import datetime
+import shutil
 from pathlib import Path
 
 from generator.actors import Actor, ActorType
+from generator.cli import main
 from generator.content import Article, Quote
+
+REPO = Path(__file__).resolve().parents[2]
 
 AUG_30 = datetime.date(2023, 8, 30)
 SEP_11 = datetime.date(2023, 9, 11)
@@ -31,3 +36,13 @@ def article(slug: str, title: str, date: datetime.date, **fields: object) -> Art
         body_line=5,
         **fields,  # type: ignore[arg-type]
     )
+
+
+def build_repo_content(root: Path, *build_args: str) -> Path:
+    """The repository's content/, templates/ and site.yaml, copied to root and built by the
+    real command line with build_args; returns the built site folder."""
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copy2(REPO / "site.yaml", root / "site.yaml")
+    assert main(["--root", str(root), "build", *build_args]) == 0, "build failed"
+    return root / "site"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import shutil
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -12,24 +11,28 @@ from urllib.parse import urlsplit
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
+from sample_archive import (
+    AUG_30,
+    JAN_05,
+    NORTH_KOREA,
+    RUSSIA,
+    SEP_11,
+    article,
+    build_repo_content,
+)
 
 from generator.actors import Actor, ActorType
-from generator.cli import main
 from generator.content import Article, Quote
 from generator.feeds import FEED_SIZE, plan_feeds
 from generator.model import Site, build_site
 from generator.pages import GeneratedText, Page
 from generator.urls import Linker
 
-REPO = Path(__file__).resolve().parents[2]
 BASE_URL = "https://example.github.io/archive/"
 LINKER = Linker(base_path="/archive/", base_url=BASE_URL)
 ATOM = "{http://www.w3.org/2005/Atom}"
 
-AUG_30 = datetime.date(2023, 8, 30)
-SEP_11 = datetime.date(2023, 9, 11)
-JAN_05 = datetime.date(2024, 1, 5)
-
+# Unlike sample_archive's Kim, this one has a role, which his feed shows as its subtitle.
 KIM = Actor(
     id="kim-jong-un",
     name="Kim Jong Un",
@@ -37,25 +40,10 @@ KIM = Actor(
     role="Leader of North Korea",
     country="north-korea",
 )
-NORTH_KOREA = Actor(id="north-korea", name="North Korea", type=ActorType.COUNTRY)
-RUSSIA = Actor(id="russia", name="Russia", type=ActorType.COUNTRY)
 NOBODY = Actor(id="nobody", name="Nobody Yet", type=ActorType.PERSON)
 ACTORS = (RUSSIA, KIM, NORTH_KOREA, NOBODY)
 
 HOSTILE_TITLE = "<script>alert(1)</script> & co"
-
-
-def article(slug: str, title: str, date: datetime.date, **fields: object) -> Article:
-    return Article(
-        path=Path(f"content/articles/{date:%Y/%m}/{slug}.md"),
-        slug=slug,
-        title=title,
-        date=date,
-        body=f"The text of {title}.",
-        body_line=5,
-        **fields,  # type: ignore[arg-type]
-    )
-
 
 ALPHA = article("alpha", "Alpha", AUG_30, actors=("north-korea",))
 BRAVO = article(
@@ -242,12 +230,7 @@ def test_feeds_are_deterministic(site: Site) -> None:
 
 @pytest.fixture(scope="module")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("project")
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copytree(REPO / "templates", root / "templates")
-    shutil.copy2(REPO / "site.yaml", root / "site.yaml")
-    assert main(["--root", str(root), "build", "--base-url", BASE_URL]) == 0, "build failed"
-    return root / "site"
+    return build_repo_content(tmp_path_factory.mktemp("project"), "--base-url", BASE_URL)
 
 
 def read_feed(path: Path) -> feedparser.FeedParserDict:

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import datetime
-import shutil
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 import xmlschema
+from sample_archive import build_repo_content
 
 from generator import urls
 from generator.actors import Actor, ActorType
-from generator.cli import main
 from generator.content import Article
 from generator.feeds import plan_feeds
 from generator.model import Site, build_site
@@ -21,7 +20,6 @@ from generator.pages import GeneratedText, Page, plan_pages
 from generator.sitemap import plan_sitemap
 from generator.urls import Linker
 
-REPO = Path(__file__).resolve().parents[2]
 SCHEMA_FILE = Path(__file__).resolve().parents[1] / "fixtures" / "sitemap" / "sitemap.xsd"
 BASE_URL = "https://example.github.io/archive/"
 LINKER = Linker(base_path="/archive/", base_url=BASE_URL)
@@ -181,12 +179,7 @@ def test_site_at_the_root_of_a_custom_domain(site: Site, schema: xmlschema.XMLSc
 
 @pytest.fixture(scope="module")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("project")
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copytree(REPO / "templates", root / "templates")
-    shutil.copy2(REPO / "site.yaml", root / "site.yaml")
-    assert main(["--root", str(root), "build", "--base-url", BASE_URL]) == 0, "build failed"
-    return root / "site"
+    return build_repo_content(tmp_path_factory.mktemp("project"), "--base-url", BASE_URL)
 
 
 def test_built_sitemap_is_valid_and_every_loc_is_a_built_page(
