@@ -5,14 +5,29 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from bs4 import BeautifulSoup, Tag
 
 from generator.cli import main
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
 REPO = Path(__file__).resolve().parents[2]
 ARCHIVE_BASE_URL = "https://example.github.io/archive/"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-sync",
+]
 
 HOSTILE_HEADLINE = '<script>alert("x")</script> Breaking & <b>bold</b>'
 HOSTILE_SEED_NAME = "001_hostile.txt"
@@ -117,3 +132,18 @@ def cli() -> Callable[..., int]:
 def new_project() -> Callable[..., Path]:
     """new_project(folder, extra_seeds=None): a fresh, not yet ingested project."""
     return make_project
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless, driven by Playwright; one per test module. Skips the
+    test when Chromium or Playwright is not installed (Playwright is imported only here)."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"Chromium is not installed at {CHROMIUM}")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

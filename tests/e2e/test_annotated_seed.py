@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -30,20 +31,18 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def page(project: Path, path: str) -> BeautifulSoup:
-    return BeautifulSoup((project / "site" / path / "index.html").read_bytes(), "html.parser")
-
-
-def text(element) -> str:
-    return " ".join(element.get_text().split())
+@pytest.fixture(scope="module")
+def page(project: Path, soup) -> Callable[[str], BeautifulSoup]:
+    """page(path): the built site's path/index.html, parsed."""
+    return lambda path: soup(project / "site" / path / "index.html")
 
 
 @pytest.fixture(scope="module")
-def article(project: Path) -> BeautifulSoup:
-    return page(project, f"2023/09/11/{SLUG}")
+def article(page) -> BeautifulSoup:
+    return page(f"2023/09/11/{SLUG}")
 
 
-def test_each_margin_note_follows_its_highlighted_passage(article) -> None:
+def test_each_margin_note_follows_its_highlighted_passage(article, text) -> None:
     notes = article.select(".story-body .margin-note")
     assert [note["id"] for note in notes] == [f"note-{n}" for n in range(1, 6)]
     kinds = [
@@ -83,14 +82,14 @@ def test_fact_check_is_published_as_claim_review(article) -> None:
     assert reviews[0]["itemReviewed"]["text"] == "where he met Kim in 2019"
 
 
-def test_quotes_are_highlighted_in_the_text_with_their_speaker(article) -> None:
+def test_quotes_are_highlighted_in_the_text_with_their_speaker(article, text) -> None:
     marks = article.select(".story-body mark.quote-anchor[id^='quote-']")
     assert sorted(mark["id"] for mark in marks) == [f"quote-{n}" for n in range(1, 5)]
     speakers = {text(label) for label in article.select(".story-body .margin-quote")}
     assert speakers == {"Quote: Matthew Miller"}
 
 
-def test_what_happened_lists_the_events_with_their_passages(article) -> None:
+def test_what_happened_lists_the_events_with_their_passages(article, text) -> None:
     section = article.select_one("section.story-events")
     assert text(section.find("h2")) == "What happened"
     events = [text(item) for item in section.select("li.event")]
@@ -101,15 +100,15 @@ def test_what_happened_lists_the_events_with_their_passages(article) -> None:
         assert article.select_one(f"mark#{fragment}.event-anchor") is not None
 
 
-def test_matthew_millers_page_lists_his_quotes(project: Path) -> None:
-    miller = page(project, "actors/matthew-miller")
+def test_matthew_millers_page_lists_his_quotes(page, text) -> None:
+    miller = page("actors/matthew-miller")
     quotes = miller.select("section.actor-quotes figure blockquote")
     assert len(quotes) == 4
     assert text(quotes[0]).startswith("I will remind both countries")
 
 
-def test_kim_jong_uns_page_shows_who_appears_with_him_and_a_timeline(project: Path) -> None:
-    kim = page(project, "actors/kim-jong-un")
+def test_kim_jong_uns_page_shows_who_appears_with_him_and_a_timeline(page, text) -> None:
+    kim = page("actors/kim-jong-un")
     together = {
         text(item.find("a")): text(item.select_one(".count"))
         for item in kim.select("section.co-actors li")
@@ -125,9 +124,9 @@ def test_kim_jong_uns_page_shows_who_appears_with_him_and_a_timeline(project: Pa
     assert kim.select_one(".wikidata a")["href"] == "https://www.wikidata.org/wiki/Q56226"
 
 
-def test_actions_and_actions_towards_on_both_actors_pages(project: Path) -> None:
-    united_states = page(project, "actors/united-states")
-    north_korea = page(project, "actors/north-korea")
+def test_actions_and_actions_towards_on_both_actors_pages(page, text) -> None:
+    united_states = page("actors/united-states")
+    north_korea = page("actors/north-korea")
     assert "threatens sanctions on" in text(united_states.select_one("section.actor-actions"))
     towards = text(north_korea.select_one("section.actor-actions-towards"))
     assert "threatens sanctions on" in towards and "seeks military assistance from" in towards

@@ -12,29 +12,18 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from generator.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-sync",
-]
 BASE = "/archive/"
 SEED_TITLE = "US threatens sanctions if North Korea sells arms to Russia"
 SEED_PATH = "2023/09/11/us-threatens-sanctions-if-north-korea-sells-arms-to-russia/"
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="Chromium is not installed at /usr/bin/chromium"
-)
+# The browser fixture (conftest.py) skips every test when Chromium is not installed; asked
+# for first, so it does before a site is built for nothing.
+pytestmark = pytest.mark.usefixtures("browser")
 
 
 class _ArchiveHandler(SimpleHTTPRequestHandler):
@@ -95,16 +84,6 @@ def odd_origin(tmp_path_factory: pytest.TempPathFactory, hostile_project: Path) 
     article = root / "content" / "articles" / "2023" / "09" / "ministers-meet-in-zurich.md"
     article.write_text(UNICODE_ARTICLE, encoding="utf-8")
     yield from _build_and_serve(root)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture

@@ -28,10 +28,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "site"
 
 
-def parsed(site: Path, path: str) -> BeautifulSoup:
-    return BeautifulSoup((site / path / "index.html").read_bytes(), "html.parser")
-
-
 def json_ld(page: BeautifulSoup) -> dict[str, dict]:
     items = [json.loads(s.string) for s in page.find_all("script", type="application/ld+json")]
     for item in items:
@@ -45,8 +41,8 @@ def meta(page: BeautifulSoup, key: str) -> str:
     return tag["content"]
 
 
-def test_article_carries_news_article_data(site: Path) -> None:
-    data = json_ld(parsed(site, ARTICLE))["NewsArticle"]
+def test_article_carries_news_article_data(site: Path, soup) -> None:
+    data = json_ld(soup(site / ARTICLE / "index.html"))["NewsArticle"]
     assert data["headline"] == "US threatens sanctions if North Korea sells arms to Russia"
     assert data["datePublished"] == "2023-09-11"
     assert data["dateline"] == "Washington, DC"
@@ -62,8 +58,8 @@ def test_article_carries_news_article_data(site: Path) -> None:
     assert mentions["Kim Jong Un"]["url"] == BASE_URL + "actors/kim-jong-un/"
 
 
-def test_article_has_canonical_opengraph_and_twitter_tags(site: Path) -> None:
-    page = parsed(site, ARTICLE)
+def test_article_has_canonical_opengraph_and_twitter_tags(site: Path, soup) -> None:
+    page = soup(site / ARTICLE / "index.html")
     assert page.find("link", rel="canonical")["href"] == BASE_URL + ARTICLE
     assert meta(page, "og:type") == "article"
     assert meta(page, "og:url") == BASE_URL + ARTICLE
@@ -73,8 +69,8 @@ def test_article_has_canonical_opengraph_and_twitter_tags(site: Path) -> None:
     assert meta(page, "twitter:title") == meta(page, "og:title")
 
 
-def test_breadcrumbs_are_a_breadcrumb_list(site: Path) -> None:
-    crumbs = json_ld(parsed(site, ARTICLE))["BreadcrumbList"]["itemListElement"]
+def test_breadcrumbs_are_a_breadcrumb_list(site: Path, soup) -> None:
+    crumbs = json_ld(soup(site / ARTICLE / "index.html"))["BreadcrumbList"]["itemListElement"]
     assert [(c["position"], c["name"]) for c in crumbs] == [
         (1, "Home"),
         (2, "Previous Editions"),
@@ -93,8 +89,10 @@ def test_breadcrumbs_are_a_breadcrumb_list(site: Path) -> None:
         ("united-nations-security-council", "Organization", {}),
     ],
 )
-def test_actor_pages_describe_the_actor(site: Path, actor: str, kind: str, extra: dict) -> None:
-    page = parsed(site, f"actors/{actor}/")
+def test_actor_pages_describe_the_actor(
+    site: Path, soup, actor: str, kind: str, extra: dict
+) -> None:
+    page = soup(site / "actors" / actor / "index.html")
     data = json_ld(page)[kind]
     assert data["url"] == BASE_URL + f"actors/{actor}/"
     for key, value in extra.items():
@@ -103,8 +101,8 @@ def test_actor_pages_describe_the_actor(site: Path, actor: str, kind: str, extra
     assert page.find("link", rel="canonical")["href"] == BASE_URL + f"actors/{actor}/"
 
 
-def test_home_page_is_a_website(site: Path) -> None:
-    data = json_ld(parsed(site, ""))["WebSite"]
+def test_home_page_is_a_website(site: Path, soup) -> None:
+    data = json_ld(soup(site / "index.html"))["WebSite"]
     assert data == {
         "@context": "https://schema.org",
         "@type": "WebSite",
