@@ -225,6 +225,20 @@ def test_feeds_are_deterministic(site: Site) -> None:
     assert first["feed.xml"].endswith("</feed>\n")
 
 
+def test_a_new_article_changes_only_the_feeds_it_is_in(site: Site) -> None:
+    # A feed is rebuilt when its inputs change; the site's newest date is one of them
+    # only for a feed without articles, which shows it as its date.
+    newest = article("echo", "Echo", datetime.date(2024, 2, 1), actors=("russia",))
+    before = feeds_of(site)
+    after = feeds_of(build_site((*site.articles, newest), ACTORS))
+
+    changed = {
+        path for path, page in after.items() if page.context.inputs != before[path].context.inputs
+    }
+
+    assert changed == {"feed.xml", "actors/russia/feed.xml", "actors/nobody/feed.xml"}
+
+
 # The real content, built by the real command line.
 
 
