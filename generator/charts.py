@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from generator.dates import MONTHS
+from generator.dates import MONTHS, month_label
 from generator.model import MonthCount
 
 
@@ -51,7 +51,7 @@ def timeline(
                 y=round(height - bar_height, 2),
                 width=round(slot - gap, 2),
                 height=bar_height,
-                label=f"{MONTHS[month.month - 1]} {month.year}: {month.count} {noun}",
+                label=f"{month_label(month.year, month.month)}: {month.count} {noun}",
             )
         )
     first, last = months[0], months[-1]

@@ -19,3 +19,8 @@ def long_date(value: dt.date) -> str:
 def month_label(year: int, month: int) -> str:
     """September 2023"""
     return f"{MONTHS[month - 1]} {year}"
+
+
+def midnight_utc(value: dt.date) -> str:
+    """RFC 3339 date-time for a date: articles carry no time of day, so midnight UTC."""
+    return f"{value.isoformat()}T00:00:00Z"

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from generator import urls
 from generator.content import Article
+from generator.dates import midnight_utc
 from generator.fingerprint import digest_of
 from generator.model import Site, actor_sort_key, article_actor_ids
 from generator.pages import GeneratedText, Page
@@ -105,7 +106,7 @@ def _feed_head(
         _text(feed, "subtitle", subtitle)
     _link(feed, url, rel="self", type="application/atom+xml")
     _link(feed, page_url, rel="alternate", type="text/html")
-    _text(feed, "updated", _timestamp(updated))
+    _text(feed, "updated", midnight_utc(updated))
     # Entries have no author when the article names none, so the feed must name one.
     _text(ET.SubElement(feed, "author"), "name", author)
     _text(feed, "generator", GENERATOR)
@@ -115,7 +116,7 @@ def _feed_head(
 def _entry(article: Article, *, names: dict[str, str], absolute: Absolute) -> str:
     """An article's <entry>, serialised and indented for its place in a feed."""
     url = absolute(urls.article_path(article.date, article.slug))
-    stamp = _timestamp(article.date)
+    stamp = midnight_utc(article.date)
     entry = ET.Element("entry")
     _text(entry, "id", url)
     _text(entry, "title", article.title)
@@ -157,8 +158,3 @@ def _link(parent: ET.Element, href: str, *, rel: str, type: str) -> None:
     link.set("rel", rel)
     link.set("type", type)
     link.set("href", href)
-
-
-def _timestamp(date: dt.date) -> str:
-    """RFC 3339 date-time for a date: articles carry no time of day, so midnight UTC."""
-    return f"{date.isoformat()}T00:00:00Z"

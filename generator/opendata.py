@@ -16,6 +16,7 @@ from collections.abc import Callable
 from generator import urls
 from generator.actors import Actor
 from generator.content import Annotation, AnnotationKind, Article, Event, Quote
+from generator.dates import midnight_utc
 from generator.fingerprint import digest_of
 from generator.model import Site, article_actor_ids
 from generator.pages import GeneratedText, Page
@@ -231,7 +232,7 @@ def web_annotation(article: Article, note: Annotation, number: int, *, absolute:
         "motivation": motivation,
         # The model asks for a date and time; a note has no date of its own, so this is
         # the start of the day its article was published.
-        "created": f"{article.date.isoformat()}T00:00:00Z",
+        "created": midnight_utc(article.date),
         "body": _bodies(note, motivation),
         "target": {"type": "SpecificResource", "source": url, "selector": selector},
     }
