@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from generator.actors import ActorMatcher, iter_mentions
 from generator.annotations import Anchor, AnchorReport, Target, anchor_all
 from generator.markdown_tree import append_text, parse, to_html
+from generator.urls import event_anchor, quote_anchor
 
 _SAFE_SCHEMES = {"", "http", "https", "mailto"}
 # Beginnings that leave no room for a scheme: most links, answered without parsing.
@@ -244,11 +245,11 @@ def annotate(root: etree.Element, markup: ArticleMarkup) -> None:
         marks.append(_Mark(anchors[index], f"anchor-{number}", f"note-anchor note-{spec.kind}"))  # type: ignore[arg-type]
     for offset, spec in enumerate(markup.quotes):
         if anchors[notes + offset] is not None:
-            marks.append(_Mark(anchors[notes + offset], f"quote-{spec.number}", "quote-anchor"))  # type: ignore[arg-type]
+            marks.append(_Mark(anchors[notes + offset], quote_anchor(spec.number), "quote-anchor"))  # type: ignore[arg-type]
     for offset, event in enumerate(markup.events):
         anchor = anchors[notes + quotes + offset]
         if anchor is not None:
-            marks.append(_Mark(anchor, f"event-{event.number}", "event-anchor"))
+            marks.append(_Mark(anchor, event_anchor(event.number), "event-anchor"))
     last_marks = _mark_passages(flow, marks)
 
     parents = {child: parent for parent in root.iter() for child in parent}
@@ -256,7 +257,7 @@ def annotate(root: etree.Element, markup: ArticleMarkup) -> None:
         spec = markup.notes[index]
         _insert_after(last_marks[f"anchor-{number}"], parents, _note(number, spec, markup))
     for spec in markup.quotes:
-        last = last_marks.get(f"quote-{spec.number}")
+        last = last_marks.get(quote_anchor(spec.number))
         if last is not None:
             _insert_after(last, parents, [_speaker(spec)])
 

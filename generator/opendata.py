@@ -130,11 +130,11 @@ def _article(site: Site, article: Article, absolute: Absolute) -> Json:
         "actors": list(article_actor_ids(article)),
         "tags": list(article.tags),
         "quotes": [
-            _quote(site, quote, f"{url}#quote-{number}")
+            _quote(site, quote, f"{url}#{urls.quote_anchor(number)}")
             for number, quote in enumerate(article.quotes, start=1)
         ],
         "events": [
-            _event(event, f"{url}#event-{number}" if event.quote else url)
+            _event(event, f"{url}#{urls.event_anchor(number)}" if event.quote else url)
             for number, event in enumerate(article.events, start=1)
         ],
         "annotations": [

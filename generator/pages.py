@@ -327,7 +327,12 @@ def plan_pages(
         _plan_actor_index(site),
         *_plan_actors(site, summaries, page_size),
         *([_plan_search()] if search else []),
-        Page(path="404.html", template="404.html", title="Page not found", context=NotFoundPage()),
+        Page(
+            path=urls.not_found_path(),
+            template="404.html",
+            title="Page not found",
+            context=NotFoundPage(),
+        ),
     )
 
 
@@ -546,7 +551,7 @@ def _event_view(
         object=site.actors[event.object],
         code=event.code,
         category=CAMEO_ROOTS.get(event.code[:2]) if event.code else None,
-        passage=f"{path}#event-{item.number}" if event.quote else None,
+        passage=f"{path}#{urls.event_anchor(item.number)}" if event.quote else None,
         article=article,
     )
 
@@ -593,7 +598,7 @@ def _plan_actors(site: Site, summaries: Summaries, page_size: int) -> list[Page]
                             QuoteRef(
                                 item.quote,
                                 summaries[item.article.path],
-                                f"{summaries[item.article.path].path}#quote-{item.number}",
+                                f"{summaries[item.article.path].path}#{urls.quote_anchor(item.number)}",
                             )
                             for item in site.quotes_by_speaker[actor.id]
                         )

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from rich.console import Console
 from rich.markup import escape
 
+from generator import urls
 from generator.build import BuildCancelled, BuildReport, LiveState, build
 from generator.config import SETTINGS_FILE, SiteConfig, load_config
 from generator.content import load_actors
@@ -143,7 +144,7 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
         super().send_error(code, message, explain)
 
     def _not_found(self) -> None:
-        page = self.site_dir / "404.html"
+        page = self.site_dir / urls.not_found_path()
         body = (
             page.read_bytes() if page.is_file() else b"<!DOCTYPE html><title>404</title>Not found"
         )

@@ -13,7 +13,6 @@ from generator.structured import Absolute
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 SITEMAP_PATH = "sitemap.xml"
 ROBOTS_PATH = "robots.txt"
-NOT_FOUND_PATH = "404.html"
 
 
 # The sitemaps.org limit on URLs in one file; larger sites get an index of sitemaps.
@@ -83,7 +82,7 @@ def _generated(path: str, make_root: Callable[[], ET.Element], inputs: object) -
 
 def _is_listed(page: Page) -> bool:
     """An HTML page a reader can land on: not the 404 page, not a feed or data file."""
-    if isinstance(page.context, GeneratedText) or page.path == NOT_FOUND_PATH:
+    if isinstance(page.context, GeneratedText) or page.path == urls.not_found_path():
         return False
     return urls.output_file(page.path).endswith(".html")
 

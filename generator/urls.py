@@ -71,6 +71,21 @@ def search_path() -> str:
     return "search/"
 
 
+def not_found_path() -> str:
+    return "404.html"
+
+
+# The ids of passages in an article's text, as listed in its front matter (from 1).
+
+
+def quote_anchor(number: int) -> str:
+    return f"quote-{number}"
+
+
+def event_anchor(number: int) -> str:
+    return f"event-{number}"
+
+
 def static_path(name: str) -> str:
     return f"static/{name}"
 
