@@ -19,7 +19,7 @@ from generator.dates import long_date
 from generator.errors import ContentError, TemplateError
 from generator.model import article_actor_ids
 from generator.pages import ArticlePage, GeneratedText, Page, PageHeads
-from generator.structured import json_ld
+from generator.structured import json_ld, wikidata_url
 from generator.urls import Linker
 
 
@@ -50,6 +50,7 @@ def make_environment(templates_dir: Path, linker: Linker) -> jinja2.Environment:
     env.filters["link"] = linker.link
     env.filters["long_date"] = long_date
     env.filters["json_ld"] = json_ld
+    env.filters["wikidata_url"] = wikidata_url
     env.globals["urls"] = urls
     return env
 

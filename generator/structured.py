@@ -46,6 +46,13 @@ def claim_reviews(
 
 SCHEMA = "https://schema.org"
 WIKIDATA = "https://www.wikidata.org/wiki/"
+
+
+def wikidata_url(item: str) -> str:
+    """The Wikidata page of an item such as Q42."""
+    return WIKIDATA + item
+
+
 # schema.org types for actor types; a group is an organisation to schema.org.
 ACTOR_SCHEMA_TYPES = {
     "person": "Person",
@@ -63,7 +70,7 @@ def thing(
     if aliases:
         data["alternateName"] = list(aliases)
     if wikidata:
-        data["sameAs"] = WIKIDATA + wikidata
+        data["sameAs"] = wikidata_url(wikidata)
     return data
 
 
