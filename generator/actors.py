@@ -77,14 +77,13 @@ def parse_actor_registry(
         if fields is not None:
             entries.append((index, fields))
 
-    first_line: dict[str, int | None] = {}
-    known_ids: dict[str, int] = {}
+    known_ids: dict[str, int] = {}  # id -> index of its first entry
     for index, fields in entries:
         actor_id = fields.get("id")
         if not isinstance(actor_id, str):
             continue
         if actor_id in known_ids:
-            first = first_line[actor_id]
+            first = lines.get(known_ids[actor_id])
             where = f" (first at line {first})" if first else ""
             problem(
                 f"actor id '{actor_id}' is used twice{where}",
@@ -93,7 +92,6 @@ def parse_actor_registry(
             )
             continue
         known_ids[actor_id] = index
-        first_line[actor_id] = lines.get(index)
 
     types = {
         fields["id"]: fields.get("type")
@@ -216,16 +214,22 @@ def ambiguous_surfaces(actors: Sequence[Actor]) -> tuple[str, ...]:
 
     Large registries have namesakes ("T. Wang"), so this is a warning, not an error.
     """
+    return tuple(
+        f"'{surface}' is the name or an alias of {', '.join(repr(i) for i in ids)}, "
+        "so it is not linked to any of them; give each actor a name of its own"
+        for surface, ids in sorted(_surface_owners(actors).items())
+        if len(ids) > 1
+    )
+
+
+def _surface_owners(actors: Sequence[Actor]) -> dict[str, list[str]]:
+    """Each normalised name and alias -> the actors that have it, in registry order.
+    The matcher links a surface only when it has one owner; the warnings name the rest."""
     owners: dict[str, list[str]] = {}
     for actor in actors:
         for surface in dict.fromkeys(_normalise(s) for s in (actor.name, *actor.aliases)):
             owners.setdefault(surface, []).append(actor.id)
-    return tuple(
-        f"'{surface}' is the name or an alias of {', '.join(repr(i) for i in ids)}, "
-        "so it is not linked to any of them; give each actor a name of its own"
-        for surface, ids in sorted(owners.items())
-        if len(ids) > 1
-    )
+    return owners
 
 
 def _check_unique_wikidata(entries: list[tuple[int, dict[str, object]]], problem: _Report) -> None:
@@ -305,12 +309,9 @@ def _normalise(text: str) -> str:
 
 
 def build_matcher(actors: Sequence[Actor]) -> ActorMatcher:
-    owners: dict[str, set[str]] = {}
-    for actor in actors:
-        for surface in (actor.name, *actor.aliases):
-            owners.setdefault(_normalise(surface), set()).add(actor.id)
+    owners = _surface_owners(actors)
     # A name two actors share cannot say which one is meant, so it links to neither.
-    names = {key: next(iter(ids)) for key, ids in owners.items() if len(ids) == 1}
+    names = {key: ids[0] for key, ids in owners.items() if len(ids) == 1}
     shorts: dict[str, list[str]] = {}
     for actor in actors:
         for surface in actor.short:
