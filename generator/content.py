@@ -209,13 +209,11 @@ def parse_article(
             )
     image = _parse_image(data.get("image"), problems)
     quotes = _parse_list(
-        data, "quotes", problems, lambda i, v: _parse_quote(i, v, problems, known_actors)
+        data, _QUOTES, problems, lambda entry, fields: _parse_quote(entry, fields, known_actors)
     )
-    annotations = _parse_list(
-        data, "annotations", problems, lambda i, v: _parse_annotation(i, v, problems)
-    )
+    annotations = _parse_list(data, _ANNOTATIONS, problems, _parse_annotation)
     events = _parse_list(
-        data, "events", problems, lambda i, v: _parse_event(i, v, problems, known_actors)
+        data, _EVENTS, problems, lambda entry, fields: _parse_event(entry, fields, known_actors)
     )
 
     if problems.errors or title is None or date is None:
@@ -283,12 +281,24 @@ def _text_list(data: Mapping[str, object], key: str, problems: _Problems) -> tup
     return tuple(text for text in texts if text is not None)
 
 
+@dataclass(frozen=True, slots=True)
+class _ListField:
+    """A front matter field that lists entries: quotes, annotations, events."""
+
+    key: str
+    label: str  # one entry, as errors name it: "quote 2"
+    allowed: tuple[str, ...]  # the fields of an entry
+    example: str  # how to write an entry, for an entry that is not a mapping
+
+
 def _parse_list(
     data: Mapping[str, object],
-    key: str,
+    field: _ListField,
     problems: _Problems,
-    parse_item: Callable[[int, object], T | None],
+    parse_item: Callable[[_Entry, dict], T | None],
 ) -> tuple[T, ...]:
+    """Each entry that is a mapping of known fields, parsed by parse_item."""
+    key = field.key
     value = data.get(key)
     if value is None:
         return ()
@@ -299,8 +309,14 @@ def _parse_list(
             key=key,
         )
         return ()
-    parsed = (parse_item(index, item) for index, item in enumerate(value))
-    return tuple(item for item in parsed if item is not None)
+    parsed: list[T] = []
+    for index, item in enumerate(value):
+        entry = _Entry(key, field.label, index, problems)
+        fields = entry.fields(item, field.allowed, field.example)
+        result = parse_item(entry, fields) if fields is not None else None
+        if result is not None:
+            parsed.append(result)
+    return tuple(parsed)
 
 
 def _parse_image(value: object, problems: _Problems) -> ArticleImage | None:
@@ -367,18 +383,15 @@ class _Entry:
         return actor_id
 
 
-_QUOTE_FIELDS = ("speaker", "speaker_name", "text", "verb", "prefix", "suffix")
+_QUOTES = _ListField(
+    "quotes",
+    "quote",
+    ("speaker", "speaker_name", "text", "verb", "prefix", "suffix"),
+    "write '- speaker: <actor id>' and an indented 'text: ...' line",
+)
 
 
-def _parse_quote(
-    index: int, value: object, problems: _Problems, known_actors: Mapping[str, Actor]
-) -> Quote | None:
-    entry = _Entry("quotes", "quote", index, problems)
-    fields = entry.fields(
-        value, _QUOTE_FIELDS, "write '- speaker: <actor id>' and an indented 'text: ...' line"
-    )
-    if fields is None:
-        return None
+def _parse_quote(entry: _Entry, fields: dict, known_actors: Mapping[str, Actor]) -> Quote | None:
     text = entry.required(fields, "text", "add 'text: <the quoted words>' to the quote")
     speaker = entry.actor(
         fields,
@@ -404,18 +417,15 @@ def _parse_quote(
     )
 
 
-_ANNOTATION_FIELDS = ("quote", "kind", "note", "prefix", "suffix", "claim", "rating")
+_ANNOTATIONS = _ListField(
+    "annotations",
+    "annotation",
+    ("quote", "kind", "note", "prefix", "suffix", "claim", "rating"),
+    "write '- quote: <exact text>' with indented 'kind:' and 'note:' lines",
+)
 
 
-def _parse_annotation(index: int, value: object, problems: _Problems) -> Annotation | None:
-    entry = _Entry("annotations", "annotation", index, problems)
-    fields = entry.fields(
-        value,
-        _ANNOTATION_FIELDS,
-        "write '- quote: <exact text>' with indented 'kind:' and 'note:' lines",
-    )
-    if fields is None:
-        return None
+def _parse_annotation(entry: _Entry, fields: dict) -> Annotation | None:
     quote = entry.required(
         fields, "quote", "add 'quote: <the exact words of the article it comments on>'"
     )
@@ -453,21 +463,16 @@ def _parse_annotation(index: int, value: object, problems: _Problems) -> Annotat
     )
 
 
-_EVENT_FIELDS = ("subject", "object", "action", "code", "quote")
+_EVENTS = _ListField(
+    "events",
+    "event",
+    ("subject", "object", "action", "code", "quote"),
+    "write '- subject: <actor id>' with indented 'action:' and 'object:' lines",
+)
 _CAMEO_CODE = re.compile(r"(0[1-9]|1[0-9]|20)[0-9]{0,2}")
 
 
-def _parse_event(
-    index: int, value: object, problems: _Problems, known_actors: Mapping[str, Actor]
-) -> Event | None:
-    entry = _Entry("events", "event", index, problems)
-    fields = entry.fields(
-        value,
-        _EVENT_FIELDS,
-        "write '- subject: <actor id>' with indented 'action:' and 'object:' lines",
-    )
-    if fields is None:
-        return None
+def _parse_event(entry: _Entry, fields: dict, known_actors: Mapping[str, Actor]) -> Event | None:
     subject = entry.actor(fields, "subject", known_actors)
     target = entry.actor(fields, "object", known_actors)
     for name in ("subject", "object"):
