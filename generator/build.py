@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import gc
 import hashlib
-import os
 import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -14,9 +13,16 @@ from pathlib import Path
 
 from generator import urls
 from generator.actors import Actor, ambiguous_surfaces, build_matcher
-from generator.cache import CACHE_DIR, CODE_DIGEST, BuildCache, OutputRecord, PagePlan
+from generator.cache import (
+    CACHE_DIR,
+    CODE_DIGEST,
+    BuildCache,
+    FileStamp,
+    OutputRecord,
+    PagePlan,
+)
 from generator.config import SiteConfig
-from generator.content import Article, load_actors, load_articles
+from generator.content import Article, file_stamps, load_actors, load_articles
 from generator.errors import BuildErrors, ContentError
 from generator.feeds import plan_feeds
 from generator.fingerprint import (
@@ -263,7 +269,7 @@ def _build(
     snapshot = input_snapshot(config, content_dir, templates_dir)
     previous = {} if full else cache.outputs(out_dir)
     wants_state = live is not None and not live.pages
-    if not full and not wants_state and _nothing_to_do(cache, out_dir, snapshot, previous):
+    if not full and not wants_state and _nothing_to_do(cache, out_dir, snapshot.digest, previous):
         actors = load_actors(content_dir)
         return BuildReport(
             articles=cache.snapshot_articles(out_dir),
@@ -280,7 +286,9 @@ def _build(
     cache.store_input_snapshot(out_dir, None)
 
     actors = load_actors(content_dir)
-    articles = load_articles(content_dir, actors, cache=None if full else cache)
+    articles = load_articles(
+        content_dir, actors, cache=None if full else cache, stamps=snapshot.content
+    )
     stop_if(cancelled)
     site = build_site(articles, actors)
     linker = Linker(base_path=config.base_path, base_url=config.base_url)
@@ -429,7 +437,7 @@ def _build(
         write_index_state(index_cache, search_index.state, code=CODE_DIGEST)
     records = _records(out_dir, fingerprints, previous, stale)
     cache.replace_outputs(out_dir, records, previous=previous, plan=plan)
-    cache.store_input_snapshot(out_dir, snapshot, articles=len(articles))
+    cache.store_input_snapshot(out_dir, snapshot.digest, articles=len(articles))
     return BuildReport(
         articles=len(articles),
         actors=len(actors),
@@ -499,28 +507,21 @@ def _outputs_on_changed_text(
     return redo
 
 
-def input_snapshot(config: SiteConfig, content_dir: Path, templates_dir: Path) -> str:
-    """A digest of every input of a build: settings, and the name, size and modification
-    time of every file under content/ and templates/."""
-    stamps: list[tuple[str, int, int]] = []
-    for folder in (content_dir, templates_dir):
-        stamps.extend(_file_stamps(str(folder)))
-    return digest_of((CODE_DIGEST, repr(config), str(content_dir), str(templates_dir), stamps))
+@dataclass(frozen=True, slots=True)
+class InputSnapshot:
+    """Every input of a build: the settings, and the stamp of every file under content/
+    and templates/; the content's stamps also tell loading which articles there are."""
+
+    digest: str
+    content: Mapping[str, FileStamp]
 
 
-def _file_stamps(folder: str) -> list[tuple[str, int, int]]:
-    found: list[tuple[str, int, int]] = []
-    try:
-        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-    except OSError:
-        return found
-    for entry in entries:
-        if entry.is_dir(follow_symlinks=True):
-            found.extend(_file_stamps(entry.path))
-        else:
-            stat = entry.stat()
-            found.append((entry.path, stat.st_size, stat.st_mtime_ns))
-    return found
+def input_snapshot(config: SiteConfig, content_dir: Path, templates_dir: Path) -> InputSnapshot:
+    content = file_stamps(content_dir)
+    every = (*content.items(), *file_stamps(templates_dir).items())
+    files = [(path, stamp.size, stamp.mtime_ns) for path, stamp in every]
+    inputs = (CODE_DIGEST, repr(config), str(content_dir), str(templates_dir), files)
+    return InputSnapshot(digest_of(inputs), content)
 
 
 def _nothing_to_do(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -520,6 +521,23 @@ def load_actors(content_dir: Path) -> tuple[Actor, ...]:
     return parse_actor_registry(data, path=path, lines=_registry_entry_lines(text))
 
 
+def file_stamps(folder: Path) -> dict[str, FileStamp]:
+    """The size and modification time of every file under a folder (following links to
+    folders), by path; an empty dict when there is no folder."""
+    found: dict[str, FileStamp] = {}
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError:
+        return found
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=True):
+            found.update(file_stamps(Path(entry.path)))
+        else:
+            stat = entry.stat()
+            found[entry.path] = FileStamp(stat.st_mtime_ns, stat.st_size)
+    return found
+
+
 def article_paths(content_dir: Path) -> list[Path]:
     # The order of Paths, by their parts as tuples: Path's own comparisons run Python
     # code each, 100,000 of them for 10,000 files.
@@ -583,32 +601,42 @@ def read_body(article: Article) -> str:
 
 
 def load_articles(
-    content_dir: Path, actors: Iterable[Actor], *, cache: BuildCache | None = None
+    content_dir: Path,
+    actors: Iterable[Actor],
+    *,
+    cache: BuildCache | None = None,
+    stamps: Mapping[str, FileStamp] | None = None,
 ) -> tuple[Article, ...]:
     """Every article under content/articles, or all the problems found in all of them.
 
     A file whose size and modification time are those of the cached parse is not read.
+    stamps: file_stamps of the content folder, when the caller has taken them already.
     """
     known = {actor.id: actor for actor in actors}
     # A parse checks actor ids, so it is only reusable with the same set of ids.
     scope = text_digest("\n".join(sorted(known)))
-    paths = article_paths(content_dir)
+    if stamps is None:
+        stamps = file_stamps(content_dir / ARTICLES_DIR)
+    folder = f"{content_dir / ARTICLES_DIR}{os.sep}"
+    by_path = {
+        Path(name): stamp
+        for name, stamp in stamps.items()
+        if name.startswith(folder) and name.endswith(".md")
+    }
+    paths = sorted(by_path, key=lambda path: path.parts)  # as article_paths sorts
     cached = cache.parsed_articles(scope, {str(path): path for path in paths}) if cache else {}
     found: list[Article | None] = [None] * len(paths)
-    stamps: list[FileStamp] = []
     to_parse: list[int] = []
     for index, path in enumerate(paths):
         hit = cached.get(str(path))
-        stat = path.stat()
-        stamps.append(FileStamp(stat.st_mtime_ns, stat.st_size))
-        if hit is not None and hit[0] == stamps[-1]:
+        if hit is not None and hit[0] == by_path[path]:
             found[index] = hit[1]  # type: ignore[assignment]
         else:
             to_parse.append(index)
 
     batches = map_batches(
         _parse_batch,
-        _ParseJob(paths, stamps, known),
+        _ParseJob(paths, [by_path[path] for path in paths], known),
         to_parse,
         batch_size=250,
         workers=cpu_count() if len(to_parse) >= PARALLEL_PARSE_THRESHOLD else 1,
