@@ -72,6 +72,11 @@ class Annotation:
     rating: str | None = None  # fact-checks: the verdict
     line: int | None = None
 
+    @property
+    def is_claim_review(self) -> bool:
+        """A fact-check with its claim and rating: what a ClaimReview describes."""
+        return self.kind is AnnotationKind.FACT_CHECK and bool(self.claim and self.rating)
+
 
 @dataclass(frozen=True, slots=True)
 class Event:

@@ -240,7 +240,7 @@ def web_annotation(article: Article, note: Annotation, number: int, *, absolute:
 
 def _bodies(note: Annotation, motivation: str) -> Json | list[Json]:
     text = _textual_body(note.note, "text/markdown", motivation)
-    if note.kind is not AnnotationKind.FACT_CHECK or not (note.claim and note.rating):
+    if not note.is_claim_review:
         return text
     # A fact-check's claim says what the passage asserts; its rating classifies it.
     return [

@@ -12,11 +12,19 @@ from typing import TypeVar
 from generator import urls
 from generator.actors import Actor, ActorType
 from generator.charts import Timeline, timeline
-from generator.content import AnnotationKind, Article, Quote
+from generator.content import Article, Quote
 from generator.dates import long_date, month_label
 from generator.model import AttributedEvent, Edition, Neighbours, Site, actor_sort_key
 from generator.search import DATA_PATH
-from generator.structured import SCHEMA, Absolute, JsonObject, breadcrumbs, claim_reviews, thing
+from generator.structured import (
+    SCHEMA,
+    Absolute,
+    FactCheck,
+    JsonObject,
+    breadcrumbs,
+    claim_reviews,
+    thing,
+)
 
 T = TypeVar("T")
 
@@ -153,16 +161,6 @@ class EditionPage:
     articles: tuple[ArticleSummary, ...]
     older: EditionSummary | None
     newer: EditionSummary | None
-
-
-@dataclass(frozen=True, slots=True)
-class FactCheck:
-    """A fact-check note, for the article's ClaimReview data."""
-
-    claim: str
-    rating: str
-    note: str
-    passage: str  # the quoted words it checks
 
 
 @dataclass(frozen=True, slots=True)
@@ -510,9 +508,9 @@ def _plan_articles(site: Site, summaries: Summaries, body_keys: Mapping[Path, st
             for number, event in enumerate(article.events, start=1)
         )
         fact_checks = tuple(
-            FactCheck(note.claim, note.rating, note.note, note.quote)
+            FactCheck(note.claim, note.rating, note.note, note.quote)  # type: ignore[arg-type]
             for note in article.annotations
-            if note.kind is AnnotationKind.FACT_CHECK and note.claim and note.rating
+            if note.is_claim_review
         )
         day = days.get(article.date)
         if day is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 from markupsafe import Markup
 
@@ -11,8 +12,22 @@ Absolute = Callable[[str], str]  # page path -> absolute URL
 JsonObject = Mapping[str, object]
 
 
+SCHEMA = "https://schema.org"
+WIKIDATA = "https://www.wikidata.org/wiki/"
+
+
+@dataclass(frozen=True, slots=True)
+class FactCheck:
+    """A fact-check note, for the article's ClaimReview data."""
+
+    claim: str
+    rating: str
+    note: str
+    passage: str  # the quoted words it checks
+
+
 def claim_reviews(
-    fact_checks: Sequence[object],
+    fact_checks: Sequence[FactCheck],
     *,
     page_url: str,
     publisher: str,
@@ -23,29 +38,25 @@ def claim_reviews(
     for check in fact_checks:
         reviews.append(
             {
-                "@context": "https://schema.org",
+                "@context": SCHEMA,
                 "@type": "ClaimReview",
                 "url": page_url,
-                "claimReviewed": check.claim,  # type: ignore[attr-defined]
-                "reviewBody": check.note,  # type: ignore[attr-defined]
+                "claimReviewed": check.claim,
+                "reviewBody": check.note,
                 "datePublished": date_published,
                 "author": {"@type": "Organization", "name": publisher},
                 "itemReviewed": {
                     "@type": "Claim",
                     "appearance": {"@type": "CreativeWork", "url": page_url},
-                    "text": check.passage,  # type: ignore[attr-defined]
+                    "text": check.passage,
                 },
                 "reviewRating": {
                     "@type": "Rating",
-                    "alternateName": check.rating,  # type: ignore[attr-defined]
+                    "alternateName": check.rating,
                 },
             }
         )
     return tuple(reviews)
-
-
-SCHEMA = "https://schema.org"
-WIKIDATA = "https://www.wikidata.org/wiki/"
 
 
 def wikidata_url(item: str) -> str:
