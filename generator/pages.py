@@ -504,7 +504,7 @@ def _plan_articles(site: Site, summaries: Summaries, body_keys: Mapping[Path, st
         )
         path = summaries[article.path].path
         events = tuple(
-            _event_view(site, AttributedEvent(event, number, article), path, None)
+            _event_view(site, AttributedEvent(event, number, article), summaries, listed=False)
             for number, event in enumerate(article.events, start=1)
         )
         fact_checks = tuple(
@@ -539,18 +539,23 @@ def _plan_articles(site: Site, summaries: Summaries, body_keys: Mapping[Path, st
 
 
 def _event_view(
-    site: Site, item: AttributedEvent, page_path: str | None, article: ArticleSummary | None
+    site: Site,
+    item: AttributedEvent,
+    summaries: Mapping[Path, ArticleSummary],
+    *,
+    listed: bool,
 ) -> EventView:
+    """listed: shown away from its article (on actor pages), so it names the article."""
     event = item.event
-    path = page_path if page_path is not None else (article.path if article else "")
+    summary = summaries[item.article.path]
     return EventView(
         subject=site.actors[event.subject],
         action=event.action,
         object=site.actors[event.object],
         code=event.code,
         category=CAMEO_ROOTS.get(event.code[:2]) if event.code else None,
-        passage=f"{path}#{urls.event_anchor(item.number)}" if event.quote else None,
-        article=article,
+        passage=f"{summary.path}#{urls.event_anchor(item.number)}" if event.quote else None,
+        article=summary if listed else None,
     )
 
 
@@ -603,13 +608,13 @@ def _plan_actors(site: Site, summaries: Summaries, page_size: int) -> list[Page]
                         if first
                         else (),
                         actions=tuple(
-                            _event_view(site, item, None, summaries[item.article.path])
+                            _event_view(site, item, summaries, listed=True)
                             for item in site.events_by_subject[actor.id]
                         )
                         if first
                         else (),
                         actions_towards=tuple(
-                            _event_view(site, item, None, summaries[item.article.path])
+                            _event_view(site, item, summaries, listed=True)
                             for item in site.events_by_object[actor.id]
                         )
                         if first
