@@ -301,7 +301,7 @@ class SiteServer:
             self.live.pages.clear()
         if ChangeKind.TEMPLATE in changes.kinds:
             self.live.pages.clear()
-        seeds = sorted(p for p in changes.paths if self.folders.kind_of(p) is ChangeKind.SEED)
+        seeds = sorted(p for p, kind in changes.by_path.items() if kind is ChangeKind.SEED)
         if seeds:
             content_dir = self.root / self.config.content_dir
             for result in ingest(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -24,8 +25,15 @@ class ChangeKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ChangeSet:
-    paths: frozenset[Path]
-    kinds: frozenset[ChangeKind]
+    by_path: Mapping[Path, ChangeKind]  # every changed path, and what it is
+
+    @property
+    def paths(self) -> frozenset[Path]:
+        return frozenset(self.by_path)
+
+    @property
+    def kinds(self) -> frozenset[ChangeKind]:
+        return frozenset(self.by_path.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +105,7 @@ class ChangeCollector(FileSystemEventHandler):
                 else:
                     changed, self._changed = self._changed, {}
                     self._wake.clear()
-                    return ChangeSet(frozenset(changed), frozenset(changed.values()))
+                    return ChangeSet(changed)
             time.sleep(delay)
         return None
 

@@ -27,7 +27,7 @@ def test_a_settings_change_keeps_the_folders_and_base_url_given_on_the_command_l
     )
     (tmp_path / "site.yaml").write_text("title: After\n", encoding="utf-8")
 
-    server.apply(ChangeSet(frozenset({tmp_path / "site.yaml"}), frozenset({ChangeKind.SETTINGS})))
+    server.apply(ChangeSet({tmp_path / "site.yaml": ChangeKind.SETTINGS}))
 
     assert server.config.title == "After"
     assert server.config.base_url == "https://example.org/gazette/"
