@@ -65,6 +65,14 @@ class DeployError(MarginaliaError):
     """The built site cannot be published to its branch or pushed."""
 
 
+class OutputError(MarginaliaError):
+    """The output folder cannot be used or written: not ours, protected, full, denied."""
+
+
+class BuildLocked(MarginaliaError):
+    """Another build of the project holds the lock, and this one did not wait for it."""
+
+
 class BuildErrors(MarginaliaError):
     """Several content errors found in one pass, reported together."""
 
