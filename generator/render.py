@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,7 @@ from generator.body_markup import ArticleMarkup, EventSpec, NoteSpec, QuoteSpec,
 from generator.config import SiteConfig
 from generator.content import Annotation, AnnotationKind, Article, Quote, read_body
 from generator.dates import long_date
-from generator.errors import ContentError, TemplateError
+from generator.errors import ContentError, MarginaliaError, TemplateError
 from generator.model import article_actor_ids
 from generator.pages import ArticlePage, GeneratedText, Page, PageHeads
 from generator.structured import json_ld, wikidata_url
@@ -176,25 +177,100 @@ class PageRenderer:
             return template.render(
                 page=page.context, meta=page, head=head, site=self._site, **extra
             )
-        except jinja2.TemplateSyntaxError as error:
-            raise TemplateError(
-                f"template syntax error: {error.message}",
-                path=error.filename or page.template,
-                line=error.lineno,
-                fix="correct the Jinja syntax at that line",
-            ) from None
-        except jinja2.TemplateNotFound as error:
-            raise TemplateError(
-                f"template '{error.name}' not found",
-                path=page.template,
-                fix="add the template under templates/, or restore it from git",
-            ) from None
-        except jinja2.UndefinedError as error:
-            raise TemplateError(
-                f"template uses an undefined value: {error.message}",
-                path=page.template,
-                fix="check the variable names in the template against the page's context",
-            ) from None
+        except MarginaliaError:
+            raise  # a filter's own error already says where and what
+        except Exception as error:  # any error a template raises is named, with its place
+            raise template_error(error, page_template=page.template) from None
+
+
+# Jinja's own filters and tests, and the ones make_environment adds: named in a fix.
+_MARGINALIA_FILTERS = ("link", "long_date", "json_ld", "wikidata_url")
+
+
+def template_error(error: Exception, *, page_template: str) -> TemplateError:
+    """A TemplateError for any exception raised while a page's template renders, naming
+    the template file and line where it happened (an included partial, not the page)."""
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        # Raised while compiling (the page's template, or an include when it is reached),
+        # with its own file and line; an unknown filter is one of these.
+        return TemplateError(
+            f"template syntax error: {_sentence(error.message or str(error))}",
+            path=error.filename or _innermost_template(error)[0] or page_template,
+            line=error.lineno,
+            fix=_filter_fix(error) or "correct the Jinja syntax at that line",
+        )
+    path, line = _innermost_template(error)
+    where = path or page_template
+    if isinstance(error, jinja2.TemplateNotFound):
+        return TemplateError(
+            f"template '{error.name}' not found",
+            path=where,
+            line=line,
+            fix="add the template under templates/, or correct the name at that line"
+            if path
+            else "add the template under templates/, or restore it from git",
+        )
+    if isinstance(error, jinja2.UndefinedError):
+        return TemplateError(
+            f"template uses an undefined value: {_sentence(error.message or str(error))}",
+            path=where,
+            line=line,
+            fix="check the names at that line against what the template is given: page, "
+            "meta, head, site (and body_html on article pages)",
+        )
+    return TemplateError(
+        f"template error: {_describe(error)}",
+        path=where,
+        line=line,
+        fix=_filter_fix(error) or "correct the expression at that line",
+    )
+
+
+def _innermost_template(error: BaseException) -> tuple[str | None, int | None]:
+    """The template file and line of the innermost template frame of the traceback.
+
+    Jinja rewrites a render error's traceback so template frames carry the template's
+    file name and line (jinja2.debug.rewrite_traceback_stack); a frame that was not
+    rewritten still maps its compiled line through its template.
+    """
+    found: tuple[str | None, int | None] = (None, None)
+    tb = error.__traceback__
+    while tb is not None:
+        frame_globals = tb.tb_frame.f_globals
+        if "__jinja_exception__" in frame_globals:
+            found = (str(frame_globals.get("__file__")), tb.tb_lineno)
+        elif (template := frame_globals.get("__jinja_template__")) is not None:
+            found = (template.filename, template.get_corresponding_lineno(tb.tb_lineno))
+        tb = tb.tb_next
+    return found
+
+
+def _filter_fix(error: Exception) -> str | None:
+    if "No filter named" not in str(error):
+        return None
+    return (
+        "use a filter Jinja has (https://jinja.palletsprojects.com/templates/#builtin-filters)"
+        f" or one Marginalia adds: {', '.join(_MARGINALIA_FILTERS)}"
+    )
+
+
+def _describe(error: BaseException) -> str:
+    """The error in words: its message, never its repr."""
+    if isinstance(error, KeyError) and error.args:
+        return f"no key {_quoted(error.args[0])}"
+    text = _sentence(str(error))
+    if text:
+        return text
+    # No message (e.g. a bare RecursionError): the kind of error, in words.
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", type(error).__name__).lower()
+
+
+def _quoted(value: object) -> str:
+    return f"'{value}'" if isinstance(value, str) else str(value)
+
+
+def _sentence(text: str) -> str:
+    return text.strip().rstrip(".")
 
 
 def site_info(config: SiteConfig, *, assets: Mapping[str, str]) -> SiteInfo:
