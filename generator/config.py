@@ -8,8 +8,10 @@ from pathlib import Path
 from types import MappingProxyType
 from urllib.parse import urlsplit
 
+import yaml
+
 from generator.errors import ConfigError, did_you_mean
-from generator.frontmatter import normalise_newlines, parse_yaml
+from generator.frontmatter import YamlLoader, normalise_newlines, parse_yaml
 from generator.sources import DEFAULT_SOURCES
 
 SETTINGS_FILE = "site.yaml"
@@ -63,84 +65,182 @@ class SiteConfig:
 
 _FIELDS = {name for name in SiteConfig.__dataclass_fields__}
 
+# A key's place in the settings: ("page_size",) or ("sources", "AlJazeera").
+KeyPath = tuple[str, ...]
 
-def parse_config(data: object, *, path: Path | None) -> SiteConfig:
-    """Check the loaded YAML of `site.yaml` and turn it into a SiteConfig."""
+
+@dataclass(frozen=True, slots=True)
+class SettingsLines:
+    """Where each key of site.yaml is, so an error can name its line."""
+
+    keys: Mapping[KeyPath, int] = field(default_factory=dict)  # 1-based line of each key
+    repeated: tuple[tuple[KeyPath, int], ...] = ()  # a key given again, and that line
+
+    def of(self, *key: str) -> int | None:
+        return self.keys.get(key)
+
+
+def settings_lines(text: str) -> SettingsLines:
+    """The line of every key of the mappings in a YAML text that parses.
+
+    PyYAML's nodes carry their marks; the loaded values do not, so the text is composed
+    (parsed to nodes, without building values) to find them.
+    """
+    try:
+        root = yaml.compose(text, Loader=YamlLoader)
+    except yaml.YAMLError:
+        return SettingsLines()  # parse_yaml reports it, with its line
+    keys: dict[KeyPath, int] = {}
+    repeated: list[tuple[KeyPath, int]] = []
+
+    def walk(node: yaml.Node | None, prefix: KeyPath) -> None:
+        if not isinstance(node, yaml.MappingNode):
+            return
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue
+            key = (*prefix, str(key_node.value))
+            line = key_node.start_mark.line + 1
+            if key in keys:
+                repeated.append((key, line))
+            else:
+                keys[key] = line
+            walk(value_node, key)
+
+    walk(root, ())
+    return SettingsLines(keys, tuple(repeated))
+
+
+def parse_config(
+    data: object, *, path: Path | None, lines: SettingsLines | None = None
+) -> SiteConfig:
+    """Check the loaded YAML of `site.yaml` and turn it into a SiteConfig; errors name
+    the line of the key when `lines` knows it."""
+    lines = lines or SettingsLines()
     if data is None:
         return SiteConfig()
     if not isinstance(data, dict):
         raise ConfigError(
-            f"the settings must be a mapping of keys to values, not {type(data).__name__}",
+            f"the settings must be a mapping of keys to values, not {_kind(data)}",
             path=path,
+            line=1,
             fix="write one 'key: value' per line, e.g. 'title: My Archive'",
         )
-    problems: list[str] = []
-    for key in data:
-        if key not in _FIELDS:
-            problems.append(f"unknown key '{key}'{did_you_mean(str(key), sorted(_FIELDS))}")
-    if problems:
+    if lines.repeated:
+        key, line = lines.repeated[0]
         raise ConfigError(
-            "; ".join(problems),
+            f"'{'.'.join(key)}' is set twice (first on line {lines.of(*key)})",
             path=path,
+            line=line,
+            fix="keep one of the two lines: YAML would silently use the last",
+        )
+    unknown = [key for key in data if key not in _FIELDS]
+    if unknown:
+        problems = [
+            f"unknown key '{key}'{did_you_mean(str(key), sorted(_FIELDS))}" for key in unknown
+        ]
+        later = [
+            f"line {lines.of(str(key))}: {problem}" if lines.of(str(key)) else problem
+            for key, problem in zip(unknown[1:], problems[1:], strict=True)
+        ]
+        raise ConfigError(
+            "; ".join([problems[0], *later]),
+            path=path,
+            line=lines.of(str(unknown[0])),
             fix=f"the known keys are: {', '.join(sorted(_FIELDS))}",
         )
     values: dict[str, object] = {}
     defaults = SiteConfig()
     for key, value in data.items():
         expected = type(getattr(defaults, key))
+        line = lines.of(key)
         if key == "sources":
-            values[key] = MappingProxyType(_checked_sources(value, path=path))
+            values[key] = MappingProxyType(_checked_sources(value, path=path, lines=lines))
         elif key == "base_url":
-            values[key] = _checked_base_url(value, path=path)
+            values[key] = _checked_base_url(value, path=path, line=line)
         elif expected is bool:
             if not isinstance(value, bool):
                 raise ConfigError(
-                    f"'{key}' must be true or false, got {value!r}",
+                    f"'{key}' must be true or false, got {_shown(value)}",
                     path=path,
+                    line=line,
                     fix=f"e.g. '{key}: {str(getattr(defaults, key)).lower()}'",
                 )
             values[key] = value
         elif expected is int:
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ConfigError(
-                    f"'{key}' must be a whole number of at least 1, got {value!r}",
+                    f"'{key}' must be a whole number of at least 1, got {_shown(value)}",
                     path=path,
+                    line=line,
                     fix=f"e.g. '{key}: {getattr(defaults, key)}'",
                 )
             values[key] = value
         else:
             if not isinstance(value, str) or not value.strip():
                 raise ConfigError(
-                    f"'{key}' must be a non-empty text, got {value!r}",
+                    f"'{key}' must be a non-empty text, got {_shown(value)}",
                     path=path,
+                    line=line,
                     fix=f"e.g. '{key}: {getattr(defaults, key)}'",
                 )
             values[key] = value.strip()
     return SiteConfig(**values)  # type: ignore[arg-type]
 
 
-def _checked_sources(value: object, *, path: Path | None) -> dict[str, str]:
-    if not isinstance(value, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
-    ):
+def _checked_sources(value: object, *, path: Path | None, lines: SettingsLines) -> dict[str, str]:
+    fix = "e.g.\nsources:\n  AlJazeera: Al Jazeera"
+    if not isinstance(value, dict):
         raise ConfigError(
-            "'sources' must map a raw source spelling to the name to show",
+            f"'sources' must map a raw source spelling to the name to show, got {_shown(value)}",
             path=path,
-            fix="e.g.\nsources:\n  AlJazeera: Al Jazeera",
+            line=lines.of("sources"),
+            fix=fix,
         )
+    for spelling, name in value.items():
+        if not isinstance(spelling, str) or not isinstance(name, str):
+            raise ConfigError(
+                f"'sources' must map a raw source spelling to the name to show, "
+                f"got {_shown(spelling)}: {_shown(name)}",
+                path=path,
+                line=lines.of("sources", str(spelling)) or lines.of("sources"),
+                fix=fix,
+            )
     return dict(value)
 
 
-def _checked_base_url(value: object, *, path: Path | None) -> str:
+def _checked_base_url(value: object, *, path: Path | None, line: int | None = None) -> str:
     parts = urlsplit(value) if isinstance(value, str) else None
     if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
         raise ConfigError(
-            f"'base_url' must be an absolute http(s) URL, got {value!r}",
+            f"'base_url' must be an absolute http(s) URL, got {_shown(value)}",
             path=path,
+            line=line,
             fix="e.g. 'base_url: https://<user>.github.io/<repo>/'",
         )
     assert isinstance(value, str)
     return value if value.endswith("/") else value + "/"
+
+
+def _shown(value: object) -> str:
+    """A value as it is written in YAML, never a Python repr."""
+    if isinstance(value, str):
+        return f"'{value}'"
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return _kind(value)
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"a {type(value).__name__}"
 
 
 def load_config(root: Path) -> SiteConfig:
@@ -148,5 +248,20 @@ def load_config(root: Path) -> SiteConfig:
     path = root / SETTINGS_FILE
     if not path.exists():
         return SiteConfig()
-    text = normalise_newlines(path.read_text(encoding="utf-8"))
-    return parse_config(parse_yaml(text, path=path, error=ConfigError), path=path)
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise ConfigError(
+            f"the settings are not UTF-8 text (byte {error.start} cannot be read)",
+            path=path,
+            fix="save site.yaml as UTF-8",
+        ) from None
+    except OSError as error:
+        raise ConfigError(
+            f"the settings cannot be read: {error.strerror or error}",
+            path=path,
+            fix="check that site.yaml is a file you can read",
+        ) from None
+    text = normalise_newlines(raw)
+    data = parse_yaml(text, path=path, error=ConfigError)
+    return parse_config(data, path=path, lines=settings_lines(text))

@@ -217,3 +217,64 @@ def test_a_custom_mapping_of_a_known_spelling_wins_when_normalising(tmp_path: Pa
     write_settings(tmp_path, "sources:\n  AlJazeera: AJ English\n")
     table = load_config(tmp_path).source_table
     assert normalise_source("AlJazeera", table) == "AJ English"
+
+
+# Every error names its line in site.yaml
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ("title: A\ndescription: B\npage_size: ten\n", 3, "'page_size' must be a whole number"),
+        ("title: A\n\n# a comment\nsearch: maybe\n", 4, "'search' must be true or false"),
+        ("title: A\nbase_url: ftp://x\n", 2, "'base_url' must be an absolute"),
+        ("title: A\ntitel: B\n", 2, "unknown key 'titel'"),
+        ("title: A\ndescription: [a, b]\n", 2, "got a list"),
+        ("sources:\n  AlJazeera: Al Jazeera\n  Reuters: 3\n", 3, "got 'Reuters': 3"),
+        ("sources: [AlJazeera]\n", 1, "got a list"),
+        ("title: A\npage_size: 5\ntitle: B\n", 3, "'title' is set twice (first on line 1)"),
+        ("title: A\nsources: [a, }\n", 2, "invalid YAML"),
+        ("- title\n", 1, "mapping"),
+    ],
+)
+def test_an_error_in_site_yaml_names_its_line(
+    tmp_path: Path, text: str, line: int, words: str
+) -> None:
+    error = config_error(tmp_path, text)
+    assert error.line == line
+    assert words in error.what
+    assert error.message().startswith(f"{tmp_path / 'site.yaml'}:{line}: ")
+    assert error.fix
+
+
+def test_each_unknown_key_is_named_with_its_line(tmp_path: Path) -> None:
+    error = config_error(tmp_path, "titel: A\npage_size: 3\npage_sise: 3\n")
+    assert error.line == 1
+    assert "line 3: unknown key 'page_sise'" in error.what
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["title: [a, b]\n", "title: {a: 1}\n", "search: [1]\n", "sources: {a: [1]}\n", "title:\n"],
+)
+def test_messages_show_values_as_yaml_not_python(tmp_path: Path, text: str) -> None:
+    message = config_error(tmp_path, text).message()
+    assert "[" not in message.split("fix:")[0]
+    assert "{" not in message.split("fix:")[0]
+    assert "None" not in message
+
+
+def test_settings_that_are_not_utf8_are_an_error_naming_the_file(tmp_path: Path) -> None:
+    (tmp_path / "site.yaml").write_bytes(b"title: caf\xe9\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path)
+    assert caught.value.path == tmp_path / "site.yaml"
+    assert "UTF-8" in caught.value.what
+
+
+def test_a_settings_path_that_is_a_folder_is_an_error_naming_it(tmp_path: Path) -> None:
+    (tmp_path / "site.yaml").mkdir()
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path)
+    assert caught.value.path == tmp_path / "site.yaml"
+    assert "cannot be read" in caught.value.what
