@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import errno
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -73,6 +74,10 @@ class BuildLocked(MarginaliaError):
     """Another build of the project holds the lock, and this one did not wait for it."""
 
 
+class FileAccessError(MarginaliaError):
+    """A file or folder could not be read or written: denied, full disk, vanished."""
+
+
 class BuildErrors(MarginaliaError):
     """Several content errors found in one pass, reported together."""
 
@@ -102,3 +107,33 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """' (did you mean 'x'?)' for a mistyped word, or nothing."""
     match = closest(word, choices)
     return f" (did you mean '{match}'?)" if match else ""
+
+
+# What to do about the system errors a user can meet; others get a general fix.
+_OS_FIXES = {
+    errno.ENOSPC: "free some disk space, then run it again",
+    errno.EDQUOT: "free some space within your disk quota, then run it again",
+    errno.EACCES: "check the permissions of the file and its folder, or run as a user who "
+    "may use them",
+    errno.EPERM: "check the permissions of the file and its folder, or run as a user who "
+    "may use them",
+    errno.EROFS: "the file system is read-only: use a folder you can write to",
+    errno.ENOENT: "the file was moved or deleted while it was in use: check it, then run it again",
+    errno.ENOTDIR: "a folder in the path is a file: check the path",
+    errno.EISDIR: "the path is a folder, not a file: check the path",
+    errno.ENAMETOOLONG: "use a shorter file name",
+    errno.EMFILE: "too many files are open: close other programs, then run it again",
+}
+
+
+def file_error(error: OSError) -> FileAccessError:
+    """An OSError as one message: the file, what happened in words, and a fix."""
+    what = error.strerror or str(error) or "the file could not be used"
+    what = what[:1].lower() + what[1:]
+    if error.filename2 is not None:
+        what += f" (with {error.filename2})"
+    return FileAccessError(
+        what,
+        path=error.filename if isinstance(error.filename, str | Path) else None,
+        fix=_OS_FIXES.get(error.errno or 0, "check the file and its folder, then run it again"),
+    )

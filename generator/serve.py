@@ -3,9 +3,12 @@ with live reload and build errors shown in the browser."""
 
 from __future__ import annotations
 
+import sys
 import threading
+import traceback
 import webbrowser
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -19,7 +22,7 @@ from generator import urls
 from generator.build import BuildCancelled, BuildReport, LiveState, build
 from generator.config import SETTINGS_FILE, SiteConfig, load_config
 from generator.content import load_actors
-from generator.errors import MarginaliaError, SourceChanged
+from generator.errors import MarginaliaError, SourceChanged, file_error
 from generator.ingest import ingest
 from generator.live import update_article_pages
 from generator.livereload import (
@@ -36,6 +39,9 @@ from generator.watch import ChangeCollector, ChangeKind, ChangeSet, WatchedFolde
 KEEPALIVE_SECONDS = 15.0
 PUBLIC_HOSTS = {"0.0.0.0", "::", ""}
 HTML = "text/html; charset=utf-8"
+ALLOWED_METHODS = "GET, HEAD"
+# A client that sends nothing for this long is let go, so it cannot hold a thread.
+REQUEST_TIMEOUT_SECONDS = 30.0
 
 
 class BuildGate:
@@ -61,7 +67,12 @@ class BuildGate:
 
 
 class SiteRequestHandler(SimpleHTTPRequestHandler):
-    """Serves the built site under its base path, as GitHub Pages does."""
+    """Serves the built site under its base path, as GitHub Pages does.
+
+    Whatever a client sends, it gets an answer with a status: 404 (with the site's 404
+    page) for anything that is not a file of the site, 405 for methods other than GET and
+    HEAD, and the standard library's 400, 414 and 431 for malformed requests.
+    """
 
     extensions_map = {  # noqa: RUF012 (the stdlib's own class attribute)
         **SimpleHTTPRequestHandler.extensions_map,
@@ -74,6 +85,10 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
         ".svg": "image/svg+xml",
         ".wasm": "application/wasm",
     }
+    # Without a version the stdlib answers a malformed request line as HTTP/0.9: a body
+    # without a status line, which no client reads as an error.
+    default_request_version = "HTTP/1.0"
+    timeout = REQUEST_TIMEOUT_SECONDS
 
     def __init__(
         self,
@@ -88,6 +103,7 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
         self.base_path = base_path()
         self.gate = gate
         self.events = events
+        self.status: int | None = None
         super().__init__(*args, directory=str(site_dir), **kwargs)
 
     def log_message(self, format: str, *args: object) -> None:
@@ -113,17 +129,37 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
             return None
         if not path.startswith(self.base_path):
             return self._not_found()
-        target = Path(self.translate_path(self.path))
-        # The stdlib drops ".." segments; a symlink could still lead out of the site.
-        if not target.resolve().is_relative_to(self.site_dir.resolve()):
+        target = self._site_file()
+        if target is None:
             return self._not_found()
-        if target.is_dir() and path.endswith("/"):
-            target = target / "index.html"
-        if target.suffix == ".html" and target.is_file():
+        if target.suffix == ".html":
+            try:
+                page = target.read_bytes()
+            except OSError:  # gone since it was found, or a folder named like a page
+                return self._not_found()
             # Pages get the live-reload client; the files in site/ stay as published.
-            self._send(HTTPStatus.OK, inject_client(target.read_bytes()), HTML)
+            self._send(HTTPStatus.OK, inject_client(page), HTML)
             return None
         return super().send_head()
+
+    def _site_file(self) -> Path | None:
+        """The file of the site a GET asks for; None when there is none.
+
+        A request path can hold anything: a NUL, bytes that are not UTF-8, a name longer
+        than the file system allows. The file system's refusal means no such file.
+        """
+        try:
+            target = Path(self.translate_path(self.path))
+            # The stdlib drops ".." segments; a symlink could still lead out of the site.
+            if not target.resolve().is_relative_to(self.site_dir.resolve()):
+                return None
+            if target.is_dir():
+                if not urlsplit(self.path).path.endswith("/"):
+                    return target  # the stdlib redirects to the folder's address
+                target = target / "index.html"
+            return target if target.is_file() or target.is_dir() else None
+        except (OSError, ValueError):
+            return None
 
     def translate_path(self, path: str) -> str:
         """The file for a request path, once the base path is taken off."""
@@ -141,13 +177,21 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
         if code == HTTPStatus.NOT_FOUND:
             self._not_found()
             return
+        if code == HTTPStatus.NOT_IMPLEMENTED:
+            # An unknown method: this is a static site, only GET and HEAD mean anything.
+            code, message = HTTPStatus.METHOD_NOT_ALLOWED, f"only {ALLOWED_METHODS} are served"
         super().send_error(code, message, explain)
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        self.status = code
+        super().send_response(code, message)
 
     def _not_found(self) -> None:
         page = self.site_dir / urls.not_found_path()
-        body = (
-            page.read_bytes() if page.is_file() else b"<!DOCTYPE html><title>404</title>Not found"
-        )
+        try:
+            body = page.read_bytes()
+        except OSError:
+            body = b"<!DOCTYPE html><title>404</title>Not found"
         self._send(HTTPStatus.NOT_FOUND, inject_client(body), HTML)
 
     def _send(self, status: HTTPStatus, body: bytes, content_type: str) -> None:
@@ -160,6 +204,8 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-cache")
+        if self.status == HTTPStatus.METHOD_NOT_ALLOWED:
+            self.send_header("Allow", ALLOWED_METHODS)
         super().end_headers()
 
     def _stream_events(self) -> None:
@@ -182,6 +228,128 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
             return
 
 
+class SiteHTTPServer(ThreadingHTTPServer):
+    """The HTTP server; an error in a request's thread is a line in the terminal."""
+
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], handler, *, report: Reporter) -> None:
+        self.report = report
+        super().__init__(address, handler)
+
+    def handle_error(self, request: object, client_address: tuple[str, int]) -> None:
+        error = sys.exc_info()[1]
+        if error is None or isinstance(error, ConnectionError | TimeoutError):
+            return  # the browser went away or went quiet: nothing to say
+        self.report.unexpected(error, during=f"answering a request from {client_address[0]}")
+
+
+class Reporter:
+    """Tells the terminal, and the browsers through the overlay, what went wrong."""
+
+    def __init__(self, console: Console, events: BuildEvents, *, debug: bool) -> None:
+        self.console = console
+        self.events = events
+        self.debug = debug
+
+    def failed(self, error: MarginaliaError, *, headline: str = "build failed") -> None:
+        self.console.print(
+            f"[red bold]{headline}[/]; still serving the last good site", markup=True
+        )
+        self.console.print(error.message(), markup=False)
+        self.events.publish(error=error.message())
+
+    def unexpected(self, error: BaseException, *, during: str, overlay: bool = False) -> None:
+        """A bug, not a problem with the site: one message, the traceback with --debug."""
+        words = str(error).strip() or type(error).__name__
+        message = (
+            f"unexpected error while {during}: {words}\n"
+            "  fix: run 'marginalia --debug serve' to see where, and report it; "
+            "the next change builds again"
+        )
+        self.console.print("[red bold]error:[/] ", end="", markup=True)
+        self.console.print(message, markup=False)
+        if self.debug:
+            self.console.print(
+                "".join(traceback.format_exception(error)), markup=False, highlight=False
+            )
+        if overlay:
+            self.events.publish(error=message)
+
+
+@dataclass(frozen=True, slots=True)
+class BuildRequest:
+    """A full build the follow-up builder is asked for."""
+
+    hold: bool  # requests wait for the whole build, not only while files move
+    changes: ChangeSet | None  # what changed, to print after the build
+    edits: int  # instant renders so far: one more since this was taken stops the build
+
+
+class BuildRequests:
+    """The one place the taker of changes and the follow-up builder meet: one asks for
+    full builds, the other takes them. One condition guards all of it."""
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._wanted = False
+        self._hold = False
+        self._changes: dict[Path, ChangeKind] = {}
+        self._edits = 0
+        self._closed = False
+
+    def ask(self, changes: ChangeSet | None = None, *, hold: bool) -> None:
+        with self._condition:
+            self._wanted = True
+            self._hold = self._hold or hold
+            if changes is not None:
+                self._changes.update(changes.by_path)
+            self._condition.notify_all()
+
+    def edited(self) -> None:
+        """An instant render wrote pages: a full build under way is out of date."""
+        with self._condition:
+            self._edits += 1
+
+    def now(self, *, hold: bool) -> BuildRequest:
+        """A request for a build straight away, as serve's first build is."""
+        with self._condition:
+            return BuildRequest(hold=hold, changes=None, edits=self._edits)
+
+    def take(self) -> BuildRequest | None:
+        """The next build wanted, once one is; None once closed."""
+        with self._condition:
+            self._condition.wait_for(lambda: self._wanted or self._closed)
+            if self._closed:
+                return None
+            request = BuildRequest(
+                hold=self._hold,
+                changes=ChangeSet(dict(self._changes)) if self._changes else None,
+                edits=self._edits,
+            )
+            self._wanted, self._hold, self._changes = False, False, {}
+            return request
+
+    def newer(self, request: BuildRequest) -> bool:
+        """Whether something came in since request was taken (or the server stops)."""
+        with self._condition:
+            return self._closed or self._wanted or self._edits != request.edits
+
+    def again(self, request: BuildRequest) -> None:
+        """A stopped build is wanted again, with what it was to hold and announce."""
+        with self._condition:
+            self._wanted = True
+            self._hold = self._hold or request.hold
+            if request.changes is not None:
+                self._changes = {**request.changes.by_path, **self._changes}
+            self._condition.notify_all()
+
+    def close(self) -> None:
+        with self._condition:
+            self._closed = True
+            self._condition.notify_all()
+
+
 class SiteServer:
     """The server and its builder thread: watch, build, publish the new epoch."""
 
@@ -192,6 +360,7 @@ class SiteServer:
         *,
         console: Console,
         configure: Callable[[], SiteConfig] | None = None,
+        debug: bool = False,
     ) -> None:
         self.root = root
         self.config = config
@@ -201,11 +370,9 @@ class SiteServer:
         self.console = console
         self.gate = BuildGate()
         self.events = BuildEvents()
+        self.report = Reporter(console, self.events, debug=debug)
         self.live = LiveState()
-        self._wanted = threading.Event()  # a full build is wanted
-        self._hold_requests = False  # the next full build holds requests until it is done
-        self._announce: ChangeSet | None = None  # what changed, to print after that build
-        self._edits = 0  # instant renders so far: one since a build began stops it
+        self.requests = BuildRequests()
         self.folders = WatchedFolders(
             seeds=(root / config.seeds_dir).resolve(),
             content=(root / config.content_dir).resolve(),
@@ -217,55 +384,69 @@ class SiteServer:
     def site_dir(self) -> Path:
         return self.root / self.config.output_dir
 
-    def full_build(self, *, cancelled: Callable[[], bool] | None = None) -> None:
+    def full_build(
+        self,
+        request: BuildRequest | None = None,
+        *,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> None:
         """An incremental build of everything, then tell the browsers what it changed.
 
         After changes that only the instant path rendered, requests go on being served
         and wait only while files move; after any other change they wait for the build.
         A newer change stops it before it writes anything: a full build is wanted again.
+        Whatever goes wrong is reported, in the terminal and over the page.
         """
-        hold, self._hold_requests = self._hold_requests, False
-        announce, self._announce = self._announce, None
-        edits = self._edits
+        request = request or self.requests.now(hold=False)
+        config = self.config
 
         def newer() -> bool:
-            waiting = cancelled is not None and cancelled()
-            return waiting or self._wanted.is_set() or self._edits != edits
+            return (cancelled is not None and cancelled()) or self.requests.newer(request)
 
         try:
-            if hold:
+            if request.hold:
                 with self.gate:
-                    report = build(self.root, self.config, live=self.live, cancelled=newer)
+                    report = build(self.root, config, live=self.live, cancelled=newer)
             else:
                 report = build(
-                    self.root, self.config, live=self.live, commit_lock=self.gate, cancelled=newer
+                    self.root, config, live=self.live, commit_lock=self.gate, cancelled=newer
                 )
         except BuildCancelled:
-            self._hold_requests = self._hold_requests or hold
-            self._announce = self._announce or announce
-            return  # the newer changes want a build, which comes next
+            self.requests.again(request)  # the newer changes want a build, which comes next
+            return
         except SourceChanged as error:
             # Saved again while it was read: the watcher has that change and builds again.
             self.console.print(f"{error.where()} changed during the build; building again")
             return
         except MarginaliaError as error:
             # The last good plan stays: an edit that fixes the error is checked against it.
-            self.console.print(
-                "[red bold]build failed[/]; still serving the last good site", markup=True
-            )
-            self.console.print(error.message(), markup=False)
-            self.events.publish(error=error.message())
+            self.report.failed(error)
             return
-        self._report(report, announce)
-        self.events.publish(changed=page_urls(report.changed_paths, self.config.base_path))
+        except OSError as error:
+            self.report.failed(file_error(error))
+            return
+        self._report(report, request.changes)
+        self.events.publish(changed=page_urls(report.changed_paths, config.base_path))
 
-    def follow_up(self, stop: threading.Event, *, cancelled: Callable[[], bool]) -> None:
+    def follow_up(self, *, cancelled: Callable[[], bool]) -> None:
         """The builder of full builds, apart from the thread that takes changes, so an
-        edit to an article's words never waits for one."""
-        while not stop.is_set():
-            if self._wanted.wait(timeout=0.1):
-                self._wanted.clear()
-                self.full_build(cancelled=cancelled)
+        edit to an article's words never waits for one. It lives until the server stops:
+        an error in one build is reported, and the next request builds again."""
+        while (request := self.requests.take()) is not None:
+            try:
+                self.full_build(request, cancelled=cancelled)
+            except Exception as error:  # a bug must not stop the builds
+                self.report.unexpected(error, during="building the site", overlay=True)
+
+    def take_changes(self, collector: ChangeCollector, stop: threading.Event) -> None:
+        """The taker of changes: each settled set of changes is applied. It lives until
+        the server stops: an error in one is reported, and a full build is still asked."""
+        while (changes := collector.wait(stop)) is not None:
+            try:
+                self.apply(changes)
+            except Exception as error:  # a bug must not stop the watching
+                self.report.unexpected(error, during="taking the changes", overlay=True)
+                self.requests.ask(changes, hold=True)
 
     def _quick(self, changes: ChangeSet) -> BuildReport | None:
         if changes.kinds != {ChangeKind.CONTENT}:
@@ -276,7 +457,7 @@ class SiteServer:
             except (OSError, UnicodeDecodeError, MarginaliaError):
                 return None
             if report is not None:
-                self._edits += 1
+                self.requests.edited()
             return report
 
     def _report(self, report: BuildReport, changes: ChangeSet | None) -> None:
@@ -287,6 +468,27 @@ class SiteServer:
             self.console.print(f"changed ({kinds}): {escape(names)}{more}", markup=True)
         self.console.print(report.summary(), markup=False)
 
+    def _ingest(self, seeds: list[Path]) -> None:
+        content_dir = self.root / self.config.content_dir
+        try:
+            results = ingest(
+                [p for p in seeds if p.is_file()],
+                content_dir=content_dir,
+                actors=load_actors(content_dir),
+                sources=self.config.source_table,
+            )
+        except MarginaliaError as error:
+            # The build that follows meets the same problem and shows it over the page.
+            self.console.print(f"ingest failed: {error.message()}", markup=False)
+            return
+        except OSError as error:
+            self.console.print(f"ingest failed: {file_error(error).message()}", markup=False)
+            return
+        for result in results:
+            self.console.print(f"ingested {result.seed.name}: {result.status.value}")
+            if result.error is not None:
+                self.console.print(result.error.message(), markup=False)
+
     def apply(self, changes: ChangeSet) -> None:
         """Take a set of changes: render an edited article at once when it can be, and
         ask the follow-up builder for a full build."""
@@ -294,8 +496,7 @@ class SiteServer:
             try:
                 config = self.configure()
             except MarginaliaError as error:
-                self.console.print(error.message(), markup=False)
-                self.events.publish(error=error.message())
+                self.report.failed(error, headline="the settings are wrong")
                 return
             self.config = config
             self.live.pages.clear()
@@ -303,22 +504,14 @@ class SiteServer:
             self.live.pages.clear()
         seeds = sorted(p for p, kind in changes.by_path.items() if kind is ChangeKind.SEED)
         if seeds:
-            content_dir = self.root / self.config.content_dir
-            for result in ingest(
-                [p for p in seeds if p.is_file()],
-                content_dir=content_dir,
-                actors=load_actors(content_dir),
-                sources=self.config.source_table,
-            ):
-                self.console.print(f"ingested {result.seed.name}: {result.status.value}")
+            self._ingest(seeds)
         quick = self._quick(changes)
         if quick is not None:
             self._report(quick, changes)
             self.events.publish(changed=page_urls(quick.changed_paths, self.config.base_path))
+            self.requests.ask(hold=False)
         else:
-            self._hold_requests = True
-            self._announce = changes
-        self._wanted.set()
+            self.requests.ask(changes, hold=True)
 
 
 def serve(
@@ -333,11 +526,13 @@ def serve(
     on_ready: Callable[[str], None] | None = None,
     stop: threading.Event | None = None,
     configure: Callable[[], SiteConfig] | None = None,
+    debug: bool = False,
 ) -> int:
     """Build, watch and serve; configure() gives the settings again after site.yaml
-    changes (by default, site.yaml as it is)."""
+    changes (by default, site.yaml as it is). An address that cannot be bound raises
+    OSError before anything is built."""
     stop = stop or threading.Event()
-    site = SiteServer(root, config, console=console, configure=configure)
+    site = SiteServer(root, config, console=console, configure=configure, debug=debug)
     if host in PUBLIC_HOSTS:
         console.print(
             f"[yellow]warning:[/] serving on {host or 'every address'}: anyone on your "
@@ -345,8 +540,6 @@ def serve(
             "on this machine",
             markup=True,
         )
-    site.full_build()
-    site.site_dir.mkdir(parents=True, exist_ok=True)
     handler = partial(
         SiteRequestHandler,
         site_dir=site.site_dir,
@@ -354,20 +547,26 @@ def serve(
         gate=site.gate,
         events=site.events,
     )
-    server = ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True
+    # Bound first: a busy port is told at once, not after a build.
+    server = SiteHTTPServer((host, port), handler, report=site.report)
+    try:
+        try:
+            site.full_build()
+        except Exception as error:  # serve what there is, and say why
+            site.report.unexpected(error, during="building the site", overlay=True)
+        site.site_dir.mkdir(parents=True, exist_ok=True)
+    except BaseException:
+        server.server_close()
+        raise
     collector = ChangeCollector(site.folders)
     observer = start_observer(collector, site.folders, poll=poll)
 
-    def builder() -> None:
-        while (changes := collector.wait(stop)) is not None:
-            site.apply(changes)
-
-    builder_thread = threading.Thread(target=builder, name="marginalia-builder", daemon=True)
+    builder_thread = threading.Thread(
+        target=site.take_changes, args=(collector, stop), name="marginalia-builder", daemon=True
+    )
     builder_thread.start()
     follow_up_thread = threading.Thread(
         target=site.follow_up,
-        args=(stop,),
         kwargs={"cancelled": collector.pending},
         name="marginalia-follow-up",
         daemon=True,
@@ -388,6 +587,7 @@ def serve(
         console.print("stopping")
     finally:
         stop.set()
+        site.requests.close()
         site.events.close()
         server.shutdown()
         server.server_close()
