@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -18,7 +18,7 @@ from generator.build import BuildReport, ProgressHook, build
 from generator.config import SiteConfig, load_config
 from generator.content import load_actors
 from generator.deploy import DEFAULT_BRANCH, deploy
-from generator.errors import BuildErrors, MarginaliaError
+from generator.errors import BuildErrors, MarginaliaError, ProjectError, file_error
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +29,25 @@ EXIT_ERROR = 1
 def make_console() -> Console:
     # Messages go to stderr; rich drops colour and markup styling when it is not a terminal.
     return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+# A project folder holds at least one of these.
+PROJECT_MARKERS = ("site.yaml", "content", "templates", "seeds")
+HIGHEST_PORT = 65535
+
+
+def _port(text: str) -> int:
+    """A port number for --port: 0 (any free port) to 65535."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= HIGHEST_PORT:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a port: give a whole number from 1 to {HIGHEST_PORT}, "
+            "e.g. --port 8001 (0 picks a free one)"
+        )
+    return port
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -64,7 +83,9 @@ def _parser() -> argparse.ArgumentParser:
             )
         if name == "serve":
             command.add_argument("--host", default="127.0.0.1", help="address to bind")
-            command.add_argument("--port", type=int, default=8000, help="port to listen on")
+            command.add_argument(
+                "--port", type=_port, default=8000, help="port to listen on (0: any free port)"
+            )
             command.add_argument(
                 "--poll", action="store_true", help="poll for changes (file systems without events)"
             )
@@ -153,9 +174,20 @@ def _shown_path(path: Path | None, root: Path) -> str:
 def run_build(args: argparse.Namespace, root: Path, console: Console) -> int:
     config = _configure(args, root)
     with build_progress(console) as progress:
-        report = build(root, config, full=args.full, progress=progress)
+        report = build(
+            root, config, full=args.full, progress=progress, waiting=waiting_note(console)
+        )
     print_report(report, console, all_warnings=args.debug)
     return EXIT_OK
+
+
+def waiting_note(console: Console) -> Callable[[str], None]:
+    """What a build calls when it must wait for another build of the project."""
+
+    def note(message: str) -> None:
+        console.print(f"{message}...", markup=False)
+
+    return note
 
 
 @contextmanager
@@ -212,6 +244,7 @@ def run_serve(args: argparse.Namespace, root: Path, console: Console) -> int:
         poll=args.poll,
         open_browser=args.open,
         configure=lambda: _configure(args, root),
+        debug=args.debug,
     )
 
 
@@ -251,11 +284,34 @@ def print_error(error: MarginaliaError, console: Console) -> None:
         console.print(error.message(), markup=False)
 
 
+def check_root(root: Path, command: str) -> None:
+    """The project folder exists, and for the commands that read a project, is one."""
+    if not root.exists():
+        raise ProjectError(
+            "the project folder does not exist",
+            path=root,
+            fix="give the project folder with --root DIR, or run it from inside it",
+        )
+    if not root.is_dir():
+        raise ProjectError(
+            "the project folder is a file, not a folder",
+            path=root,
+            fix="give the project folder with --root DIR",
+        )
+    if command in ("build", "serve") and not any(
+        (root / marker).exists() for marker in PROJECT_MARKERS
+    ):
+        raise ProjectError(
+            "this is not a Marginalia project: it has no site.yaml, content/, templates/ or seeds/",
+            path=root,
+            fix="run it in the project folder, or give that folder with --root DIR",
+        )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING)
     console = make_console()
-    root = args.root.resolve()
     commands = {
         "ingest": run_ingest,
         "build": run_build,
@@ -263,14 +319,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         "deploy": run_deploy,
     }
     try:
+        root = args.root.resolve()
+        check_root(root, args.command)
         return commands[args.command](args, root, console)
-    except MarginaliaError as error:
-        if args.debug:
-            raise
-        print_error(error, console)
-        return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # every error a user can meet becomes one message
+        if args.debug:
+            raise
+        print_error(as_message(error), console)
+        return EXIT_ERROR
+
+
+def as_message(error: Exception) -> MarginaliaError:
+    """Any error as a message: ours as they are, a file's with its path, and anything else,
+    a bug, as a short note asking for the traceback (--debug) and a report."""
+    if isinstance(error, MarginaliaError):
+        return error
+    if isinstance(error, OSError):
+        return file_error(error)
+    words = str(error).strip() or type(error).__name__
+    return MarginaliaError(
+        f"unexpected error: {words}",
+        fix="run the command again with --debug (marginalia --debug ...) to see where it "
+        "happened, and report it",
+    )
 
 
 if __name__ == "__main__":

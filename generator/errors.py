@@ -74,6 +74,14 @@ class BuildLocked(MarginaliaError):
     """Another build of the project holds the lock, and this one did not wait for it."""
 
 
+class ProjectError(MarginaliaError):
+    """The project folder is missing, or is not a Marginalia project."""
+
+
+class ServeError(MarginaliaError):
+    """The development server cannot listen on its address: in use, denied, unknown."""
+
+
 class FileAccessError(MarginaliaError):
     """A file or folder could not be read or written: denied, full disk, vanished."""
 

@@ -3,6 +3,8 @@ with live reload and build errors shown in the browser."""
 
 from __future__ import annotations
 
+import errno
+import socket
 import sys
 import threading
 import traceback
@@ -22,7 +24,7 @@ from generator import urls
 from generator.build import BuildCancelled, BuildReport, LiveState, build
 from generator.config import SETTINGS_FILE, SiteConfig, load_config
 from generator.content import load_actors
-from generator.errors import MarginaliaError, SourceChanged, file_error
+from generator.errors import MarginaliaError, ServeError, SourceChanged, file_error
 from generator.ingest import ingest
 from generator.live import update_article_pages
 from generator.livereload import (
@@ -514,6 +516,31 @@ class SiteServer:
             self.requests.ask(changes, hold=True)
 
 
+def address_error(error: OSError, *, host: str, port: int) -> ServeError:
+    """Why the server cannot listen on host:port, and what to do instead."""
+    if error.errno == errno.EADDRINUSE:
+        return ServeError(
+            f"port {port} on {host} is already in use (by another 'marginalia serve', or "
+            "another program)",
+            fix=f"stop the other server, or pick another port: marginalia serve --port "
+            f"{port + 1 if port < 65535 else 8000}",
+        )
+    if error.errno == errno.EACCES:
+        return ServeError(
+            f"port {port} on {host} may only be used by the administrator",
+            fix="pick a port above 1023: marginalia serve --port 8000",
+        )
+    if isinstance(error, socket.gaierror) or error.errno == errno.EADDRNOTAVAIL:
+        return ServeError(
+            f"'{host}' is not an address of this machine",
+            fix="use --host 127.0.0.1 (this machine only) or --host 0.0.0.0 (every address)",
+        )
+    return ServeError(
+        f"cannot listen on {host}:{port}: {error.strerror or error}",
+        fix="pick another address or port with --host and --port",
+    )
+
+
 def serve(
     root: Path,
     config: SiteConfig,
@@ -548,7 +575,10 @@ def serve(
         events=site.events,
     )
     # Bound first: a busy port is told at once, not after a build.
-    server = SiteHTTPServer((host, port), handler, report=site.report)
+    try:
+        server = SiteHTTPServer((host, port), handler, report=site.report)
+    except OSError as error:
+        raise address_error(error, host=host, port=port) from None
     try:
         try:
             site.full_build()
