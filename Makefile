@@ -52,4 +52,4 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
 clean:
-	rm -rf site .cache .site.building .site.old
+	rm -rf site .cache .site.marginalia

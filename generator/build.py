@@ -5,11 +5,14 @@ from __future__ import annotations
 import dataclasses
 import gc
 import hashlib
+import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
+
+from jinja2 import Environment
 
 from generator import urls
 from generator.actors import Actor, ambiguous_surfaces, build_matcher
@@ -23,7 +26,7 @@ from generator.cache import (
 )
 from generator.config import SiteConfig
 from generator.content import Article, file_stamps, load_actors, load_articles
-from generator.errors import BuildErrors, ContentError
+from generator.errors import BuildErrors, ContentError, OutputError
 from generator.feeds import plan_feeds
 from generator.fingerprint import (
     Fingerprinter,
@@ -32,14 +35,17 @@ from generator.fingerprint import (
     registry_surfaces_digest,
     template_digests,
 )
-from generator.model import build_site
+from generator.lock import project_lock
+from generator.model import Site, build_site
 from generator.opendata import front_matter_digest, plan_open_data
 from generator.pages import ArticlePage, Page, PageHeads, plan_pages
 from generator.parallel import cpu_count, for_each_batch
-from generator.render import BodyRenderer, PageRenderer, make_environment, site_info
+from generator.render import BodyRenderer, PageRenderer, SiteInfo, make_environment, site_info
 from generator.search import (
     STATE_CACHE_FILE,
     WORD_CACHE_FILE,
+    ArticleWords,
+    IndexState,
     SearchIndex,
     index_digest,
     index_files,
@@ -51,7 +57,9 @@ from generator.search import (
 )
 from generator.sitemap import plan_sitemap
 from generator.urls import Linker
-from generator.writer import Staging, stamp_of
+from generator.writer import SiteFolder, Staging, output_error, stamp_of
+
+log = logging.getLogger(__name__)
 
 STATIC_DIR = "static"
 # Below this many pages a process pool costs more than it saves.
@@ -208,53 +216,111 @@ def build(
     live: LiveState | None = None,
     commit_lock: AbstractContextManager[object] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    waiting: Callable[[str], None] | None = None,
 ) -> BuildReport:
     """Build the site into config.output_dir, rendering only pages whose inputs changed.
 
-    Nothing in the output changes until every page has rendered, so a failed build
-    leaves the previous site as it was. `full` ignores the cache. `live` receives what
-    was planned; `commit_lock` is held while files move into the site; `cancelled` is
-    asked now and then, and a True stops the build before it changes anything.
+    Nothing in the output changes until every page has rendered, and then the whole new
+    site replaces the old in one step (see writer.py), so a failed or killed build
+    leaves the previous site as it was. Builds of one project take turns (lock.py):
+    waiting(message) is told when this one waits. `full` ignores the cache. `live`
+    receives what was planned; `commit_lock` is held while the new site is put in
+    place; `cancelled` is asked now and then, and a True stops the build before it
+    changes anything.
     """
     started = time.perf_counter()
-    content_dir = root / config.content_dir
-    templates_dir = root / config.templates_dir
-    out_dir = root / config.output_dir
-    cache = BuildCache.in_folder(root)
-    collecting = gc.isenabled()
-    # Loading and planning make a million objects and free few: a pass of the cyclic
-    # collector walks them all, and passes come often while they are being made.
-    gc.disable()
-    try:
-        return _build(
-            config,
-            content_dir=content_dir,
-            templates_dir=templates_dir,
-            out_dir=out_dir,
-            cache=cache,
-            full=full,
-            progress=progress,
-            started=started,
-            live=live,
-            commit_lock=commit_lock or nullcontext(),
-            cancelled=cancelled,
-            word_cache=root / CACHE_DIR / WORD_CACHE_FILE,
-            index_cache=root / CACHE_DIR / STATE_CACHE_FILE,
-            collecting=collecting,
+    folders = ProjectFolders.of(root, config)
+    folders.refuse_unsafe_output()
+    with project_lock(root, waiting=waiting):
+        site_folder = SiteFolder(folders.output)
+        try:
+            site_folder.recover()
+        except OSError as error:
+            raise output_error(error, folders.output) from error
+        cache = BuildCache.in_folder(root)
+        collecting = gc.isenabled()
+        # Loading and planning make a million objects and free few: a pass of the cyclic
+        # collector walks them all, and passes come often while they are being made.
+        gc.disable()
+        try:
+            return _build(
+                config,
+                folders=folders,
+                site_folder=site_folder,
+                cache=cache,
+                full=full,
+                progress=progress,
+                started=started,
+                live=live,
+                commit_lock=commit_lock or nullcontext(),
+                cancelled=cancelled,
+                collecting=collecting,
+            )
+        finally:
+            cache.close()
+            gc.unfreeze()
+            if collecting:
+                gc.enable()
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectFolders:
+    """The folders of one build, absolute: what it reads and where it writes."""
+
+    root: Path
+    content: Path
+    templates: Path
+    seeds: Path
+    output: Path
+
+    @staticmethod
+    def of(root: Path, config: SiteConfig) -> ProjectFolders:
+        root = root.resolve()
+        return ProjectFolders(
+            root=root,
+            content=(root / config.content_dir).resolve(),
+            templates=(root / config.templates_dir).resolve(),
+            seeds=(root / config.seeds_dir).resolve(),
+            output=(root / config.output_dir).resolve(),
         )
-    finally:
-        cache.close()
-        gc.unfreeze()
-        if collecting:
-            gc.enable()
+
+    def refuse_unsafe_output(self) -> None:
+        """An output folder that is, holds, or lies inside the project's own files is
+        refused: a build replaces its output folder whole."""
+        output = self.output
+        guarded = {
+            "the project folder": self.root,
+            "the content folder": self.content,
+            "the templates folder": self.templates,
+            "the seeds folder": self.seeds,
+            "the cache folder": self.root / CACHE_DIR,
+            "the git repository": self.root / ".git",
+        }
+        for name, folder in guarded.items():
+            if output == folder or folder.is_relative_to(output):
+                what = "is" if output == folder else "holds"
+                raise OutputError(
+                    f"the output folder {what} {name} ({folder}); a build replaces its "
+                    "output folder whole, so it refuses to build there",
+                    path=output,
+                    fix="give --output (or output_dir in site.yaml) a folder of its own, "
+                    "such as site/",
+                )
+            if name != "the project folder" and output.is_relative_to(folder):
+                raise OutputError(
+                    f"the output folder lies inside {name} ({folder}); the build would "
+                    "read its own output, or mix it with yours",
+                    path=output,
+                    fix="give --output (or output_dir in site.yaml) a folder outside it, "
+                    "such as site/",
+                )
 
 
 def _build(
     config: SiteConfig,
     *,
-    content_dir: Path,
-    templates_dir: Path,
-    out_dir: Path,
+    folders: ProjectFolders,
+    site_folder: SiteFolder,
     cache: BuildCache,
     full: bool,
     progress: ProgressHook | None,
@@ -262,38 +328,153 @@ def _build(
     live: LiveState | None,
     commit_lock: AbstractContextManager[object],
     cancelled: Callable[[], bool] | None,
-    word_cache: Path,
-    index_cache: Path,
     collecting: bool,
 ) -> BuildReport:
-    snapshot = input_snapshot(config, content_dir, templates_dir)
-    previous = {} if full else cache.outputs(out_dir)
+    out_dir = folders.output
+    snapshot = input_snapshot(config, folders.content, folders.templates)
+    manifest = cache.outputs(out_dir)
+    previous = {} if full else manifest
     wants_state = live is not None and not live.pages
     if not full and not wants_state and _nothing_to_do(cache, out_dir, snapshot.digest, previous):
-        actors = load_actors(content_dir)
-        return BuildReport(
-            articles=cache.snapshot_articles(out_dir),
-            actors=len(actors),
-            planned=len(previous),
-            rendered=0,
-            unchanged=len(previous),
-            deleted=0,
-            seconds=time.perf_counter() - started,
-            out_dir=out_dir,
-            warnings=ambiguous_surfaces(actors),
-        )
+        return _unchanged(cache, folders, previous, started)
+    present = _check_ownership(site_folder, manifest)
     # Until this build has finished, the site is not known to match these inputs.
     cache.store_input_snapshot(out_dir, None)
 
-    actors = load_actors(content_dir)
-    articles = load_articles(
-        content_dir, actors, cache=None if full else cache, stamps=snapshot.content
+    loaded = _load(config, folders, cache=None if full else cache, snapshot=snapshot)
+    stop_if(cancelled)
+    plan = _plan(
+        config, folders, loaded, cache=cache, full=full, previous=previous, cancelled=cancelled
     )
     stop_if(cancelled)
-    site = build_site(articles, actors)
-    linker = Linker(base_path=config.base_path, base_url=config.base_url)
+    decision = _decide(plan, folders, previous, full=full, config=config)
+    stop_if(cancelled)
 
-    surfaces = registry_surfaces_digest(actors)
+    # Rendering makes garbage, cycles among it: the collector runs again, but what the
+    # build planned stays until it ends, so it is frozen out of the collector's passes.
+    gc.freeze()
+    if collecting:
+        gc.enable()
+    try:
+        staging = Staging(out_dir)
+    except OSError as error:
+        raise output_error(error, out_dir) from error
+    try:
+        rendered = _render_site(plan, decision, staging, cache=cache, progress=progress)
+        with commit_lock:
+            # Checked under the lock, so nothing written in the meantime is overwritten.
+            stop_if(cancelled)
+            deleted = site_folder.publish(
+                staging,
+                delete=present - set(rendered.fingerprints),
+                present=present,
+                checked=rendered.stale,
+            )
+            if live is not None:
+                _keep_live_state(live, plan, loaded, out_dir)
+    except OSError as error:
+        staging.discard()
+        raise output_error(error, out_dir) from error
+    except BaseException:
+        staging.discard()
+        raise
+    _record(
+        plan, decision, rendered, cache=cache, folders=folders, snapshot=snapshot, previous=previous
+    )
+    return BuildReport(
+        articles=len(loaded.articles),
+        actors=len(loaded.actors),
+        planned=len(rendered.fingerprints),
+        rendered=len(rendered.changed),
+        unchanged=len(rendered.fingerprints) - len(rendered.changed),
+        deleted=len(deleted),
+        seconds=time.perf_counter() - started,
+        out_dir=out_dir,
+        warnings=ambiguous_surfaces(loaded.actors),
+        changed_paths=tuple(sorted(rendered.changed | set(deleted))),
+    )
+
+
+def _unchanged(
+    cache: BuildCache,
+    folders: ProjectFolders,
+    previous: Mapping[str, OutputRecord],
+    started: float,
+) -> BuildReport:
+    actors = load_actors(folders.content)
+    return BuildReport(
+        articles=cache.snapshot_articles(folders.output),
+        actors=len(actors),
+        planned=len(previous),
+        rendered=0,
+        unchanged=len(previous),
+        deleted=0,
+        seconds=time.perf_counter() - started,
+        out_dir=folders.output,
+        warnings=ambiguous_surfaces(actors),
+    )
+
+
+def _check_ownership(site_folder: SiteFolder, manifest: Mapping[str, OutputRecord]) -> set[str]:
+    """What the output folder holds, once it is known to hold only what builds wrote."""
+    try:
+        present = site_folder.files()
+    except OSError as error:
+        raise output_error(error, site_folder.out_dir) from error
+    owned = site_folder.owned(adopt=manifest.keys())
+    site_folder.refuse_foreign(site_folder.foreign(present, owned))
+    return present
+
+
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    actors: Mapping[str, Actor]
+    articles: Sequence[Article]
+
+
+def _load(
+    config: SiteConfig,
+    folders: ProjectFolders,
+    *,
+    cache: BuildCache | None,
+    snapshot: InputSnapshot,
+) -> _Loaded:
+    actors = load_actors(folders.content)
+    articles = load_articles(folders.content, actors, cache=cache, stamps=snapshot.content)
+    return _Loaded(actors, articles)
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """Every output of the site with its fingerprint, and what renders them."""
+
+    site: Site
+    pages: Sequence[Page]
+    static: Mapping[str, bytes]
+    fingerprints: Mapping[str, str]  # output path -> fingerprint, pages and static files
+    page_plan: PagePlan
+    body_keys: Mapping[Path, str]
+    search_digest: str  # what the search index is made from; "" without search
+    env: Environment
+    info: SiteInfo
+    linker: Linker
+    heads: PageHeads
+    bodies: BodyRenderer
+
+
+def _plan(
+    config: SiteConfig,
+    folders: ProjectFolders,
+    loaded: _Loaded,
+    *,
+    cache: BuildCache,
+    full: bool,
+    previous: Mapping[str, OutputRecord],
+    cancelled: Callable[[], bool] | None,
+) -> _Plan:
+    site = build_site(loaded.articles, loaded.actors)
+    linker = Linker(base_path=config.base_path, base_url=config.base_url)
+    surfaces = registry_surfaces_digest(loaded.actors)
     body_keys = {
         article.path: body_key(
             article, surfaces=surfaces, base_path=config.base_path, generator=CODE_DIGEST
@@ -314,142 +495,220 @@ def _build(
     pages += plan_open_data(site, absolute=linker.absolute, title=config.title, inputs=front_matter)
     pages += plan_sitemap(pages, absolute=linker.absolute)
 
-    static = read_static_files(templates_dir)
+    static = read_static_files(folders.templates)
     assets = {
         path.removeprefix(urls.static_path("")): _versioned(path, data)
         for path, data in static.items()
     }
     info = site_info(config, assets=assets)
-    env = make_environment(templates_dir, linker)
+    env = make_environment(folders.templates, linker)
     templates = template_digests(env)
     settings = digest_of((CODE_DIGEST, repr(config), info))
-
-    fingerprints, plan = _fingerprint_pages(
+    fingerprints, page_plan = _fingerprint_pages(
         pages,
         settings=settings,
         templates=templates,
         structure=digest_of((settings, sorted(templates.items()), front_matter)),
         digests={str(article.path): article.digest for article in site.articles},
-        kept=None if full else cache.page_plan(out_dir),
+        kept=None if full else cache.page_plan(folders.output),
         previous=previous,
         cancelled=cancelled,
     )
     fingerprints.update({path: digest_of(data) for path, data in static.items()})
     # The search index is planned only when an article or an actor's names changed.
     search_digest = index_digest(site.articles, site.actors, CODE_DIGEST) if config.search else ""
-    old_index = index_files(previous) if config.search else []
-    fingerprints.update(dict.fromkeys(old_index, search_digest))
-    # Outputs that must be checked: new, built from other inputs, or touched since.
-    site_folder = str(out_dir)
-    stale = {
-        path for path in fingerprints if not _is_current(site_folder, path, fingerprints, previous)
-    }
-    to_render = [index for index, page in enumerate(pages) if urls.output_file(page.path) in stale]
-    stop_if(cancelled)
-    reindex = config.search and (not old_index or bool(stale & set(old_index)))
-    known_words = read_word_cache(word_cache, code=CODE_DIGEST) if reindex and not full else {}
+    if config.search:
+        fingerprints.update(dict.fromkeys(index_files(previous), search_digest))
+    return _Plan(
+        site=site,
+        pages=pages,
+        static=static,
+        fingerprints=fingerprints,
+        page_plan=page_plan,
+        body_keys=body_keys,
+        search_digest=search_digest,
+        env=env,
+        info=info,
+        linker=linker,
+        heads=PageHeads(linker.absolute, config.title, config.description),
+        bodies=BodyRenderer(build_matcher(loaded.actors), linker, site.actors),
+    )
 
-    # Rendering makes garbage, cycles among it: the collector runs again, but what the
-    # build planned stays until it ends, so it is frozen out of the collector's passes.
-    gc.freeze()
-    if collecting:
-        gc.enable()
-    staging = Staging(out_dir)
+
+@dataclass(frozen=True, slots=True)
+class _Decision:
+    """What this build must render: the outputs not known to be current."""
+
+    stale: frozenset[str]
+    to_render: Sequence[int]  # indices of pages
+    old_index: Sequence[str]  # the search index's files in the last build's manifest
+    reindex: bool
+    known_words: Mapping[str, ArticleWords]
+    index_state: IndexState | None
+    full: bool
+
+
+def _decide(
+    plan: _Plan,
+    folders: ProjectFolders,
+    previous: Mapping[str, OutputRecord],
+    *,
+    full: bool,
+    config: SiteConfig,
+) -> _Decision:
+    site = str(folders.output)
+    cache_dir = folders.root / CACHE_DIR
+    stale = frozenset(
+        path
+        for path in plan.fingerprints
+        if not _is_current(site, path, plan.fingerprints, previous)
+    )
+    to_render = [
+        index for index, page in enumerate(plan.pages) if urls.output_file(page.path) in stale
+    ]
+    old_index = index_files(previous) if config.search else []
+    reindex = config.search and (not old_index or bool(stale & set(old_index)))
+    return _Decision(
+        stale=stale,
+        to_render=to_render,
+        old_index=old_index,
+        reindex=reindex,
+        known_words=(
+            read_word_cache(cache_dir / WORD_CACHE_FILE, code=CODE_DIGEST)
+            if reindex and not full
+            else {}
+        ),
+        index_state=(
+            None
+            if full or not reindex
+            else read_index_state(cache_dir / STATE_CACHE_FILE, code=CODE_DIGEST)
+        ),
+        full=full,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _RenderedSite:
+    """What rendering staged: the outputs whose bytes changed, and the final plan."""
+
+    changed: set[str]
+    fingerprints: Mapping[str, str]  # with the search index's files as this build made them
+    stale: frozenset[str]  # every output checked, the search index's new files too
+    search_index: SearchIndex | None
+    stored_bodies: bool
+
+
+def _render_site(
+    plan: _Plan,
+    decision: _Decision,
+    staging: Staging,
+    *,
+    cache: BuildCache,
+    progress: ProgressHook | None,
+) -> _RenderedSite:
+    """Stage every stale page, static file and search file whose bytes changed; the
+    search index is made on a thread while the workers render."""
     wanted_keys = {
-        pages[index].context.body_key
-        for index in to_render
-        if isinstance(pages[index].context, ArticlePage)
+        plan.pages[index].context.body_key
+        for index in decision.to_render
+        if isinstance(plan.pages[index].context, ArticlePage)
     }
-    bodies = BodyRenderer(build_matcher(actors), linker, site.actors)
-    heads = PageHeads(linker.absolute, config.title, config.description)
-    renderer = PageRenderer(env, info, bodies, {} if full else cache.bodies(wanted_keys), heads)
+    cached = {} if decision.full else cache.bodies(wanted_keys)
+    renderer = PageRenderer(plan.env, plan.info, plan.bodies, cached, plan.heads)
     indexed: list[SearchIndex] = []
+    stored: list[bool] = []
 
     def index_articles() -> None:
         # While the workers render; it reads article files, not pages, so it can.
         indexed.append(
             plan_search_index(
-                site.articles,
-                site.actors,
-                known_words=known_words,
-                previous=None if full else read_index_state(index_cache, code=CODE_DIGEST),
+                plan.site.articles,
+                plan.site.actors,
+                known_words=decision.known_words,
+                previous=decision.index_state,
                 # No process is forked from the thread this runs on beside a pool.
-                workers=1 if _render_workers(to_render) > 1 else cpu_count(),
+                workers=1 if _render_workers(decision.to_render) > 1 else cpu_count(),
             )
         )
 
-    stored_bodies = False
-
-    def keep_bodies(bodies: Mapping[str, str]) -> None:
+    def keep_bodies(new: Mapping[str, str]) -> None:
         # Right for their keys whether or not this build succeeds.
-        nonlocal stored_bodies
-        cache.store_bodies(bodies)
-        stored_bodies = True
+        cache.store_bodies(new)
+        stored.append(True)
 
-    try:
-        changed_pages, problems = _render(
-            _RenderJob(pages, renderer, staging),
-            to_render,
-            progress,
-            keep_bodies=keep_bodies,
-            alongside=index_articles if reindex else None,
-        )
-        if problems:
-            raise (
-                problems[0]
-                if len(problems) == 1
-                else BuildErrors(sorted(problems, key=lambda e: (str(e.path), e.line or 0)))
-            )
-        changed = {urls.output_file(pages[index].path) for index in changed_pages}
-        for path, data in static.items():
-            if path in stale and staging.stage(path, data):
-                changed.add(path)
-        search_index = indexed[0] if indexed else None
-        if search_index is not None:
-            for path in old_index:
-                del fingerprints[path]
-            for path, text in search_index.files.items():
-                fingerprints[path] = search_digest
-                stale.add(path)
-                if staging.stage(path, text.encode("utf-8")):
-                    changed.add(path)
-        # The whole site is walked for files to delete, so a stray or a file that an old
-        # manifest does not know is not left behind.
-        with commit_lock:
-            # Checked under the lock, so nothing written in the meantime is overwritten.
-            stop_if(cancelled)
-            deleted = staging.commit(keep=set(fingerprints))
-            if live is not None:
-                live.pages = {page.path: page for page in pages}
-                live.articles = {article.path: article for article in articles}
-                live.known_actors = site.actors
-                live.renderer = PageRenderer(env, info, bodies, {}, heads)
-                live.out_dir = out_dir
-    except BaseException:
-        staging.discard()
-        raise
-
-    if stored_bodies:
-        cache.forget_bodies_except(body_keys.values())
-    if search_index is not None and search_index.words.keys() != known_words.keys():
-        write_word_cache(word_cache, search_index.words, code=CODE_DIGEST, stored=known_words)
-    if search_index is not None:
-        write_index_state(index_cache, search_index.state, code=CODE_DIGEST)
-    records = _records(out_dir, fingerprints, previous, stale)
-    cache.replace_outputs(out_dir, records, previous=previous, plan=plan)
-    cache.store_input_snapshot(out_dir, snapshot.digest, articles=len(articles))
-    return BuildReport(
-        articles=len(articles),
-        actors=len(actors),
-        planned=len(fingerprints),
-        rendered=len(changed),
-        unchanged=len(fingerprints) - len(changed),
-        deleted=len(deleted),
-        seconds=time.perf_counter() - started,
-        out_dir=out_dir,
-        warnings=ambiguous_surfaces(actors),
-        changed_paths=tuple(sorted(changed | set(deleted))),
+    changed_pages, problems = _render(
+        _RenderJob(plan.pages, renderer, staging),
+        decision.to_render,
+        progress,
+        keep_bodies=keep_bodies,
+        alongside=index_articles if decision.reindex else None,
     )
+    if problems:
+        raise (
+            problems[0]
+            if len(problems) == 1
+            else BuildErrors(sorted(problems, key=lambda e: (str(e.path), e.line or 0)))
+        )
+    changed = {urls.output_file(plan.pages[index].path) for index in changed_pages}
+    for path, data in plan.static.items():
+        if path in decision.stale and staging.stage(path, data):
+            changed.add(path)
+    fingerprints = dict(plan.fingerprints)
+    stale = set(decision.stale)
+    search_index = indexed[0] if indexed else None
+    if search_index is not None:
+        for path in decision.old_index:
+            del fingerprints[path]
+        for path, text in search_index.files.items():
+            fingerprints[path] = plan.search_digest
+            stale.add(path)
+            if staging.stage(path, text.encode("utf-8")):
+                changed.add(path)
+    return _RenderedSite(changed, fingerprints, frozenset(stale), search_index, bool(stored))
+
+
+def _keep_live_state(live: LiveState, plan: _Plan, loaded: _Loaded, out_dir: Path) -> None:
+    live.pages = {page.path: page for page in plan.pages}
+    live.articles = {article.path: article for article in loaded.articles}
+    live.known_actors = plan.site.actors
+    live.renderer = PageRenderer(plan.env, plan.info, plan.bodies, {}, plan.heads)
+    live.out_dir = out_dir
+
+
+def _record(
+    plan: _Plan,
+    decision: _Decision,
+    rendered: _RenderedSite,
+    *,
+    cache: BuildCache,
+    folders: ProjectFolders,
+    snapshot: InputSnapshot,
+    previous: Mapping[str, OutputRecord],
+) -> None:
+    """Keep what the next build starts from: caches, then the manifest, last the inputs
+    snapshot that lets a build with nothing changed stop at once. The site is already in
+    place: a cache that cannot be written is only a slower next build."""
+    out_dir = folders.output
+    search_index = rendered.search_index
+    if rendered.stored_bodies:
+        cache.forget_bodies_except(plan.body_keys.values())
+    try:
+        if search_index is not None and search_index.words.keys() != decision.known_words.keys():
+            write_word_cache(
+                folders.root / CACHE_DIR / WORD_CACHE_FILE,
+                search_index.words,
+                code=CODE_DIGEST,
+                stored=decision.known_words,
+            )
+        if search_index is not None:
+            write_index_state(
+                folders.root / CACHE_DIR / STATE_CACHE_FILE, search_index.state, code=CODE_DIGEST
+            )
+    except OSError as error:
+        log.warning("could not keep the search cache: %s", error)
+    records = _records(out_dir, rendered.fingerprints, previous, set(rendered.stale))
+    cache.replace_outputs(out_dir, records, previous=previous, plan=plan.page_plan)
+    cache.store_input_snapshot(out_dir, snapshot.digest, articles=len(plan.site.articles))
 
 
 def _fingerprint_pages(

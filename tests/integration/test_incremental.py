@@ -23,7 +23,7 @@ import generator.build
 from generator.build import PARALLEL_THRESHOLD, BuildReport, build
 from generator.cache import CACHE_DIR, CACHE_FILE
 from generator.config import load_config
-from generator.errors import ContentError, MarginaliaError, TemplateError
+from generator.errors import ContentError, MarginaliaError, OutputError, TemplateError
 from generator.fingerprint import Fingerprinter
 from generator.pages import Page
 from generator.urls import output_file
@@ -32,7 +32,7 @@ REPO = Path(__file__).resolve().parents[2]
 FIXTURE = REPO / "tests" / "fixtures" / "golden"
 TEMPLATES = REPO / "templates"
 SITE = "site"
-STAGING = ".site.building"
+WORK = ".site.marginalia"  # the build's folder beside site/
 
 ARTICLES = "content/articles"
 ACTORS_YAML = "content/actors.yaml"
@@ -156,7 +156,7 @@ def build_project(root: Path, *, full: bool = False, **settings: str) -> BuildRe
 def clean_build(root: Path, scratch: Path) -> Path:
     """Build a copy of the project's inputs, without its cache or site; returns the site."""
     copy = scratch / "clean-project"
-    shutil.copytree(root, copy, ignore=shutil.ignore_patterns(CACHE_DIR, SITE, STAGING))
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns(CACHE_DIR, SITE, WORK))
     build_project(copy)
     return copy / SITE
 
@@ -927,32 +927,43 @@ def test_output_no_longer_planned_is_deleted_with_its_empty_folders(project: Pat
     assert (site / "2024" / "01").is_dir()
 
 
-def test_stray_file_in_the_site_is_deleted_by_the_next_build(project: Path, tmp_path: Path) -> None:
-    # site/ holds exactly what the build planned, as a clean build would make it.
+def test_a_file_the_build_did_not_write_stops_the_build(project: Path, tmp_path: Path) -> None:
+    # A build replaces site/ whole, so a file of someone else's there would be lost.
     site = project / SITE
     strays = {"notes.txt": b"kept by hand\n", "2024/01/15/draft/index.html": b"<p>draft</p>\n"}
     for name, data in strays.items():
         (site / name).parent.mkdir(parents=True, exist_ok=True)
         (site / name).write_bytes(data)
-
+    before = tree(site)
     _body_edited(project)
-    report = build_project(project)
 
-    assert not any((site / name).exists() for name in strays)
-    assert not (site / "2024/01/15/draft").exists()
-    assert set(strays) <= set(report.changed_paths)
+    with pytest.raises(OutputError) as refused:
+        build_project(project)
+
+    assert "notes.txt" in refused.value.what and "2024/01/15/draft/" in refused.value.what
+    assert tree(site) == before
+    for name in strays:
+        (site / name).unlink()
+    (site / "2024/01/15/draft").rmdir()
+    build_project(project)
     assert_same_site(site, clean_build(project, tmp_path))
 
 
-def test_stray_file_is_deleted_when_the_cache_is_lost(project: Path) -> None:
+def test_what_the_build_wrote_stays_its_own_when_the_cache_is_lost(
+    project: Path, tmp_path: Path
+) -> None:
     site = project / SITE
-    planned = set(tree(site))
-    (site / "notes.txt").write_bytes(b"kept by hand\n")
     shutil.rmtree(project / CACHE_DIR)
+    _body_edited(project)
 
     build_project(project)
 
-    assert set(tree(site)) == planned
+    assert_same_site(site, clean_build(project, tmp_path))
+    (site / "notes.txt").write_bytes(b"kept by hand\n")
+    shutil.rmtree(project / CACHE_DIR)
+    with pytest.raises(OutputError):
+        build_project(project)
+    assert (site / "notes.txt").read_bytes() == b"kept by hand\n"
 
 
 # ---------------------------------------------------------------------------
@@ -1015,7 +1026,7 @@ def test_failed_build_leaves_site_untouched(
 
     assert tree(site) == before
     assert mtimes(site) == before_mtimes
-    assert not (project / STAGING).exists()
+    assert not (project / WORK / "staging").exists()
 
     fixes(project)
     build_project(project)
