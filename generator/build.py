@@ -205,6 +205,7 @@ class LiveState:
     known_actors: Mapping[str, Actor] = dataclasses.field(default_factory=dict)
     renderer: PageRenderer | None = None
     out_dir: Path | None = None
+    root: Path | None = None
 
 
 def build(
@@ -371,7 +372,7 @@ def _build(
                 checked=rendered.stale,
             )
             if live is not None:
-                _keep_live_state(live, plan, loaded, out_dir)
+                _keep_live_state(live, plan, loaded, out_dir, folders.root)
     except OSError as error:
         staging.discard()
         raise output_error(error, out_dir) from error
@@ -667,12 +668,15 @@ def _render_site(
     return _RenderedSite(changed, fingerprints, frozenset(stale), search_index, bool(stored))
 
 
-def _keep_live_state(live: LiveState, plan: _Plan, loaded: _Loaded, out_dir: Path) -> None:
+def _keep_live_state(
+    live: LiveState, plan: _Plan, loaded: _Loaded, out_dir: Path, root: Path
+) -> None:
     live.pages = {page.path: page for page in plan.pages}
     live.articles = {article.path: article for article in loaded.articles}
     live.known_actors = plan.site.actors
     live.renderer = PageRenderer(plan.env, plan.info, plan.bodies, {}, plan.heads)
     live.out_dir = out_dir
+    live.root = root
 
 
 def _record(

@@ -17,6 +17,7 @@ from pathlib import Path
 from generator import urls
 from generator.build import BuildReport, LiveState
 from generator.content import Article, parse_article
+from generator.lock import project_lock
 from generator.pages import ArticlePage
 from generator.writer import write_atomically
 
@@ -52,6 +53,8 @@ def update_article_pages(live: LiveState, changed: Collection[Path]) -> BuildRep
     """
     if not live.pages or live.renderer is None or live.out_dir is None or not changed:
         return None
+    if live.root is None:  # planned by a build that did not say where the project is
+        return None
     started = time.perf_counter()
     updates: list[tuple[str, bytes]] = []
     for path in changed:
@@ -77,8 +80,12 @@ def update_article_pages(live: LiveState, changed: Collection[Path]) -> BuildRep
         updates.append((page_path, text.encode("utf-8")))
         live.pages[page_path] = page
         live.articles[path] = article
-    for page_path, data in updates:
-        write_atomically(live.out_dir / urls.output_file(page_path), data)
+    # Not waiting: while another build holds the lock, the full build that follows
+    # waits for it instead. One file replaced at once is the old page or the new; the
+    # next build takes it as it is, since its stamp is not the manifest's.
+    with project_lock(live.root, wait=False):
+        for page_path, data in updates:
+            write_atomically(live.out_dir / urls.output_file(page_path), data)
     return BuildReport(
         articles=len(live.articles),
         actors=len(live.known_actors),

@@ -14,17 +14,24 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from generator.errors import BuildLocked
+
 WAITING = "waiting for another build of this project to finish"
 
 
 @contextmanager
-def project_lock(root: Path, *, waiting: Callable[[str], None] | None = None) -> Iterator[None]:
-    """Hold the project's build lock; waiting(message) is told once if it must wait."""
+def project_lock(
+    root: Path, *, waiting: Callable[[str], None] | None = None, wait: bool = True
+) -> Iterator[None]:
+    """Hold the project's build lock; waiting(message) is told once if it must wait.
+    With wait=False, BuildLocked is raised instead of waiting."""
     descriptor = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            if not wait:
+                raise BuildLocked(WAITING.replace("waiting for", "busy:"), path=root) from None
             if waiting is not None:
                 waiting(WAITING)
             fcntl.flock(descriptor, fcntl.LOCK_EX)

@@ -6,7 +6,10 @@ not pickled; only each batch's indices go out and its results come back.
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
@@ -24,9 +27,24 @@ def cpu_count() -> int:
     return os.cpu_count() or 1
 
 
-def _start_worker(state: object) -> None:
+def _start_worker(state: object, parent: int) -> None:
     global _worker_state
     _worker_state = state
+    _die_with(parent)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this worker when its parent dies, even by kill -9: a pool
+    left without its parent would otherwise wait for work for ever (and keep holding
+    the build lock the parent took, which it inherited)."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
 
 
 class _Task(Generic[State, Result]):
@@ -105,7 +123,7 @@ def for_each_batch(
     context = multiprocessing.get_context("fork")
     task = _Task(function)
     with ProcessPoolExecutor(
-        workers, context, initializer=_start_worker, initargs=(state,)
+        workers, context, initializer=_start_worker, initargs=(state, os.getpid())
     ) as pool:
         futures = {pool.submit(task, batch): number for number, batch in enumerate(batches)}
         # Started once the workers are forked, so no fork copies a thread in mid-step.

@@ -158,9 +158,7 @@ class SiteFolder:
     def foreign(self, present: Set[str], owned: Set[str]) -> list[str]:
         """What the site holds that Marginalia did not write: files, links, and folders
         with none of our files in them."""
-        folders = {
-            path[: index + 1] for path in owned for index, char in enumerate(path) if char == "/"
-        }
+        folders = _folders_of(owned)
         foreign = sorted(
             path
             for path in present
@@ -175,10 +173,10 @@ class SiteFolder:
             return
         shown = ", ".join(foreign[:FOREIGN_SHOWN])
         more = f" and {len(foreign) - FOREIGN_SHOWN} more" if len(foreign) > FOREIGN_SHOWN else ""
+        things = "files or folders" if len(foreign) != 1 else "file or folder"
         raise OutputError(
-            f"the output folder holds {len(foreign)} "
-            f"{'files or folders' if len(foreign) != 1 else 'file or folder'} Marginalia did not write ({shown}{more}); a build replaces the whole folder, "
-            "so it refuses to build here",
+            f"the output folder holds {len(foreign)} {things} Marginalia did not write "
+            f"({shown}{more}); a build replaces the whole folder, so it refuses to build here",
             path=self.out_dir,
             fix="move those files elsewhere, or build into an empty or new folder with --output",
         )
