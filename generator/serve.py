@@ -408,10 +408,17 @@ class SiteServer:
         try:
             if request.hold:
                 with self.gate:
-                    report = build(self.root, config, live=self.live, cancelled=newer)
+                    report = build(
+                        self.root, config, live=self.live, cancelled=newer, waiting=self._waiting
+                    )
             else:
                 report = build(
-                    self.root, config, live=self.live, commit_lock=self.gate, cancelled=newer
+                    self.root,
+                    config,
+                    live=self.live,
+                    commit_lock=self.gate,
+                    cancelled=newer,
+                    waiting=self._waiting,
                 )
         except BuildCancelled:
             self.requests.again(request)  # the newer changes want a build, which comes next
@@ -429,6 +436,10 @@ class SiteServer:
             return
         self._report(report, request.changes)
         self.events.publish(changed=page_urls(report.changed_paths, config.base_path))
+
+    def _waiting(self, message: str) -> None:
+        # Another build of the project (a 'marginalia build' beside serve) holds the lock.
+        self.console.print(f"{message}...", markup=False)
 
     def follow_up(self, *, cancelled: Callable[[], bool]) -> None:
         """The builder of full builds, apart from the thread that takes changes, so an
