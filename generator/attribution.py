@@ -11,7 +11,7 @@ import bisect
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from generator.actors import ActorMatcher, ActorType, Mention, find_mentions
 
@@ -23,6 +23,7 @@ class QuoteSuggestion:
     speaker_name: str | None  # the speaker as written, when not in the registry
     verb: str | None  # "said", "told reporters", ...; None for a continuation
     paragraph: int  # index of the paragraph it was found in
+    start: int = 0  # where `text` starts in that paragraph
 
 
 MIN_QUOTE_WORDS = 4
@@ -52,7 +53,11 @@ _TAIL_SPEAKER_FIRST = re.compile(
 _TAIL_VERB_FIRST = re.compile(rf"\s*,?\s*(?P<verb>{_VERB_PHRASE})\s+(?P<phrase>{_PHRASE})")
 # Before the quote: 'Miller said: ' / 'Miller said ' / 'Miller told reporters, '
 _HEAD = re.compile(rf"(?<!\w)(?P<verb>{_VERB_PHRASE})\s*[:,]?\s*\Z")
-_SENTENCE_BREAK = re.compile(r"[.!?;:,“”\"—–(]\s*|\A")
+# No match of _HEAD holds one of these, so it starts after the last one before the quote.
+_NOT_IN_HEAD = re.compile(r"[^\w\s’'\-:,]")
+# A clause starts after the last of these (and the spaces after it) before its verb.
+_SENTENCE_BREAK = re.compile(r"[.!?;:,“”\"—–(]")
+_FIRST_LOOK_BACK = 64  # characters; doubled until the text looked for is found
 
 _PRONOUNS = {"he", "she"}
 # Words that end a speaker phrase: the verb belongs to another clause.
@@ -94,7 +99,8 @@ _NAME_RUN = re.compile(
 )
 _CAPITALISED = re.compile(r"(?:(?:al|el|as|ash|ad)-)?[A-Z]")
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
-_WORD_BEFORE = re.compile(r"(\w+),?\s+\Z")
+_NON_SPACE = re.compile(r"\S+")
+_SPACES = re.compile(r"\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +108,28 @@ class _Speaker:
     actor_id: str | None
     name: str | None
     is_person: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Mentions:
+    """One paragraph's mentions in text order. They never overlap, so their ends are in
+    order too: the mentions in a span are found by bisection, not by a scan of them all
+    (a long paragraph has as many mentions as it has names)."""
+
+    items: tuple[Mention, ...] = ()
+    starts: tuple[int, ...] = field(default=(), repr=False)
+    ends: tuple[int, ...] = field(default=(), repr=False)
+
+    @classmethod
+    def of(cls, mentions: Sequence[Mention]) -> _Mentions:
+        items = tuple(mentions)
+        return cls(items, tuple(m.start for m in items), tuple(m.end for m in items))
+
+    def overlapping(self, start: int, end: int) -> tuple[Mention, ...]:
+        """The mentions that overlap [start, end), in text order."""
+        first = bisect.bisect_right(self.ends, start)
+        last = bisect.bisect_left(self.starts, end, first)
+        return self.items[first:last]
 
 
 def find_quotes(paragraphs: Sequence[str], matcher: ActorMatcher) -> tuple[QuoteSuggestion, ...]:
@@ -115,7 +143,9 @@ def find_quotes(paragraphs: Sequence[str], matcher: ActorMatcher) -> tuple[Quote
         current: _Speaker | None = None
         found = list(_QUOTE.finditer(paragraph))
         for match in found:
-            text = _clean_quote(match.group(1) or match.group(2))
+            group = 1 if match.group(1) is not None else 2
+            raw = match.group(group)
+            text = _clean_quote(raw)
             if len(_WORD.findall(text)) < MIN_QUOTE_WORDS:
                 continue
             attributed = _attribute(paragraph, match, mentions, matcher, last_person)
@@ -132,6 +162,7 @@ def find_quotes(paragraphs: Sequence[str], matcher: ActorMatcher) -> tuple[Quote
                     speaker_name=speaker.name,
                     verb=verb,
                     paragraph=number,
+                    start=match.start(group) + len(raw) - len(raw.lstrip()),
                 )
             )
             current = speaker
@@ -157,9 +188,11 @@ def find_candidate_actors(
     titled: set[str] = set()
     for number, paragraph in enumerate(paragraphs):
         for run_start, words, after_title in _name_runs(paragraph, by_paragraph[number]):
-            name = " ".join(words)
             capitals = sum(1 for word in words if _CAPITALISED.match(word))
-            if not 2 <= capitals <= 4 or matcher.knows(name):
+            if not 2 <= capitals <= 4:
+                continue
+            name = " ".join(words)
+            if matcher.knows(name):
                 continue
             counts[name] += 1
             if after_title or _title_before(paragraph, run_start):
@@ -174,9 +207,11 @@ def find_candidate_actors(
 
 
 # ---------------------------------------------------------------------------
+# Every helper below looks at a bounded stretch of text around a quote or a name, never
+# at the paragraph from its start: a seed may be one paragraph of megabytes.
 
 
-def _mentions_by_paragraph(paragraphs: Sequence[str], matcher: ActorMatcher) -> list[list[Mention]]:
+def _mentions_by_paragraph(paragraphs: Sequence[str], matcher: ActorMatcher) -> list[_Mentions]:
     """Each paragraph's mentions, with offsets into that paragraph. Mentions are found
     over the whole text so that a short name counts after an earlier paragraph's full
     name."""
@@ -192,7 +227,7 @@ def _mentions_by_paragraph(paragraphs: Sequence[str], matcher: ActorMatcher) -> 
         by_paragraph[number].append(
             replace(mention, start=mention.start - offset, end=mention.end - offset)
         )
-    return by_paragraph
+    return [_Mentions.of(mentions) for mentions in by_paragraph]
 
 
 def _clean_quote(text: str) -> str:
@@ -207,7 +242,7 @@ def _only_quote(paragraph: str, match: re.Match[str]) -> bool:
 def _attribute(
     paragraph: str,
     match: re.Match[str],
-    mentions: Sequence[Mention],
+    mentions: _Mentions,
     matcher: ActorMatcher,
     last_person: _Speaker | None,
 ) -> tuple[_Speaker, str] | None:
@@ -221,18 +256,36 @@ def _attribute(
         speaker = _resolve(paragraph, start, end, mentions, matcher, last_person)
         if speaker is not None:
             return speaker, _verb_text(tail.group("verb"))
-    head = _HEAD.search(paragraph, 0, match.start())
+    # The leftmost match, as a search from the paragraph's start would find, starts after
+    # the last character no match can hold (the previous quote's mark at the latest).
+    lowest = _after_last(_NOT_IN_HEAD, paragraph, match.start())
+    head = _HEAD.search(paragraph, lowest, match.start())
     if head is None:
         return None
     end = head.start("verb")
-    clause_start = max(b.end() for b in _SENTENCE_BREAK.finditer(paragraph, 0, end))
-    words = list(re.finditer(r"\S+", paragraph[clause_start:end]))
+    clause_start = _after_last(_SENTENCE_BREAK, paragraph, end)
+    clause_start = _SPACES.match(paragraph, clause_start, end).end()  # type: ignore[union-attr]
+    words = list(_NON_SPACE.finditer(paragraph, clause_start, end))
     if not words or len(words) > MAX_SPEAKER_WORDS:
         return None
-    speaker = _resolve(
-        paragraph, clause_start + words[0].start(), end, mentions, matcher, last_person
-    )
+    speaker = _resolve(paragraph, words[0].start(), end, mentions, matcher, last_person)
     return (speaker, _verb_text(head.group("verb"))) if speaker is not None else None
+
+
+def _after_last(chars: re.Pattern[str], text: str, end: int) -> int:
+    """The index after the last match of a one-character pattern before `end` (0 if
+    none). It looks back in doubling windows, so it costs about the distance looked back."""
+    width = _FIRST_LOOK_BACK
+    while True:
+        start = max(0, end - width)
+        last = None
+        for last in chars.finditer(text, start, end):  # noqa: B007 - the last one is wanted
+            pass
+        if last is not None:
+            return last.end()
+        if start == 0:
+            return 0
+        width *= 2
 
 
 def _verb_text(verb: str) -> str:
@@ -243,7 +296,7 @@ def _resolve(
     paragraph: str,
     start: int,
     end: int,
-    mentions: Sequence[Mention],
+    mentions: _Mentions,
     matcher: ActorMatcher,
     last_person: _Speaker | None,
 ) -> _Speaker | None:
@@ -258,11 +311,11 @@ def _resolve(
         return last_person
     if any(word.lower() in _CLAUSE_WORDS for word in words):
         return None
-    inside = [m for m in mentions if start <= m.start and m.end <= end]
+    inside = [m for m in mentions.overlapping(start, end) if start <= m.start and m.end <= end]
     people = [m for m in inside if matcher.type_of(m.actor_id) is ActorType.PERSON]
     if people:
         return _Speaker(people[-1].actor_id, None, is_person=True)
-    runs = _name_runs(paragraph[:end], mentions, start)
+    runs = _name_runs(paragraph, mentions, start, end)
     if runs:
         return _Speaker(None, " ".join(runs[-1][1]), is_person=True)
     if inside:
@@ -271,29 +324,27 @@ def _resolve(
 
 
 def _name_runs(
-    paragraph: str, mentions: Sequence[Mention], start: int = 0
+    paragraph: str, mentions: _Mentions, start: int = 0, end: int | None = None
 ) -> list[tuple[int, list[str], bool]]:
-    """Capitalised runs in the paragraph that are not actor mentions: (start, words,
+    """Capitalised runs in paragraph[start:end] that are not actor mentions: (start, words,
     whether a title word led the run). Titles, days, months and sentence-initial words
     are left off."""
     runs: list[tuple[int, list[str], bool]] = []
-    for match in _NAME_RUN.finditer(paragraph, start):
-        pieces = _split_at_mentions(match.start(), match.end(), mentions)
-        for piece_start, piece_end in pieces:
+    stop = len(paragraph) if end is None else end
+    for match in _NAME_RUN.finditer(paragraph, start, stop):
+        for piece_start, piece_end in _split_at_mentions(match.start(), match.end(), mentions):
             words = [
-                (m.start() + piece_start, m.group())
-                for m in re.finditer(r"\S+", paragraph[piece_start:piece_end])
+                (word.start(), word.group())
+                for word in _NON_SPACE.finditer(paragraph, piece_start, piece_end)
             ]
             runs.extend(_trim_run(words))
     return runs
 
 
-def _split_at_mentions(start: int, end: int, mentions: Sequence[Mention]) -> list[tuple[int, int]]:
+def _split_at_mentions(start: int, end: int, mentions: _Mentions) -> list[tuple[int, int]]:
     pieces: list[tuple[int, int]] = []
     cursor = start
-    for mention in mentions:
-        if mention.end <= cursor or mention.start >= end:
-            continue
+    for mention in mentions.overlapping(start, end):
         if mention.start > cursor:
             pieces.append((cursor, mention.start))
         cursor = max(cursor, mention.end)
@@ -313,20 +364,34 @@ def _trim_run(words: list[tuple[int, str]]) -> list[tuple[int, list[str], bool]]
             groups[-1].append((position, word))
     runs: list[tuple[int, list[str], bool]] = []
     for group in groups:
-        after_title = False
+        # Indices, not slices: a run can be a paragraph of capitalised words.
+        first, last = 0, len(group)
         titles = [i for i, (_, word) in enumerate(group) if word in _TITLES]
+        after_title = bool(titles)
         if titles:
-            group = group[titles[-1] + 1 :]
-            after_title = True
-        while group and (group[0][1] in _COMMON or not _CAPITALISED.match(group[0][1])):
-            group = group[1:]
-        while group and not _CAPITALISED.match(group[-1][1]):
-            group = group[:-1]
-        if group:
-            runs.append((group[0][0], [word for _, word in group], after_title))
+            first = titles[-1] + 1
+        while first < last and (
+            group[first][1] in _COMMON or not _CAPITALISED.match(group[first][1])
+        ):
+            first += 1
+        while last > first and not _CAPITALISED.match(group[last - 1][1]):
+            last -= 1
+        if first < last:
+            runs.append((group[first][0], [word for _, word in group[first:last]], after_title))
     return runs
 
 
 def _title_before(paragraph: str, start: int) -> bool:
-    before = _WORD_BEFORE.search(paragraph, 0, start)
-    return before is not None and before.group(1).lower() in _TITLE_WORDS
+    r"""Whether the word before `start`, past the spaces and one comma, is a title word.
+    It steps back over those characters only, as the pattern r"(\w+),?\s+$" would read."""
+    at = start
+    while at and paragraph[at - 1].isspace():
+        at -= 1
+    if at == start:
+        return False
+    if at and paragraph[at - 1] == ",":
+        at -= 1
+    word_end = at
+    while at and (paragraph[at - 1].isalnum() or paragraph[at - 1] == "_"):
+        at -= 1
+    return at < word_end and paragraph[at:word_end].lower() in _TITLE_WORDS

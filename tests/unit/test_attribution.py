@@ -90,7 +90,7 @@ def test_seed_candidates_without_miller_and_kim(actors):
 
 def test_quote_then_speaker_told_reporters(matcher):
     quote = one(["Matthew Miller spoke.", f"“{QUOTE},” Miller told reporters."], matcher)
-    assert quote == QuoteSuggestion(QUOTE, "matthew-miller", None, "told reporters", 1)
+    assert quote == QuoteSuggestion(QUOTE, "matthew-miller", None, "told reporters", 1, start=1)
 
 
 def test_quote_then_speaker_said_on_a_day(matcher):
