@@ -217,6 +217,9 @@ class SiteFolder:
         deleted = sorted(set(delete) & files)
         now_owned = (files - set(deleted)) | set(staged)
         recorded = self.owned()
+        # Files lost from the site since the last build: the spare, made from the site,
+        # is right, but the site it turns into the next spare is not what we left.
+        tampered = recorded != files
         lagging = self._read_state()
         # Written first, so files made visible below are ours even if this is killed.
         self._write_owned(recorded | now_owned)
@@ -224,8 +227,7 @@ class SiteFolder:
         if not self.out_dir.exists():
             _remove_tree(self.spare)
             self.spare.mkdir(parents=True)
-        elif lagging is None or recorded != files or not self.spare.is_dir():
-            # Unknown, or the site lost files since the last build: make it afresh.
+        elif lagging is None or tampered or not self.spare.is_dir():
             _remove_tree(self.spare)
             _link_tree(self.out_dir, self.spare, present)
         else:
@@ -238,7 +240,8 @@ class SiteFolder:
         for relative in deleted:
             _remove_file(self.spare / relative, stop=self.spare)
         self._swap()
-        self._write_state(sorted({*staged, *deleted}))
+        if not tampered:
+            self._write_state(sorted({*staged, *deleted}))
         self._write_owned(now_owned)
         staging.discard()
         return deleted
@@ -342,14 +345,19 @@ def _files_under(folder: Path) -> set[str]:
 
 
 def _link_tree(source: Path, target: Path, present: Set[str]) -> None:
-    """target made as a copy of source whose files are hard links to source's."""
+    """target made as a copy of source whose files are hard links to source's; a
+    folder with no file in it is left out, as a build never makes one."""
     target.mkdir(parents=True)
     base, into = str(source), str(target)
+    made: set[str] = set()
     for relative in sorted(present):
         if relative.endswith("/"):
-            os.mkdir(f"{into}/{relative}")
-        else:
-            os.link(f"{base}/{relative}", f"{into}/{relative}")
+            continue
+        folder = relative.rpartition("/")[0]
+        if folder and folder not in made:
+            os.makedirs(f"{into}/{folder}", exist_ok=True)
+            made.add(folder)
+        os.link(f"{base}/{relative}", f"{into}/{relative}")
 
 
 def _make_room(target: Path) -> None:
