@@ -299,10 +299,10 @@ class ProjectFolders:
         }
         for name, folder in guarded.items():
             if output == folder or folder.is_relative_to(output):
-                what = "is" if output == folder else "holds"
+                what = f"is {name}" if output == folder else f"holds {name} ({folder})"
                 raise OutputError(
-                    f"the output folder {what} {name} ({folder}); a build replaces its "
-                    "output folder whole, so it refuses to build there",
+                    f"the output folder {what}; a build replaces its output folder whole, "
+                    "so it refuses to build there",
                     path=output,
                     fix="give --output (or output_dir in site.yaml) a folder of its own, "
                     "such as site/",

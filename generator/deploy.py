@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import DeployError
+from generator.lock import project_lock
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +70,10 @@ def deploy(
     domain = _checked_domain(cname) if cname is not None else None
     site_dir = Path(site_dir).resolve()
     repo_dir = Path(repo_dir).resolve()
-    files = _read_site(site_dir)
     _check_repository(repo_dir)
+    # Read while no build runs, so the branch gets one site, not two halves.
+    with project_lock(repo_dir):
+        files = _read_site(site_dir)
     _check_branch(repo_dir, branch)
     ref = f"refs/heads/{branch}"
     local = _commit_of(repo_dir, ref)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import json
+import logging
 import os
 import shutil
 import stat
@@ -36,6 +37,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from generator.errors import OutputError
+
+log = logging.getLogger(__name__)
 
 WORK_SUFFIX = ".marginalia"
 # A few of the files a folder holds are named when it is refused.
@@ -240,10 +243,15 @@ class SiteFolder:
         for relative in deleted:
             _remove_file(self.spare / relative, stop=self.spare)
         self._swap()
-        if not tampered:
-            self._write_state(sorted({*staged, *deleted}))
-        self._write_owned(now_owned)
-        staging.discard()
+        # The new site is in place: what follows only saves the next build some work,
+        # and must not turn a published site into a reported failure.
+        try:
+            if not tampered:
+                self._write_state(sorted({*staged, *deleted}))
+            self._write_owned(now_owned)
+            staging.discard()
+        except OSError as error:
+            log.warning("the new site is in place, but tidying up after it failed: %s", error)
         return deleted
 
     def _take_from_site(self, relative: str, files: Set[str]) -> None:
