@@ -10,6 +10,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from generator.errors import BuildErrors, ContentError, closest, did_you_mean
+from generator.frontmatter import describe, yaml_text
 from generator.urls import slugify
 
 
@@ -66,7 +67,7 @@ def parse_actor_registry(
         return ()
     if not isinstance(data, list):
         problem(
-            f"the actor registry must be a list of actors, not a {_kind(data)}",
+            f"the actor registry must be a list of actors, not {describe(data)}",
             "start each actor with '- id: <slug>' at the left margin",
         )
         _raise(errors)
@@ -124,7 +125,7 @@ def parse_actor_registry(
 def _parse_entry(index: int, entry: object, problem: _Report) -> dict[str, object] | None:
     if not isinstance(entry, dict):
         problem(
-            f"actor #{index + 1} must be a mapping of keys, not a {_kind(entry)}",
+            f"actor #{index + 1} must be a mapping of keys, not {describe(entry)}",
             "write each actor as '- id: <slug>' followed by indented 'name:' and 'type:' lines",
             index,
         )
@@ -138,9 +139,9 @@ def _parse_entry(index: int, entry: object, problem: _Report) -> dict[str, objec
             index,
         )
     elif not isinstance(raw_id, str) or not SLUG.fullmatch(raw_id):
-        suggestion = slugify(str(raw_id)) or "actor-id"
+        suggestion = slugify(yaml_text(raw_id)) or "actor-id"
         problem(
-            f"actor #{index + 1} has id {raw_id!r}, which is not a slug",
+            f"actor #{index + 1} has the id {describe(raw_id)}, which is not a slug",
             f"use lowercase letters, digits and hyphens, e.g. '{suggestion}'",
             index,
         )
@@ -150,10 +151,10 @@ def _parse_entry(index: int, entry: object, problem: _Report) -> dict[str, objec
 
     for key in entry:
         if key not in KEYS:
-            close = closest(str(key), KEYS)
+            close = closest(yaml_text(key), KEYS)
             hint = f"did you mean '{close}'? " if close else ""
             problem(
-                f"{label} has an unknown key '{key}'",
+                f"{label} has an unknown key '{yaml_text(key)}'",
                 f"{hint}the keys are: {', '.join(KEYS)}",
                 index,
             )
@@ -169,9 +170,13 @@ def _parse_entry(index: int, entry: object, problem: _Report) -> dict[str, objec
     if raw_type in types:
         fields["type"] = ActorType(raw_type)
     else:
-        close = closest(str(raw_type), types)
+        close = closest(yaml_text(raw_type), types)
         hint = f"did you mean '{close}'? " if close else ""
-        what = "no 'type'" if raw_type is None else f"type {raw_type!r}, which is not known"
+        what = (
+            "no 'type'"
+            if raw_type is None
+            else f"the type {describe(raw_type)}, which is not known"
+        )
         problem(f"{label} has {what}", f"{hint}use one of: {', '.join(types)}", index)
 
     for key in ("aliases", "short"):
@@ -202,7 +207,7 @@ def _parse_entry(index: int, entry: object, problem: _Report) -> dict[str, objec
             fields["wikidata"] = wikidata.strip()
         else:
             problem(
-                f"{label} has wikidata {wikidata!r}, which is not a Wikidata id",
+                f"{label} has the wikidata {describe(wikidata)}, which is not a Wikidata id",
                 "use the item id from wikidata.org, e.g. 'Q7184', or leave 'wikidata' out",
                 index,
             )
@@ -271,10 +276,6 @@ def _raise(errors: list[ContentError]) -> None:
 def _label(index: int, fields: Mapping[str, object]) -> str:
     actor_id = fields.get("id")
     return f"actor '{actor_id}'" if isinstance(actor_id, str) else f"actor #{index + 1}"
-
-
-def _kind(value: object) -> str:
-    return {dict: "mapping", list: "list", str: "text"}.get(type(value), type(value).__name__)
 
 
 # ---------------------------------------------------------------------------

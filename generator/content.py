@@ -23,11 +23,14 @@ from generator.errors import (
     did_you_mean,
 )
 from generator.frontmatter import (
+    ContentLoader,
     FrontMatter,
     body_of,
+    describe,
     normalise_newlines,
     parse_yaml,
     split_front_matter,
+    yaml_text,
 )
 from generator.parallel import cpu_count, map_batches
 
@@ -145,11 +148,12 @@ class _Problems:
 
 
 def _text(value: object) -> str | None:
-    """A scalar from YAML as text; YAML turns 'Yes' or '2023' into other types."""
-    if value is None:
+    """A scalar from YAML as text; YAML turns 'Yes' or '2023-09-11' into other types.
+    (Numbers stay text: see frontmatter.ContentLoader.)"""
+    if value is None or isinstance(value, bool):
         return None
-    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        text = str(value).strip()
+    if isinstance(value, (str, int, float, dt.date)):
+        text = yaml_text(value) if not isinstance(value, str) else value.strip()
         return text or None
     return None
 
@@ -168,9 +172,9 @@ def parse_article(
     for key in data:
         if key not in ARTICLE_FIELDS:
             problems.add(
-                f"unknown field '{key}'{did_you_mean(str(key), ARTICLE_FIELDS)}",
+                f"unknown field '{yaml_text(key)}'{did_you_mean(yaml_text(key), ARTICLE_FIELDS)}",
                 f"the article fields are: {', '.join(ARTICLE_FIELDS)}",
-                key=str(key),
+                key=yaml_text(key),
             )
 
     for key in ("title", "dek", "dateline", "source"):
@@ -189,8 +193,9 @@ def parse_article(
         )
     date = _parse_date(data.get("date"))
     if date is None:
+        got = describe(data["date"]) if "date" in data else "nothing"
         problems.add(
-            f"'date' must be a date like 2023-09-11, got {data.get('date')!r}",
+            f"'date' must be a date like 2023-09-11, got {got}",
             "write the publication date as 'date: YYYY-MM-DD'",
             key="date",
         )
@@ -275,15 +280,20 @@ def _text_list(data: Mapping[str, object], key: str, problems: _Problems) -> tup
     value = data.get(key)
     if value is None:
         return ()
-    items = value if isinstance(value, list) else None
-    texts = tuple(_text(item) for item in items) if items is not None else None
-    if texts is None or any(text is None for text in texts):
-        problems.add(
-            f"'{key}' must be a list of names, got {value!r}",
-            f"write '{key}: [first, second]' or one '- item' per line",
-            key=key,
-        )
+    fix = f"write '{key}: [first, second]' or one '- item' per line"
+    if not isinstance(value, list):
+        problems.add(f"'{key}' must be a list of names, got {describe(value)}", fix, key=key)
         return ()
+    texts = tuple(_text(item) for item in value)
+    for number, (item, text) in enumerate(zip(value, texts, strict=True), 1):
+        if text is None:
+            problems.add(
+                f"'{key}' must be a list of names, but item {number} is {describe(item)}",
+                fix,
+                key=key,
+                index=number - 1,
+            )
+            return ()
     return tuple(text for text in texts if text is not None)
 
 
@@ -365,7 +375,8 @@ class _Entry:
         for name in value:
             if name not in allowed:
                 self.problem(
-                    f"has an unknown field '{name}'{did_you_mean(str(name), allowed)}",
+                    f"has an unknown field '{yaml_text(name)}'"
+                    f"{did_you_mean(yaml_text(name), allowed)}",
                     f"the fields are: {', '.join(allowed)}",
                 )
         return value
@@ -520,7 +531,7 @@ def load_actors(content_dir: Path) -> tuple[Actor, ...]:
     if not path.exists():
         return ()
     text = path.read_text(encoding="utf-8")
-    data = parse_yaml(normalise_newlines(text), path=path)
+    data = parse_yaml(normalise_newlines(text), path=path, loader=ContentLoader)
     if data is None:
         return ()
     return parse_actor_registry(data, path=path, lines=_registry_entry_lines(text))

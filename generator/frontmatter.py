@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -32,6 +33,94 @@ def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object
 
 
 YamlLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
+
+
+class DuplicateKey(yaml.constructor.ConstructorError):
+    """A mapping names one key twice: YAML would keep the last value and drop the other."""
+
+    def __init__(self, key: str, first: int, mark: yaml.Mark) -> None:
+        super().__init__(None, None, f"the key '{key}' is written twice", mark)
+        self.key = key
+        self.first = first  # 0-based line of its first use, in the YAML given
+
+
+class ContentLoader(YamlLoader):
+    """The loader for content files: front matter and the actor registry.
+
+    Numbers stay the text the editor wrote: no content field is a number, and as
+    numbers '1e3' became '1000.0', '0312' became '202', and an integer of 5,000 digits
+    could not be turned back into text at all. A key written twice in one mapping is an
+    error: YAML would silently keep the last value and lose the first.
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: dict[object, yaml.Node] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue  # '<<: *defaults' merges; keys written after it override
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                first = seen.setdefault(key, key_node)
+            except TypeError:
+                continue  # unhashable: the base constructor says so
+            if first is not key_node:
+                raise DuplicateKey(yaml_text(key), first.start_mark.line, key_node.start_mark)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _number_as_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
+    return loader.construct_scalar(node)
+
+
+ContentLoader.add_constructor("tag:yaml.org,2002:int", _number_as_text)
+ContentLoader.add_constructor("tag:yaml.org,2002:float", _number_as_text)
+
+_SHOWN = 60  # characters of a value quoted in a message
+
+
+def yaml_text(value: object) -> str:
+    """A scalar as YAML spells it: for messages, never a Python repr."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, int):
+        try:
+            value = str(value)
+        except ValueError:  # Python refuses integers of over 4,300 digits
+            return "(too long to show)"
+    text = " ".join(str(value).split()) if isinstance(value, (str, float)) else ""
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
+
+
+def describe(value: object) -> str:
+    """What a YAML value is, in words, for a message: 'a list', 'the text 'abc''.
+
+    Short whatever the value: a Python repr of aliases that expand to a billion items
+    would take minutes and gigabytes.
+    """
+    if isinstance(value, str):
+        return f"the text '{yaml_text(value)}'"
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"a yes/no value ({yaml_text(value)})"
+    if isinstance(value, (int, float)):
+        return f"the number {yaml_text(value)}"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return f"the date {yaml_text(value)}"
+    if isinstance(value, (bytes, bytearray)):
+        return "binary data"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, (set, frozenset)):
+        return "a set"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    return "a value of another kind"
+
 
 _FENCE = re.compile(r"^---[ \t]*$")
 _CLOSING_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
@@ -65,10 +154,18 @@ def parse_yaml(
     path: Path | None,
     first_line: int = 1,
     error: type[MarginaliaError] = ContentError,
+    loader: type[YamlLoader] = YamlLoader,
 ) -> object:
     """Load YAML; a syntax error names the line in the file, not in the snippet."""
     try:
-        return yaml.load(text, Loader=YamlLoader)
+        return yaml.load(text, Loader=loader)
+    except DuplicateKey as exc:
+        raise error(
+            f"the key '{exc.key}' is written twice (first on line {first_line + exc.first})",
+            path=path,
+            line=first_line + exc.problem_mark.line,
+            fix="keep one of the two: YAML would silently drop the first value",
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
@@ -95,7 +192,7 @@ def split_front_matter(text: str, *, path: Path) -> FrontMatter:
     """Split '---\\n<yaml>\\n---\\n<body>'. Errors name the file and line."""
     lines, closing = _fenced_lines(text, path=path)
     yaml_lines = lines[1:closing]
-    data = parse_yaml("\n".join(yaml_lines), path=path, first_line=2)
+    data = parse_yaml("\n".join(yaml_lines), path=path, first_line=2, loader=ContentLoader)
     if data is None:
         data = {}
     if not isinstance(data, dict):

@@ -262,7 +262,7 @@ def test_impossible_date_is_an_error_on_the_date_line(tmp_path: Path, bad: str) 
 
 def test_missing_date_is_an_error(tmp_path: Path) -> None:
     error = load_error(tmp_path, edited("date: 2023-09-11\n", ""))
-    assert error.what == "'date' must be a date like 2023-09-11, got None"
+    assert error.what == "'date' must be a date like 2023-09-11, got nothing"
 
 
 def test_unknown_actor_id_is_an_error_on_its_item_line_with_a_suggestion(tmp_path: Path) -> None:

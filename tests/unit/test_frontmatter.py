@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import ContentError
-from generator.frontmatter import render_front_matter, split_front_matter
+from generator.frontmatter import describe, render_front_matter, split_front_matter
 
 PATH = Path("content/articles/2023/09/an-article.md")
 
@@ -228,3 +228,80 @@ def test_long_values_are_not_folded_over_lines() -> None:
 
 def test_render_strips_trailing_blank_lines_of_the_body() -> None:
     assert render_front_matter({"title": "T"}, "Body.\n\n\n").endswith("---\nBody.\n")
+
+
+# Hostile front matter: nothing silently lost, nothing unbounded
+
+
+def test_a_key_written_twice_is_an_error_naming_both_lines() -> None:
+    text = "---\ntitle: First\ndate: 2024-01-02\ntitle: Second\n---\nBody\n"
+    with pytest.raises(ContentError) as caught:
+        split_front_matter(text, path=PATH)
+    error = caught.value
+    assert error.line == 4
+    assert error.what == "the key 'title' is written twice (first on line 2)"
+    assert "drop" in (error.fix or "")
+
+
+def test_a_key_written_twice_inside_an_entry_is_an_error_on_its_line() -> None:
+    text = "---\nquotes:\n- text: a\n  speaker: x\n  text: b\n---\n"
+    with pytest.raises(ContentError) as caught:
+        split_front_matter(text, path=PATH)
+    assert (caught.value.line, caught.value.what) == (
+        5,
+        "the key 'text' is written twice (first on line 3)",
+    )
+
+
+def test_a_merge_key_may_be_overridden_by_the_keys_after_it() -> None:
+    text = "---\nbase: &b {caption: a, credit: b}\nimage:\n  <<: *b\n  credit: c\n---\n"
+    data = split_front_matter(text, path=PATH).data
+    assert data["image"] == {"caption": "a", "credit": "c"}
+
+
+@pytest.mark.parametrize(
+    ("written", "kept"),
+    [
+        ("1e3", "1e3"),
+        ("0312", "0312"),
+        ("1_000", "1_000"),
+        (".inf", ".inf"),
+        ("7" * 5000, "7" * 5000),
+    ],
+)
+def test_numbers_stay_the_text_the_editor_wrote(written: str, kept: str) -> None:
+    data = split_front_matter(f"---\ndek: {written}\n---\n", path=PATH).data
+    assert data["dek"] == kept
+
+
+def test_dates_are_still_dates() -> None:
+    data = split_front_matter("---\ndate: 2024-01-02\n---\n", path=PATH).data
+    assert data["date"] == datetime.date(2024, 1, 2)
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        (None, "nothing (null)"),
+        (True, "a yes/no value (true)"),
+        (datetime.date(2023, 9, 11), "the date 2023-09-11"),
+        (b"\x00", "binary data"),
+        ({"a": 1}, "a mapping"),
+        ({"a"}, "a set"),
+        ([1, [2]], "a list"),
+        ("a  long\ntext " * 20, "the text '" + ("a long text " * 5)[:59] + "…'"),
+    ],
+)
+def test_values_are_described_in_words_never_as_python_reprs(value: object, words: str) -> None:
+    assert describe(value) == words
+
+
+def test_a_number_too_long_for_python_to_print_is_described_without_failing() -> None:
+    assert describe(10**5000) == "the number (too long to show)"
+
+
+def test_describing_aliases_that_expand_to_a_billion_items_is_instant() -> None:
+    value: list[object] = ["lol"] * 10
+    for _ in range(9):
+        value = [value] * 10
+    assert describe(value) == "a list"
