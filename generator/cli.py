@@ -284,7 +284,7 @@ def print_error(error: MarginaliaError, console: Console) -> None:
         console.print(error.message(), markup=False)
 
 
-def check_root(root: Path, command: str) -> None:
+def check_root(root: Path, args: argparse.Namespace) -> None:
     """The project folder exists, and for the commands that read a project, is one."""
     if not root.exists():
         raise ProjectError(
@@ -298,9 +298,10 @@ def check_root(root: Path, command: str) -> None:
             path=root,
             fix="give the project folder with --root DIR",
         )
-    if command in ("build", "serve") and not any(
-        (root / marker).exists() for marker in PROJECT_MARKERS
-    ):
+    reads_project = args.command in ("build", "serve") or (
+        args.command == "ingest" and not args.paths
+    )
+    if reads_project and not any((root / marker).exists() for marker in PROJECT_MARKERS):
         raise ProjectError(
             "this is not a Marginalia project: it has no site.yaml, content/, templates/ or seeds/",
             path=root,
@@ -320,7 +321,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     try:
         root = args.root.resolve()
-        check_root(root, args.command)
+        check_root(root, args)
         return commands[args.command](args, root, console)
     except KeyboardInterrupt:
         return 130

@@ -80,7 +80,7 @@ def test_a_root_that_is_a_file_is_named(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("command", ["build", "serve"])
+@pytest.mark.parametrize("command", ["build", "serve", "ingest"])
 def test_a_folder_that_is_not_a_project_is_named(tmp_path: Path, command: str) -> None:
     result = marginalia("--root", str(tmp_path), command)
     assert result.returncode == 1
