@@ -155,11 +155,14 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
             # The stdlib drops ".." segments; a symlink could still lead out of the site.
             if not target.resolve().is_relative_to(self.site_dir.resolve()):
                 return None
+            folder_asked = urlsplit(self.path).path.endswith("/")
             if target.is_dir():
-                if not urlsplit(self.path).path.endswith("/"):
+                if not folder_asked:
                     return target  # the stdlib redirects to the folder's address
                 target = target / "index.html"
-            return target if target.is_file() or target.is_dir() else None
+            elif folder_asked:
+                return None  # a file asked for as a folder (index.html/) is not there
+            return target if target.is_file() else None
         except (OSError, ValueError):
             return None
 

@@ -120,6 +120,8 @@ LONG_PATH = (("b" * 200) + "/") * 25  # 5,025 bytes
     ("request_bytes", "expected"),
     [
         (get(f"{BASE}%00"), 404),
+        (get(f"{BASE}index.html/"), 404),
+        (get(f"{BASE}static/marginalia.css/"), 404),
         (get(f"{BASE}a%00b/index.html"), 404),
         (get(BASE + LONG_SEGMENT), 404),
         (get(BASE + LONG_SEGMENT + ".html"), 404),
