@@ -88,6 +88,7 @@ def test_an_error_rendered_in_a_worker_process_keeps_its_place(
     pickled, and still names the partial, its line and the fix."""
     monkeypatch.setattr(build_module, "PARALLEL_THRESHOLD", 1)
     monkeypatch.setattr(build_module, "cpu_count", lambda: 2)
+    monkeypatch.setattr(build_module, "BATCH_SIZE", 5)  # many batches: the pool is used
     root = project(tmp_path, broken="{{ 1 / 0 }}")
 
     error = build_error(root)
