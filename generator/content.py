@@ -560,6 +560,25 @@ def article_paths(content_dir: Path) -> list[Path]:
     return sorted((content_dir / ARTICLES_DIR).rglob("*.md"), key=lambda path: path.parts)
 
 
+# The largest article file a build reads, the same as the largest seed ingest reads.
+# Far beyond any news article (a long one is 100 KiB), and small enough that one file
+# cannot hold a build for long or take its memory.
+MAX_ARTICLE_BYTES = 16 * 1024 * 1024
+
+
+def _too_big(path: Path, size: int) -> ContentError:
+    return ContentError(
+        f"the file is {_mebibytes(size)}, over the limit of "
+        f"{_mebibytes(MAX_ARTICLE_BYTES)} for an article",
+        path=path,
+        fix="split it into several articles, or move what is not article text out of content/",
+    )
+
+
+def _mebibytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MiB ({size:,} bytes)"
+
+
 # Parsing is spread over the cores when there are at least this many files to parse.
 PARALLEL_PARSE_THRESHOLD = 2000
 
@@ -578,8 +597,15 @@ def _parse_batch(job: _ParseJob, batch: Sequence[int]) -> list[_Parsed]:
     parsed: list[_Parsed] = []
     for index in batch:
         path, stamp = job.paths[index], job.stamps[index]
+        if stamp.size > MAX_ARTICLE_BYTES:
+            parsed.append((index, stamp, None, [_too_big(path, stamp.size)]))
+            continue
         try:
-            text = path.read_bytes().decode("utf-8")
+            data = _read_at_most(path, MAX_ARTICLE_BYTES)
+            text = data.decode("utf-8")
+        except _TooBig as big:
+            parsed.append((index, stamp, None, [_too_big(path, big.size)]))
+            continue
         except UnicodeDecodeError as error:
             problem = ContentError(
                 f"the file is not UTF-8 text (byte {error.start})",
@@ -595,6 +621,22 @@ def _parse_batch(job: _ParseJob, batch: Sequence[int]) -> list[_Parsed]:
             article = dataclasses.replace(article, body="")
         parsed.append((index, stamp, article, problems))
     return parsed
+
+
+class _TooBig(Exception):
+    def __init__(self, size: int) -> None:
+        self.size = size
+
+
+def _read_at_most(path: Path, limit: int) -> bytes:
+    """The file's bytes; _TooBig, without reading on, when it has more than `limit`
+    (it may have grown since its size was taken)."""
+    with path.open("rb") as file:
+        data = file.read(limit + 1)
+        if len(data) > limit:
+            file.seek(0, os.SEEK_END)
+            raise _TooBig(file.tell())
+    return data
 
 
 def read_body(article: Article) -> str:

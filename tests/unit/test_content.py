@@ -6,11 +6,13 @@ import pytest
 
 from generator.actors import Actor, ActorType
 from generator.content import (
+    MAX_ARTICLE_BYTES,
     Annotation,
     AnnotationKind,
     Article,
     ArticleImage,
     Quote,
+    file_stamps,
     load_actors,
     load_articles,
     read_body,
@@ -428,6 +430,42 @@ def test_non_utf8_file_is_reported_with_the_other_errors(tmp_path: Path) -> None
     with pytest.raises(BuildErrors) as caught:
         load(tmp_path)
     assert [error.path for error in caught.value.errors] == [bad, other]
+
+
+# Bounded: an article file over the size limit is reported, not read
+
+
+def test_an_article_over_16_mib_is_an_error_naming_the_file_its_size_and_the_limit(
+    tmp_path: Path,
+) -> None:
+    assert MAX_ARTICLE_BYTES == 16 * 1024 * 1024  # as the README and ingest's seeds say
+    error = load_error(tmp_path, VALID + "word " * (MAX_ARTICLE_BYTES // 5), "huge.md")
+    size = error.path.stat().st_size
+    assert error.what == (
+        f"the file is 16.0 MiB ({size:,} bytes), over the limit of "
+        f"16.0 MiB ({MAX_ARTICLE_BYTES:,} bytes) for an article"
+    )
+    assert "split it" in (error.fix or "")
+
+
+def test_an_article_that_grew_past_the_limit_since_its_size_was_taken_is_not_read_whole(
+    tmp_path: Path,
+) -> None:
+    path = write_article(tmp_path, VALID, "grown.md")
+    stamps = file_stamps(content_dir(tmp_path) / "articles")
+    path.write_text(VALID + "x" * MAX_ARTICLE_BYTES, encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        load_articles(content_dir(tmp_path), REGISTRY, stamps=stamps)
+    assert caught.value.path == path
+    assert "over the limit" in caught.value.what
+
+
+def test_an_article_over_the_limit_is_reported_with_the_other_errors(tmp_path: Path) -> None:
+    big = write_article(tmp_path, VALID + "x" * MAX_ARTICLE_BYTES, "a-big.md")
+    other = write_article(tmp_path, edited("date: 2023-09-11", "date: soon"), "b-other.md")
+    with pytest.raises(BuildErrors) as caught:
+        load(tmp_path)
+    assert [error.path for error in caught.value.errors] == [big, other]
 
 
 def test_errors_are_marginalia_errors_so_the_cli_can_report_them(tmp_path: Path) -> None:
