@@ -32,7 +32,7 @@ WORK = ".site.marginalia"
 INPUTS = ("content", "templates", "seeds", "site.yaml")
 # An article page, an edition, actors: enough articles make >= 300 pages, which the
 # build renders with forked worker processes (generator.build.PARALLEL_THRESHOLD).
-BIG = 420
+BIG = 360
 SMALL = 12
 ACTORS = ("united-states", "north-korea", "russia", "ukraine", "china", "japan")
 WAITING = re.compile(r"wait\w*\b.{0,40}\banother build", re.IGNORECASE | re.DOTALL)
@@ -113,28 +113,28 @@ def which_site(
 
 
 def copy_project(source: Path, target: Path) -> Path:
-    """A whole project as it is, site/, .cache/ and the hidden work folder included;
-    links stay links, and files keep their modification times (the cache is keyed on them)."""
+    """A whole project as it is, site/, .cache/ and the hidden work folder included: links
+    stay links, hard links stay shared, files keep their modification times (the cache is
+    keyed on them). cp -a, because it is several times faster than shutil here."""
     if target.exists():
         remove_tree(target)
-    shutil.copytree(source, target, symlinks=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["cp", "-a", str(source), str(target)], check=True, timeout=TIMEOUT)
     return target
 
 
 def remove_tree(folder: Path) -> None:
     """Remove a folder, also where a test made parts of it read-only."""
-    for directory, dirnames, _ in os.walk(folder):
-        for name in dirnames:
-            path = Path(directory) / name
-            if not path.is_symlink():
-                path.chmod(0o755)
-    if folder.is_dir():
-        folder.chmod(0o755)
-    shutil.rmtree(folder, ignore_errors=True)
+    if os.geteuid() != 0:
+        make_writable(folder)
+    subprocess.run(["rm", "-rf", str(folder)], check=True, timeout=TIMEOUT)
 
 
 def make_writable(folder: Path) -> None:
     """Give the owner back read and write on everything a test took them away from."""
+    if not folder.is_dir() or folder.is_symlink():
+        return
+    folder.chmod(0o755)
     for directory, dirnames, filenames in os.walk(folder):
         for name in dirnames:
             path = Path(directory) / name
@@ -144,7 +144,6 @@ def make_writable(folder: Path) -> None:
             path = Path(directory) / name
             if not path.is_symlink():
                 path.chmod(0o644)
-    folder.chmod(0o755)
 
 
 # --------------------------------------------------------------------------- projects
