@@ -167,7 +167,10 @@ def link_actors(root: etree.Element, markup: ArticleMarkup) -> None:
         )
         if len(seen) == len(markup.actor_ids):
             break  # every actor is linked: the rest of the text has nothing to add
-    for index, spans in chosen.items():
+    positions = _child_positions(root)
+    # Last to first: a rewrite inserts elements after its own, so the positions of the
+    # segments still to rewrite stay as they were taken.
+    for index, spans in sorted(chosen.items(), reverse=True):
         segment = segments[index]
         text_of_segment = getattr(segment.element, segment.attribute)
         pieces: list[_Piece] = []
@@ -178,21 +181,33 @@ def link_actors(root: etree.Element, markup: ArticleMarkup) -> None:
             pieces.append((text_of_segment[start:end], link))
             position = end
         pieces.append((text_of_segment[position:], None))
-        _rewrite_segment(segment, pieces)
+        _rewrite_segment(segment, pieces, positions)
 
 
 # A run of a segment's text, and the element to wrap it in (None: plain text).
 _Piece = tuple[str, tuple[str, dict[str, str]] | None]
 
 
-def _rewrite_segment(segment: _Segment, pieces: Sequence[_Piece]) -> list[etree.Element]:
-    """Replace a segment's text by the pieces, wrapping some in new elements."""
+def _child_positions(root: etree.Element) -> dict[etree.Element, int]:
+    """Each element's place among its parent's children: asking a parent for it each
+    time (list(parent).index) costs a pass over a paragraph of 10,000 notes per note."""
+    return {child: index for parent in root.iter() for index, child in enumerate(parent)}
+
+
+def _rewrite_segment(
+    segment: _Segment, pieces: Sequence[_Piece], positions: dict[etree.Element, int]
+) -> list[etree.Element]:
+    """Replace a segment's text by the pieces, wrapping some in new elements.
+
+    positions: where each element is among its parent's children; segments are
+    rewritten last to first, so those of the segments still to come stay true.
+    """
     if segment.attribute == "text":
         container, position = segment.element, 0
     else:
         assert segment.parent is not None
         container = segment.parent
-        position = list(container).index(segment.element) + 1
+        position = positions[segment.element] + 1
     lead = ""
     created: list[etree.Element] = []
     for text, wrapper in pieces:
@@ -250,16 +265,17 @@ def annotate(root: etree.Element, markup: ArticleMarkup) -> None:
         anchor = anchors[notes + quotes + offset]
         if anchor is not None:
             marks.append(_Mark(anchor, event_anchor(event.number), "event-anchor"))
-    last_marks = _mark_passages(flow, marks)
+    last_marks = _mark_passages(root, flow, marks)
 
-    parents = {child: parent for parent in root.iter() for child in parent}
+    insertions: list[tuple[etree.Element, list[etree.Element]]] = []
     for number, index in enumerate(note_order, start=1):
         spec = markup.notes[index]
-        _insert_after(last_marks[f"anchor-{number}"], parents, _note(number, spec, markup))
+        insertions.append((last_marks[f"anchor-{number}"], _note(number, spec, markup)))
     for spec in markup.quotes:
         last = last_marks.get(quote_anchor(spec.number))
         if last is not None:
-            _insert_after(last, parents, [_speaker(spec)])
+            insertions.append((last, [_speaker(spec)]))
+    _insert_after(root, insertions)
 
 
 def _note(number: int, spec: NoteSpec, markup: ArticleMarkup) -> list[etree.Element]:
@@ -320,18 +336,28 @@ def _speaker(spec: QuoteSpec) -> etree.Element:
 
 
 def _insert_after(
-    mark: etree.Element, parents: dict[etree.Element, etree.Element], new: list[etree.Element]
+    root: etree.Element, insertions: Sequence[tuple[etree.Element, list[etree.Element]]]
 ) -> None:
-    # Not inside a link or emphasis: climb to the child of the paragraph.
-    anchor = mark
-    while parents[anchor].tag not in _BLOCK_TAGS and parents[anchor] in parents:
-        anchor = parents[anchor]
-    container = parents[anchor]
-    position = list(container).index(anchor) + 1
-    new[-1].tail, anchor.tail = anchor.tail, None
-    for offset, element in enumerate(new):
-        container.insert(position + offset, element)
-        parents[element] = container
+    """Put each list of new elements right after its mark, or after the inline element
+    (link, emphasis) the mark is in, so it never lands inside a link.
+
+    Lists for the same place go in at once, the later one first (as inserting each
+    right after the place would leave them); the text after the place follows them all.
+    """
+    parents = {child: parent for parent in root.iter() for child in parent}
+    at: dict[etree.Element, list[list[etree.Element]]] = {}
+    for mark, new in insertions:
+        anchor = mark
+        while parents[anchor].tag not in _BLOCK_TAGS and parents[anchor] in parents:
+            anchor = parents[anchor]
+        at.setdefault(anchor, []).append(new)
+    positions = _child_positions(root)
+    # Last place first, so the positions of the places still to fill stay true.
+    for anchor in sorted(at, key=positions.__getitem__, reverse=True):
+        new = [element for elements in reversed(at[anchor]) for element in elements]
+        new[-1].tail, anchor.tail = anchor.tail, None
+        position = positions[anchor] + 1
+        parents[anchor][position:position] = new
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,45 +367,70 @@ class _Mark:
     css: str
 
 
-def _mark_passages(flow: _TextFlow, marks: Sequence[_Mark]) -> dict[str, etree.Element]:
+def _mark_passages(
+    root: etree.Element, flow: _TextFlow, marks: Sequence[_Mark]
+) -> dict[str, etree.Element]:
     """Wrap each mark's passage in <mark> elements, one per run of text it covers.
 
     Passages may cross formatting or overlap one another. Returns the last <mark> of
-    each passage, by id.
+    each passage, by id. One sweep over the segments and the marks in text order, so
+    the time is that of the text and the marks made, not their product.
     """
-    last: dict[str, etree.Element] = {}
+    by_start = sorted(range(len(marks)), key=lambda index: marks[index].anchor.start)
+    following = 0
+    active: list[int] = []  # marks that started before the segment's end
+    rewrites: list[tuple[_Segment, list[_Piece], list[list[_Mark]]]] = []
     for segment in flow.segments:
         text = getattr(segment.element, segment.attribute) or ""
         start, end = segment.start, segment.start + len(text)
-        inside = [m for m in marks if m.anchor.start < end and m.anchor.end > start]
-        if not inside:
-            continue
-        cuts = sorted(
-            {0, len(text)}
-            | {max(0, m.anchor.start - start) for m in inside}
-            | {min(len(text), m.anchor.end - start) for m in inside}
-        )
-        pieces: list[_Piece] = []
-        owners: list[list[_Mark]] = []
-        for left, right in pairwise(cuts):
-            covering = [
-                m
-                for m in inside
-                if m.anchor.start <= start + left and m.anchor.end >= start + right
-            ]
-            if not covering:
-                pieces.append((text[left:right], None))
-                continue
-            attributes = {
-                "class": " ".join(dict.fromkeys(m.css for m in covering)),
-                "data-for": " ".join(m.id for m in covering),  # the passages it is part of
-            }
-            first = next((m for m in covering if m.anchor.start == start + left), None)
-            if first is not None:
-                attributes["id"] = first.id
-            pieces.append((text[left:right], ("mark", attributes)))
-            owners.append(covering)
-        for element, covering in zip(_rewrite_segment(segment, pieces), owners, strict=True):
+        while following < len(by_start) and marks[by_start[following]].anchor.start < end:
+            active.append(by_start[following])
+            following += 1
+        active = [index for index in active if marks[index].anchor.end > start]
+        if active:
+            pieces, owners = _marked_pieces(text, start, marks, active)
+            rewrites.append((segment, pieces, owners))
+    positions = _child_positions(root)
+    made = [
+        _rewrite_segment(segment, pieces, positions) for segment, pieces, _ in reversed(rewrites)
+    ]
+    last: dict[str, etree.Element] = {}
+    for (_, _, owners), elements in zip(rewrites, reversed(made), strict=True):
+        for element, covering in zip(elements, owners, strict=True):
             for mark in covering:
                 last[mark.id] = element
     return last
+
+
+def _marked_pieces(
+    text: str, start: int, marks: Sequence[_Mark], inside: list[int]
+) -> tuple[list[_Piece], list[list[_Mark]]]:
+    """A segment's text cut where marks begin and end, each run with the marks over it
+    (in the order given), and the marks over each <mark> made."""
+    opening: dict[int, list[int]] = {}
+    closing: dict[int, list[int]] = {}
+    for index in inside:
+        anchor = marks[index].anchor
+        opening.setdefault(max(0, anchor.start - start), []).append(index)
+        closing.setdefault(min(len(text), anchor.end - start), []).append(index)
+    cuts = sorted({0, len(text), *opening, *closing})
+    pieces: list[_Piece] = []
+    owners: list[list[_Mark]] = []
+    over: set[int] = set()
+    for left, right in pairwise(cuts):
+        over.difference_update(closing.get(left, ()))
+        over.update(opening.get(left, ()))
+        if not over:
+            pieces.append((text[left:right], None))
+            continue
+        covering = [marks[index] for index in sorted(over)]
+        attributes = {
+            "class": " ".join(dict.fromkeys(m.css for m in covering)),
+            "data-for": " ".join(m.id for m in covering),  # the passages it is part of
+        }
+        first = next((m for m in covering if m.anchor.start == start + left), None)
+        if first is not None:
+            attributes["id"] = first.id
+        pieces.append((text[left:right], ("mark", attributes)))
+        owners.append(covering)
+    return pieces, owners
