@@ -9,7 +9,9 @@ and line breaks in the article need not be typed exactly by the editor.
 from __future__ import annotations
 
 import difflib
+import heapq
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -40,6 +42,14 @@ _CLOSE_ENOUGH = 0.6  # least score for a passage to be offered as "the closest"
 _CLOSE_WORD = 0.75  # difflib ratio for a word to count as a misspelling of another
 _SHORTEST_RUN = 3  # characters in a row for a match to count towards likeness
 _RECALL_WEIGHT = 3  # how much more a closest passage must hold the words than avoid others
+# Bounds that keep anchoring linear in the text, whatever the text and the quotes: a
+# hint is a help, so past these it is looked for in less of the text, never for longer.
+MOST_PLACES = 1000  # matches counted; past it "more than 1,000 places"
+_HINT_QUOTE = 300  # characters of a quote that its closest passage is looked for by
+_FUZZY_WORDS = 5000  # distinct words of the text checked for a misspelling of the quote's
+_HINT_STARTS = 40  # passages' first words compared in full: those that hold most words
+_HINT_CONTEXTS = 200  # matches of a quote compared with its wrong prefix or suffix
+_SHOWN = 200  # characters of a quote, prefix or suffix shown in a message
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,15 +231,30 @@ class _Text:
             hint = self.closest_passage(" ".join(part for part in (before, wanted, after) if part))
         return AnchorFailure(AnchorProblem.NOT_FOUND, 0, hint)
 
-    def places(self, wanted: str, prefix: str, suffix: str) -> list[int]:
-        """Where `wanted` occurs with `prefix` before and `suffix` after (all normalised)."""
-        places = []
+    def places(self, wanted: str, prefix: str, suffix: str, most: int = MOST_PLACES) -> list[int]:
+        """Where `wanted` occurs with `prefix` before and `suffix` after (all normalised),
+        in text order: the first `most` + 1 of them, so a caller can tell "more".
+
+        Prefix and suffix are searched for with the words, not checked at every match
+        of them: "a" with a prefix that fits nowhere is one search, not a million checks.
+        """
+        found: set[int] = set()
+        befores = (prefix + " ", prefix) if prefix else ("",)
+        afters = (" " + suffix, suffix) if suffix else ("",)
+        for before in befores:
+            for after in afters:
+                needle = before + wanted + after
+                found.update(place + len(before) for place in self._occurrences(needle, most))
+        return sorted(found)[: most + 1]
+
+    def _occurrences(self, needle: str, most: int) -> list[int]:
+        """The first `most` + 1 places of `needle`, overlapping ones included."""
+        places: list[int] = []
         find = self.norm.find
-        place = find(wanted)
-        while place != -1:
-            if self._fits(place, len(wanted), prefix, suffix):
-                places.append(place)
-            place = find(wanted, place + 1)
+        place = find(needle)
+        while place != -1 and len(places) <= most:
+            places.append(place)
+            place = find(needle, place + 1)
         return places
 
     def _fits(self, place: int, length: int, prefix: str, suffix: str) -> bool:
@@ -297,6 +322,13 @@ class _Text:
                     break
         return found
 
+    def _picks_one(self, candidates: list[int], wanted: str, prefix: str, suffix: str) -> bool:
+        """Whether prefix and suffix pick one match of `wanted` alone, from its matches
+        when they are all known, else by searching again."""
+        if len(candidates) <= MOST_PLACES:
+            return self._count_up_to_two(candidates, len(wanted), prefix, suffix) == 1
+        return len(self.places(wanted, prefix, suffix, most=1)) == 1
+
     def suggest_prefix(self, wanted: str, places: list[int], *, suffix: str) -> str:
         """The fewest words before one of `places` that, as the prefix, pick it alone."""
         length = len(wanted)
@@ -309,10 +341,7 @@ class _Text:
                     break
                 previous = cut
                 prefix = self.norm[cut:place].strip(" ")
-                if (
-                    _has_word(prefix)
-                    and self._count_up_to_two(candidates, length, prefix, suffix) == 1
-                ):
+                if _has_word(prefix) and self._picks_one(candidates, wanted, prefix, suffix):
                     joined = " " if self.norm[place - 1] == " " else ""
                     return self._original(cut, place).rstrip() + joined
         return ""
@@ -329,28 +358,43 @@ class _Text:
                     break
                 previous = cut
                 suffix = self.norm[after:cut].strip(" ")
-                if (
-                    _has_word(suffix)
-                    and self._count_up_to_two(candidates, length, prefix, suffix) == 1
-                ):
+                if _has_word(suffix) and self._picks_one(candidates, wanted, prefix, suffix):
                     joined = " " if self.norm[after] == " " else ""
                     return joined + self._original(after, cut).lstrip()
         return ""
 
     def _closest_context(self, wanted: str, places: list[int], prefix: str, suffix: str) -> str:
         """The occurrence of `wanted` whose surrounding words best fit a wrong prefix/suffix."""
-        before = prefix.count(" ") + 1 if prefix else 0
-        after = suffix.count(" ") + 1 if suffix else 0
-        matcher = _similarity_to(" ".join(part for part in (prefix, wanted, suffix) if part))
-        best, best_span = -1.0, (places[0], places[0] + len(wanted))
-        for place in places:
+        before = min(prefix.count(" ") + 1, _HINT_WORDS) if prefix else 0
+        after = min(suffix.count(" ") + 1, _HINT_WORDS) if suffix else 0
+        # Every match has the same words: compare what is around them, and of a long
+        # quote only its ends (difflib takes time in the product of the lengths).
+        short = len(wanted) <= _HINT_QUOTE
+        middle = wanted if short else " "
+        prefix, suffix = _shorten(prefix, _HINT_QUOTE), _shorten(suffix, _HINT_QUOTE, end=True)
+        matcher = _similarity_to(" ".join(part for part in (prefix, middle, suffix) if part))
+        best, best_span = -1.0, (places[0], places[0], places[0] + len(wanted))
+        for place in places[:_HINT_CONTEXTS]:
             start = self._back(place, before)
             end = self._forward(place + len(wanted), after)
-            score = _similarity(matcher, self.norm[start:end].strip(" "))
+            around = (
+                self.norm[start:end]
+                if short
+                else f"{self.norm[start:place]} {self.norm[place + len(wanted) : end]}"
+            )
+            score = _similarity(matcher, around.strip(" "))
             if score > best:
-                best, best_span = score, (start, end)
-        start, end = best_span
-        return self._original(start, end)
+                best, best_span = score, (start, place, end)
+        start, place, end = best_span
+        if short:
+            return self._original(start, end)
+        # The words around the match, with the long quote between them left out.
+        parts = (
+            self._original(start, place) if place > start else "",
+            "…",
+            self._original(place + len(wanted), end) if end > place + len(wanted) else "",
+        )
+        return " ".join(part for part in parts if part)
 
     def closest_passage(self, wanted: str) -> str:
         """The passage most like `wanted`, favouring one that holds all of its words.
@@ -358,29 +402,22 @@ class _Text:
         Passages start and end on words that are in `wanted` (or misspell one), which
         keeps the search small; among those, the score weighs recall over precision,
         so a passage with words the editor left out beats a shorter one that misses
-        some of theirs.
+        some of theirs. In a long text, only the passages that start where most of the
+        quote's words are near are compared in full, so the time grows with the text.
         """
+        wanted = _shorten(wanted, _HINT_QUOTE)
         norm = self.norm
         vocabulary = {word.lower() for word in _WORD.findall(wanted)}
         if not vocabulary:
             return ""
-        relevant: dict[str, bool] = {}
-        spans = []
-        for match in _WORD.finditer(norm):
-            word = match.group().lower()
-            if word not in relevant:
-                relevant[word] = word in vocabulary or (
-                    len(word) > 3
-                    and bool(difflib.get_close_matches(word, vocabulary, 1, _CLOSE_WORD))
-                )
-            if relevant[word]:
-                spans.append(match.span())
+        spans, keys = self._relevant_words(vocabulary)
         longest = 3 * len(wanted) + 20
         widen_back = not wanted[0].isalnum()
         widen_forward = not wanted[-1].isalnum()
         matcher = _similarity_to(wanted)
         best, best_span = _CLOSE_ENOUGH, None
-        for first, (word_start, _) in enumerate(spans):
+        for first in _likeliest_starts(spans, keys, len(wanted)):
+            word_start = spans[first][0]
             start = self._widen_back(word_start) if widen_back else word_start
             for _, word_end in spans[first:]:
                 if word_end - start > longest:
@@ -390,6 +427,31 @@ class _Text:
                 if score > best:
                     best, best_span = score, (start, end)
         return "" if best_span is None else self._original(*best_span)
+
+    def _relevant_words(self, vocabulary: set[str]) -> tuple[list[tuple[int, int]], list[str]]:
+        """Where the text has a word of `vocabulary` or a misspelling of one, and which.
+
+        Misspellings are looked for among the first _FUZZY_WORDS distinct words only:
+        difflib over every word of a 5 MiB text would take minutes.
+        """
+        relevant: dict[str, str | None] = {}
+        spans: list[tuple[int, int]] = []
+        keys: list[str] = []
+        fuzzy = _FUZZY_WORDS
+        for match in _WORD.finditer(self.norm):
+            word = match.group().lower()
+            if word not in relevant:
+                key: str | None = word if word in vocabulary else None
+                if key is None and len(word) > 3 and fuzzy > 0:
+                    fuzzy -= 1
+                    close = difflib.get_close_matches(word, vocabulary, 1, _CLOSE_WORD)
+                    key = close[0] if close else None
+                relevant[word] = key
+            key = relevant[word]
+            if key is not None:
+                spans.append(match.span())
+                keys.append(key)
+        return spans, keys
 
     def _widen_back(self, start: int) -> int:
         """Take in the punctuation glued to a word, such as an opening quote."""
@@ -403,6 +465,39 @@ class _Text:
         while end < len(norm) and norm[end] != " " and not norm[end].isalnum():
             end += 1
         return end
+
+
+def _likeliest_starts(spans: list[tuple[int, int]], keys: list[str], width: int) -> list[int]:
+    """The words to start a passage at: all of them in a short text; in a long one,
+    those followed, within the quote's length, by the most of its different words."""
+    if len(spans) <= _HINT_STARTS:
+        return list(range(len(spans)))
+    held: Counter[str] = Counter()
+    covered: list[int] = []
+    following = 0
+    for first, (start, _) in enumerate(spans):
+        while following < len(spans) and (
+            following <= first or spans[following][1] - start <= width
+        ):
+            held[keys[following]] += 1
+            following += 1
+        covered.append(len(held))
+        held[keys[first]] -= 1
+        if not held[keys[first]]:
+            del held[keys[first]]
+    best = heapq.nlargest(_HINT_STARTS, range(len(spans)), key=lambda i: (covered[i], -i))
+    return sorted(best)
+
+
+def _shorten(text: str, most: int, *, end: bool = False) -> str:
+    """At most `most` characters of a text, cut at a space: its start, or its end."""
+    if len(text) <= most:
+        return text
+    if end:
+        cut = text[-most:]
+        return cut.split(" ", 1)[-1] if " " in cut else cut
+    cut = text[:most]
+    return cut.rsplit(" ", 1)[0] if " " in cut else cut
 
 
 def _similarity_to(wanted: str) -> difflib.SequenceMatcher[str]:
@@ -429,11 +524,11 @@ def _similarity(matcher: difflib.SequenceMatcher[str], passage: str) -> float:
 def _describe(target: Target, failure: AnchorFailure, body: _Text) -> AnchorReport:
     """What is wrong, and how to fix it."""
     context = [
-        f"{name} “{value}”"
+        f"{name} “{_shown(value)}”"
         for name, value in (("prefix", target.prefix), ("suffix", target.suffix))
         if value and value.strip()
     ]
-    quote = f"the quote “{' '.join(target.exact.split())}”"
+    quote = f"the quote “{_shown(target.exact)}”"
     if context:
         quote += " with " + " and ".join(context)
     if failure.problem is AnchorProblem.NOT_FOUND:
@@ -446,7 +541,8 @@ def _describe(target: Target, failure: AnchorFailure, body: _Text) -> AnchorRepo
             ", and check the prefix and suffix" if context else ""
         )
         return AnchorReport(target.label, f"{quote} matches nothing in the text; {closest}", fix)
-    what = f"{quote} matches {failure.matches} places"
+    count = f"more than {MOST_PLACES:,}" if failure.matches > MOST_PLACES else failure.matches
+    what = f"{quote} matches {count} places"
     if failure.hint:
         return AnchorReport(
             target.label, what, f"add a prefix or suffix to pick one, e.g. prefix: “{failure.hint}”"
@@ -457,3 +553,9 @@ def _describe(target: Target, failure: AnchorFailure, body: _Text) -> AnchorRepo
     suffix = body.suggest_suffix(wanted, places, prefix=prefix)
     fix = "add a prefix or suffix to pick one"
     return AnchorReport(target.label, what, f"{fix}, e.g. suffix: “{suffix}”" if suffix else fix)
+
+
+def _shown(text: str) -> str:
+    """A quote, prefix or suffix as a message shows it: on one line, and not too long."""
+    text = " ".join(text.split())
+    return text if len(text) <= _SHOWN else _shorten(text, _SHOWN - 1) + "…"
