@@ -50,6 +50,8 @@ _FUZZY_WORDS = 5000  # distinct words of the text checked for a misspelling of t
 _HINT_STARTS = 40  # passages' first words compared in full: those that hold most words
 _HINT_CONTEXTS = 200  # matches of a quote compared with its wrong prefix or suffix
 _SHOWN = 200  # characters of a quote, prefix or suffix shown in a message
+_INDEX_AT = 20_000_000  # targets times characters from which words are indexed
+_WHOLE_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +145,7 @@ def anchor_all(
     """
     if not targets:
         return (), ()
-    body = _Text(text)
+    body = _Text(text, targets=len(targets))
     anchors: list[Anchor | None] = []
     problems: list[AnchorReport] = []
     for target in targets:
@@ -207,11 +209,18 @@ def _tidy(passage: str) -> str:
 class _Text:
     """One article's text, normalised once for every target anchored in it."""
 
-    __slots__ = ("norm", "origin", "text")
+    __slots__ = ("norm", "origin", "text", "words")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, *, targets: int = 1) -> None:
         self.text = text
         self.norm, self.origin = normalise_for_matching(text)
+        # Searching the whole text for each of 10,000 notes takes time in their product;
+        # with where each word is, a quote is looked up by its rarest whole word.
+        self.words: dict[str, list[int]] | None = None
+        if targets * len(self.norm) >= _INDEX_AT:
+            self.words = {}
+            for match in _WHOLE_WORD.finditer(self.norm):
+                self.words.setdefault(match.group(), []).append(match.start())
 
     def find(self, exact: str, *, prefix: str | None, suffix: str | None) -> Anchor | AnchorFailure:
         wanted = _clean(exact)
@@ -249,12 +258,36 @@ class _Text:
 
     def _occurrences(self, needle: str, most: int) -> list[int]:
         """The first `most` + 1 places of `needle`, overlapping ones included."""
+        if self.words is not None:
+            inner = [
+                match
+                for match in _WHOLE_WORD.finditer(needle)
+                if match.start() > 0 and match.end() < len(needle)
+            ]
+            if inner:
+                return self._indexed_occurrences(needle, inner, most)
         places: list[int] = []
         find = self.norm.find
         place = find(needle)
         while place != -1 and len(places) <= most:
             places.append(place)
             place = find(needle, place + 1)
+        return places
+
+    def _indexed_occurrences(self, needle: str, inner: list[re.Match[str]], most: int) -> list[int]:
+        """_occurrences by way of a word the needle holds whole (not at its ends, where
+        the text may go on with more letters): each match of the needle has that word
+        there, so only the places of its rarest such word are checked."""
+        assert self.words is not None
+        rarest = min(inner, key=lambda match: len(self.words.get(match.group(), ())))  # type: ignore[union-attr]
+        offset = rarest.start()
+        places: list[int] = []
+        for word_start in self.words.get(rarest.group(), ()):
+            place = word_start - offset
+            if place >= 0 and self.norm.startswith(needle, place):
+                places.append(place)
+                if len(places) > most:
+                    break
         return places
 
     def _fits(self, place: int, length: int, prefix: str, suffix: str) -> bool:
