@@ -45,9 +45,10 @@ _RECALL_WEIGHT = 3  # how much more a closest passage must hold the words than a
 # Bounds that keep anchoring linear in the text, whatever the text and the quotes: a
 # hint is a help, so past these it is looked for in less of the text, never for longer.
 MOST_PLACES = 1000  # matches counted; past it "more than 1,000 places"
-_HINT_QUOTE = 300  # characters of a quote that its closest passage is looked for by
+_HINT_QUOTE = 200  # characters of a quote that its closest passage is looked for by
 _FUZZY_WORDS = 5000  # distinct words of the text checked for a misspelling of the quote's
 _HINT_STARTS = 40  # passages' first words compared in full: those that hold most words
+_HINT_WINDOWS = 400  # passages compared with difflib, at most (a handful in a news article)
 _HINT_CONTEXTS = 200  # matches of a quote compared with its wrong prefix or suffix
 _SHOWN = 200  # characters of a quote, prefix or suffix shown in a message
 _INDEX_AT = 20_000_000  # targets times characters from which words are indexed
@@ -449,17 +450,34 @@ class _Text:
         widen_forward = not wanted[-1].isalnum()
         matcher = _similarity_to(wanted)
         best, best_span = _CLOSE_ENOUGH, None
-        for first in _likeliest_starts(spans, keys, len(wanted)):
-            word_start = spans[first][0]
-            start = self._widen_back(word_start) if widen_back else word_start
-            for _, word_end in spans[first:]:
-                if word_end - start > longest:
-                    break
-                end = self._widen_forward(word_end) if widen_forward else word_end
-                score = _similarity(matcher, norm[start:end])
-                if score > best:
-                    best, best_span = score, (start, end)
+        starts = _likeliest_starts(spans, keys, len(wanted))
+        windows = [self._windows(spans, first, longest, widen_back) for first in starts]
+        if sum(map(len, windows)) > _HINT_WINDOWS:
+            # Too many to compare: from each start, the passages nearest the quote's length.
+            each = max(1, _HINT_WINDOWS // len(windows))
+            windows = [
+                sorted(heapq.nsmallest(each, ends, key=lambda w: abs(w[1] - w[0] - len(wanted))))
+                for ends in windows
+            ]
+        for start, word_end in (window for ends in windows for window in ends):
+            end = self._widen_forward(word_end) if widen_forward else word_end
+            score = _similarity(matcher, norm[start:end])
+            if score > best:
+                best, best_span = score, (start, end)
         return "" if best_span is None else self._original(*best_span)
+
+    def _windows(
+        self, spans: list[tuple[int, int]], first: int, longest: int, widen_back: bool
+    ) -> list[tuple[int, int]]:
+        """The passages from word `first` to each later word, up to `longest` long."""
+        word_start = spans[first][0]
+        start = self._widen_back(word_start) if widen_back else word_start
+        windows = []
+        for _, word_end in spans[first:]:
+            if word_end - start > longest:
+                break
+            windows.append((start, word_end))
+        return windows
 
     def _relevant_words(self, vocabulary: set[str]) -> tuple[list[tuple[int, int]], list[str]]:
         """Where the text has a word of `vocabulary` or a misspelling of one, and which.
