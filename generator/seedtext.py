@@ -105,6 +105,8 @@ _TRAILING_CREDIT = re.compile(
     r"(?::|\s+by)\s+[^()]+?)\)?\s*",
     re.DOTALL | re.IGNORECASE,
 )
+# Characters at the end of a caption searched for its credit: a longer one is caption.
+_CREDIT_MAX = 300
 # Job titles that follow a name in a byline: "Chris Mason, Political editor".
 _ROLE_NOUNS = frozenset(
     {"correspondent", "editor", "reporter", "writer", "analyst", "columnist", "contributor"}
@@ -206,13 +208,19 @@ def _parse_byline(block: _Block, *, name: str) -> tuple[str, datetime.date, tupl
     match = _BYLINE.fullmatch(collapsed)
     if match is None:
         raise SeedError(
-            f"cannot read the byline {collapsed!r}",
+            f"cannot read the byline {_excerpt(collapsed)}",
             path=name,
             line=block.line,
             fix=f"expected a line like '{BYLINE_EXAMPLE}'",
         )
     date = _parse_date(match["date"], block=block, name=name)
     return match["source"].strip(" ,"), date, _parse_authors(match["authors"] or "")
+
+
+def _excerpt(text: str, limit: int = 80) -> str:
+    """Seed text quoted in a message: one line, printable, and short however long it is."""
+    flat = "".join(c if c.isprintable() else "\ufffd" for c in " ".join(text[: limit * 4].split()))
+    return f"'{flat}'" if len(flat) <= limit else f"'{flat[: limit - 1]}…'"
 
 
 def _parse_date(raw: str, *, block: _Block, name: str) -> datetime.date:
@@ -228,13 +236,13 @@ def _parse_date(raw: str, *, block: _Block, name: str) -> datetime.date:
             return datetime.date(int(match["year"]), month, int(match["day"]))
         except ValueError:
             raise SeedError(
-                f"the date {raw!r} in the byline is not a real date",
+                f"the date {_excerpt(raw)} in the byline is not a real date",
                 path=name,
                 line=block.line,
                 fix=f"correct the date; write it like {DATE_EXAMPLES}",
             ) from None
     raise SeedError(
-        f"cannot read the date {raw!r} in the byline",
+        f"cannot read the date {_excerpt(raw)} in the byline",
         path=name,
         line=block.line,
         fix=f"write the date like {DATE_EXAMPLES}",
@@ -280,7 +288,10 @@ def _parse_header(
             fix="put the headline above the 'Published in' line, separated by a blank line",
         )
     if len(blocks) > 2:
-        ignored = ", ".join(str(block.line) for block in blocks[1:-1])
+        lines = [str(block.line) for block in blocks[1:-1]]
+        ignored = ", ".join(lines[:10]) + (
+            f" and {len(lines) - 10} more" if len(lines) > 10 else ""
+        )
         log.warning(
             "%s: ignoring unknown blocks between headline and caption (lines %s)", name, ignored
         )
@@ -290,10 +301,15 @@ def _parse_header(
 
 
 def _parse_caption(text: str) -> SeedImage:
-    match = _CREDIT.fullmatch(text) or _TRAILING_CREDIT.fullmatch(text)
-    if match is None or not match["caption"].strip():
+    # The credit ends the caption, so only its tail is searched: the patterns are
+    # quadratic in what they see, and a caption may be megabytes long.
+    cut = max(0, len(text) - _CREDIT_MAX)
+    tail = text[cut:]
+    match = _CREDIT.fullmatch(tail) or _TRAILING_CREDIT.fullmatch(tail)
+    caption = text[:cut] + match["caption"] if match else ""
+    if match is None or not caption.strip():
         return SeedImage(caption=text, credit=None)
-    return SeedImage(caption=match["caption"].strip(), credit=match["credit"].strip())
+    return SeedImage(caption=caption.strip(), credit=match["credit"].strip())
 
 
 def _split_dek(blocks: tuple[_Block, ...]) -> tuple[str | None, tuple[_Block, ...]]:
