@@ -49,6 +49,7 @@ SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 WIKIDATA = re.compile(r"Q[1-9][0-9]*")
 
 # problem(what, fix, entry index): records one registry error.
+_SUGGESTIONS = 10  # "did you mean"s for unknown countries, each a pass over every id
 _Report = Callable[..., None]
 
 
@@ -99,14 +100,18 @@ def parse_actor_registry(
         for _, fields in entries
         if isinstance(fields.get("id"), str)
     }
+    suggestions = _SUGGESTIONS
     for index, fields in entries:
         country = fields.get("country")
         if not isinstance(country, str):
             continue
         label = _label(index, fields)
         if country not in known_ids:
+            # Each suggestion looks at every id: only the first few, in a big registry.
+            suggestions -= 1
+            hint = did_you_mean(country, known_ids) if suggestions >= 0 else ""
             problem(
-                f"{label} has an unknown country '{country}'{did_you_mean(country, known_ids)}",
+                f"{label} has an unknown country '{yaml_text(country)}'{hint}",
                 f"add an actor with id '{country}' and type country, or correct the id",
                 index,
             )

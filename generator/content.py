@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -133,6 +133,10 @@ ARTICLE_FIELDS = (
 )
 
 
+_SUGGESTIONS = 10  # "did you mean"s per file among many choices (the actor ids)
+_FEW_CHOICES = 50  # choices always worth a suggestion: the fields, the kinds
+
+
 class _Problems:
     """Collects every error in a file, so one build reports them all."""
 
@@ -140,6 +144,17 @@ class _Problems:
         self.path = path
         self.front = front
         self.errors: list[MarginaliaError] = []
+        self._suggestions = _SUGGESTIONS
+
+    def did_you_mean(self, word: str, choices: Collection[str]) -> str:
+        """errors.did_you_mean, for the first few mistakes of a file among many choices:
+        each looks at every choice, and 10,000 unknown ids against a registry of 10,000
+        actors would take half an hour."""
+        if len(choices) > _FEW_CHOICES:
+            if self._suggestions <= 0:
+                return ""
+            self._suggestions -= 1
+        return did_you_mean(word, choices)
 
     def add(self, what: str, fix: str, *, key: str, index: int | None = None) -> None:
         # A missing field is reported at the opening fence, where the front matter starts.
@@ -171,8 +186,9 @@ def parse_article(
 
     for key in data:
         if key not in ARTICLE_FIELDS:
+            name = yaml_text(key)
             problems.add(
-                f"unknown field '{yaml_text(key)}'{did_you_mean(yaml_text(key), ARTICLE_FIELDS)}",
+                f"unknown field '{name}'{problems.did_you_mean(name, ARTICLE_FIELDS)}",
                 f"the article fields are: {', '.join(ARTICLE_FIELDS)}",
                 key=yaml_text(key),
             )
@@ -213,7 +229,8 @@ def parse_article(
     for index, actor_id in enumerate(actor_ids):
         if actor_id not in known_actors:
             problems.add(
-                f"unknown actor id '{actor_id}'{did_you_mean(actor_id, known_actors)}",
+                f"unknown actor id '{yaml_text(actor_id)}'"
+                f"{problems.did_you_mean(actor_id, known_actors)}",
                 f"add '{actor_id}' to content/{ACTORS_FILE}, or correct the id",
                 key="actors",
                 index=index,
@@ -376,7 +393,7 @@ class _Entry:
             if name not in allowed:
                 self.problem(
                     f"has an unknown field '{yaml_text(name)}'"
-                    f"{did_you_mean(yaml_text(name), allowed)}",
+                    f"{self.problems.did_you_mean(yaml_text(name), allowed)}",
                     f"the fields are: {', '.join(allowed)}",
                 )
         return value
@@ -393,7 +410,8 @@ class _Entry:
         actor_id = _text(value.get(name))
         if actor_id is not None and actor_id not in known:
             self.problem(
-                f"has an unknown {name} '{actor_id}'{did_you_mean(actor_id, known)}",
+                f"has an unknown {name} '{yaml_text(actor_id)}'"
+                f"{self.problems.did_you_mean(actor_id, known)}",
                 f"add '{actor_id}' to content/{ACTORS_FILE}, or correct the id{other}",
             )
             return None
@@ -451,7 +469,8 @@ def _parse_annotation(entry: _Entry, fields: dict) -> Annotation | None:
     kinds = [kind.value for kind in AnnotationKind]
     if kind_text not in kinds:
         entry.problem(
-            f"has an unknown kind '{kind_text}'{did_you_mean(kind_text, kinds)}",
+            f"has an unknown kind '{yaml_text(kind_text)}'"
+            f"{entry.problems.did_you_mean(kind_text, kinds)}",
             f"use one of: {', '.join(kinds)}",
         )
         return None
@@ -501,7 +520,7 @@ def _parse_event(entry: _Entry, fields: dict, known_actors: Mapping[str, Actor])
     code = _text(fields.get("code"))
     if code is not None and not _CAMEO_CODE.fullmatch(code):
         entry.problem(
-            f"has the code '{code}', which is not a CAMEO event code",
+            f"has the code '{yaml_text(code)}', which is not a CAMEO event code",
             "use two to four digits starting 01 to 20, e.g. '1312', in quotes, or leave 'code' out",
         )
     if not entry.ok or subject is None or target is None or action is None:

@@ -378,3 +378,40 @@ def test_seed_dek_says_biden_only_as_a_short_name(matcher):
     assert dek.startswith("Biden administration")
     # "Biden" alone, with no "Joe Biden" before it, is not enough.
     assert ids(dek, matcher) == ["vladimir-putin", "kim-jong-un", "ukraine"]
+
+
+# Bounded on any registry
+
+
+def test_unknown_countries_get_a_suggestion_for_the_first_few_only_so_a_big_registry_is_quick():
+    import time
+
+    entries = [
+        {"id": f"person-{n}", "name": f"P {n}", "type": "person", "country": f"persn-{n}"}
+        for n in range(2000)
+    ]
+    started = time.perf_counter()
+    with pytest.raises(BuildErrors) as caught:
+        parse_actor_registry(entries, path=PATH)
+    assert time.perf_counter() - started < 10  # every one of 2,000 against 2,000: a minute
+    whats = [error.what for error in caught.value.errors]
+    assert len(whats) == 2000
+    assert (
+        whats[0] == "actor 'person-0' has an unknown country 'persn-0' (did you mean 'person-0'?)"
+    )
+    assert whats[-1] == "actor 'person-1999' has an unknown country 'persn-1999'"
+
+
+def test_registry_values_are_described_in_words_not_python_reprs():
+    import datetime
+
+    with pytest.raises(BuildErrors) as caught:
+        parse_actor_registry(
+            [{"id": datetime.date(2023, 9, 11), "name": "N", "type": ["person"], "wikidata": 7}],
+            path=PATH,
+        )
+    assert [error.what for error in caught.value.errors] == [
+        "actor #1 has the id the date 2023-09-11, which is not a slug",
+        "actor #1 has the type a list, which is not known",
+        "actor #1 has the wikidata the number 7, which is not a Wikidata id",
+    ]

@@ -542,3 +542,66 @@ def test_loaded_registry_validates_article_actors(tmp_path: Path) -> None:
     write_article(tmp_path, "---\ntitle: T\ndate: 2023-09-11\nactors: [russia]\n---\n", "t.md")
     (article,) = load_articles(folder, load_actors(folder))
     assert article.actors == ("russia",)
+
+
+def test_unknown_actor_ids_get_a_suggestion_for_the_first_few_only_so_a_big_file_is_quick(
+    tmp_path: Path,
+) -> None:
+    import time
+
+    known = tuple(Actor(f"person-{n}", f"P {n}", ActorType.PERSON) for n in range(2000))
+    ids = ", ".join(f"persn-{n}" for n in range(2000))
+    block = "actors:\n  - united-states\n  - north-korea\n  - matthew-miller\n"
+    write_article(tmp_path, edited(block, f"actors: [{ids}]\n"))
+    started = time.perf_counter()
+    with pytest.raises(BuildErrors) as caught:
+        load_articles(content_dir(tmp_path), known)
+    assert time.perf_counter() - started < 10  # every one of 2,000 against 2,000: a minute
+    whats = [error.what for error in caught.value.errors]
+    assert whats[0] == "unknown actor id 'persn-0' (did you mean 'person-0'?)"
+    assert "unknown actor id 'persn-1999'" in whats
+
+
+@pytest.mark.parametrize(
+    ("value", "what"),
+    [
+        ("!!binary aGVsbG8=", "'date' must be a date like 2023-09-11, got binary data"),
+        ("[2023, 9, 11]", "'date' must be a date like 2023-09-11, got a list"),
+        ("{year: 2023}", "'date' must be a date like 2023-09-11, got a mapping"),
+        ("null", "'date' must be a date like 2023-09-11, got nothing (null)"),
+    ],
+)
+def test_a_wrong_date_is_described_in_words_not_as_a_python_repr(
+    tmp_path: Path, value: str, what: str
+) -> None:
+    assert load_error(tmp_path, edited("date: 2023-09-11", f"date: {value}")).what == what
+
+
+def test_a_list_with_a_wrong_item_names_the_item_and_its_line(tmp_path: Path) -> None:
+    text = edited("authors: [Jane Doe, John Roe]", "authors:\n- Jane Doe\n- [a, b]")
+    error = load_error(tmp_path, text)
+    assert error.what == "'authors' must be a list of names, but item 2 is a list"
+    assert error.line == 7
+
+
+def test_a_title_that_yaml_reads_as_a_number_or_a_date_is_kept_as_written(tmp_path: Path) -> None:
+    write_article(
+        tmp_path, edited(f"title: {TITLE}", "title: 1e3").replace("dek: ", "dek: 2024-01-02 #")
+    )
+    (article,) = load(tmp_path)
+    assert article.title == "1e3"
+    assert article.dek == "2024-01-02"
+
+
+def test_an_event_code_with_a_leading_zero_is_not_read_as_an_octal_number(tmp_path: Path) -> None:
+    write_article(
+        tmp_path,
+        VALID.replace(
+            "annotations:",
+            "events:\n- subject: united-states\n  object: north-korea\n"
+            "  action: threatens\n  code: 0312\nannotations:",
+            1,
+        ),
+    )
+    (article,) = load(tmp_path)
+    assert article.events[0].code == "0312"
