@@ -35,6 +35,8 @@ INPUTS = ("content", "templates", "seeds", "site.yaml")
 BIG = 360
 SMALL = 12
 ACTORS = ("united-states", "north-korea", "russia", "ukraine", "china", "japan")
+MEMORY = Path("/dev/shm")
+MEMORY_NEEDED = 1 << 30
 WAITING = re.compile(r"wait\w*\b.{0,40}\banother build", re.IGNORECASE | re.DOTALL)
 WRITTEN = re.compile(r"(\d+) written")
 
@@ -230,7 +232,7 @@ def change_inputs(root: Path, revision: str = "2") -> None:
 
 def clean_site(root: Path) -> dict[str, bytes]:
     """The site a clean build makes of root's inputs: a fresh copy, built with --full."""
-    with tempfile.TemporaryDirectory(prefix="marginalia-clean-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="clean-", dir=root.parent) as scratch:
         fresh = Path(scratch) / "project"
         fresh.mkdir()
         for name in INPUTS:
@@ -431,8 +433,27 @@ class BigProject:
 
 
 @pytest.fixture(scope="session")
-def big_project(tmp_path_factory: pytest.TempPathFactory) -> BigProject:
-    base = tmp_path_factory.mktemp("big")
+def fast_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A folder in memory (/dev/shm) when there is room, else on disk: the tests that copy
+    and build a big project dozens of times spend most of their time writing files, and
+    on a busy disk that time varies tenfold. Renames and links behave as on disk."""
+    try:
+        room = shutil.disk_usage(MEMORY).free
+    except OSError:
+        room = 0
+    if room < MEMORY_NEEDED:
+        yield tmp_path_factory.mktemp("fast")
+        return
+    folder = Path(tempfile.mkdtemp(prefix="marginalia-faults-", dir=MEMORY))
+    try:
+        yield folder
+    finally:
+        remove_tree(folder)
+
+
+@pytest.fixture(scope="session")
+def big_project(fast_tmp: Path) -> BigProject:
+    base = fast_tmp / "big"
     pristine = make_project(base / "pristine", articles=BIG)
     result = marginalia(pristine, "build")
     assert result.returncode == 0, result.stderr

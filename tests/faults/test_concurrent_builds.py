@@ -36,8 +36,10 @@ from tests.faults.conftest import (
 pytestmark = pytest.mark.faults
 
 
-def test_two_builds_at_once_wait_for_each_other(big_project: BigProject, tmp_path: Path) -> None:
-    root = copy_project(big_project.pristine, tmp_path / "project")
+def test_two_builds_at_once_wait_for_each_other(
+    big_project: BigProject, fast_tmp: Path, tmp_path: Path
+) -> None:
+    root = copy_project(big_project.pristine, fast_tmp / tmp_path.name / "project")
     change_inputs(root)
     builds: list[Started] = []
     try:
@@ -58,10 +60,10 @@ def test_two_builds_at_once_wait_for_each_other(big_project: BigProject, tmp_pat
 
 @pytest.mark.parametrize("seed", [1, 2])
 def test_many_builds_interleaved_with_edits_end_as_a_clean_build(
-    big_project: BigProject, tmp_path: Path, seed: int
+    big_project: BigProject, fast_tmp: Path, tmp_path: Path, seed: int
 ) -> None:
     rng = random.Random(seed)
-    root = copy_project(big_project.pristine, tmp_path / "project")
+    root = copy_project(big_project.pristine, fast_tmp / tmp_path.name / "project")
     edits = [
         lambda: set_revision(root, f"{seed}-a"),
         lambda: write_article(root, 10, title=f"Edited while building {seed}"),
@@ -149,9 +151,9 @@ def wait_for_quiet(root: Path, *, quiet: float = 2.0, timeout: float = 60.0) -> 
 
 
 def test_a_build_while_serve_runs_leaves_a_clean_site_and_serve_working(
-    big_project: BigProject, tmp_path: Path
+    big_project: BigProject, fast_tmp: Path, tmp_path: Path
 ) -> None:
-    root = copy_project(big_project.pristine, tmp_path / "project")
+    root = copy_project(big_project.pristine, fast_tmp / tmp_path.name / "project")
     port = free_port()
     home = f"http://127.0.0.1:{port}/"
     server = start(root, "serve", "--port", str(port), logs=tmp_path / "logs")

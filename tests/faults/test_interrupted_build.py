@@ -32,11 +32,12 @@ from tests.faults.conftest import (
 pytestmark = pytest.mark.faults
 
 KILL_RUNS = 20
-INTERRUPT_RUNS = 4
-# The three ways a kill point is chosen, in turn: anywhere in the run, in its last 30%
-# (where files move into place), or just after the n-th change of the work folder beside
-# site/ (the first is the build setting up; the next dozen or so, moving files into place).
-ANYWHERE, LATE, AT_A_STEP = "anywhere", "late", "at a step"
+INTERRUPT_RUNS = 6
+# How a kill point is chosen: anywhere in the run; in its last 30% (where files move into
+# place); just after the n-th change of the work folder beside site/ (the first is the
+# build setting up, the next dozen or so moving files into place); or, for Ctrl-C, once
+# the build is under way (past Python's start-up), anywhere in the rest of its usual run.
+ANYWHERE, LATE, AT_A_STEP, UNDER_WAY = "anywhere", "late", "at a step", "under way"
 STRATEGIES = (ANYWHERE, LATE, AT_A_STEP)
 
 
@@ -55,9 +56,9 @@ class Outcome:
 
 
 @pytest.fixture(scope="module")
-def project(big_project: BigProject, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def project(big_project: BigProject, fast_tmp: Path) -> Path:
     # One path for every run: the cache and the work folder may record where they are.
-    return tmp_path_factory.mktemp("interrupted") / "project"
+    return fast_tmp / "interrupted" / "project"
 
 
 def reset(big_project: BigProject, project: Path) -> None:
@@ -92,6 +93,29 @@ def wait_for_steps(build: Started, project: Path, steps: int, deadline: float) -
             if seen >= steps:
                 return
         time.sleep(0.0002)
+
+
+def wait_for_moment(
+    build: Started, project: Path, how: str, rng: random.Random, duration: float
+) -> None:
+    """Return at the moment to kill or interrupt the build, chosen by `how` and rng."""
+    deadline = build.started + 3 * duration + 10
+    if how == ANYWHERE:
+        moment = rng.uniform(0.0, duration)
+    elif how == LATE:
+        moment = rng.uniform(0.7 * duration, duration)
+    elif how == AT_A_STEP:
+        wait_for_steps(build, project, rng.randint(2, 14), deadline)
+        time.sleep(rng.uniform(0.0, 0.003))
+        return
+    else:
+        before = work_signature(project)
+        while build.process.poll() is None and time.monotonic() < deadline:
+            if work_signature(project) != before or children_of(build.pid):
+                break
+            time.sleep(0.001)
+        moment = rng.uniform(time.monotonic() - build.started, duration)
+    time.sleep(max(0.0, build.started + moment - time.monotonic()))
 
 
 @pytest.fixture(scope="module")
@@ -136,16 +160,7 @@ def test_kill_9_at_random_moments_leaves_the_old_site_or_the_new(
         reset(big_project, project)
         build = start(project, "build", logs=tmp_path / "logs")
         try:
-            if how == ANYWHERE:
-                time.sleep(max(0.0, build.started + rng.uniform(0.0, duration) - time.monotonic()))
-            elif how == LATE:
-                moment = rng.uniform(0.7 * duration, duration)
-                time.sleep(max(0.0, build.started + moment - time.monotonic()))
-            else:
-                wait_for_steps(
-                    build, project, rng.randint(2, 14), build.started + 3 * duration + 10
-                )
-                time.sleep(rng.uniform(0.0, 0.003))
+            wait_for_moment(build, project, how, rng, duration)
             at = time.monotonic() - build.started
             finished_first = build.process.poll() is not None
             if not finished_first:
@@ -180,22 +195,14 @@ def test_ctrl_c_leaves_the_old_site_or_the_new_and_exits_130(
     failures: list[str] = []
     for run in range(INTERRUPT_RUNS):
         rng = random.Random(1000 + run)
+        how = (UNDER_WAY, AT_A_STEP)[run % 2]
         reset(big_project, project)
         build = start(project, "build", logs=tmp_path / "logs")
         try:
-            # Once the build is under way (its workers started, or the work folder
-            # changed), Ctrl-C sometime in the rest of its usual run.
-            deadline = build.started + 3 * duration + 10
-            before = work_signature(project)
-            while build.process.poll() is None and time.monotonic() < deadline:
-                if work_signature(project) != before or children_of(build.pid):
-                    break
-                time.sleep(0.001)
-            left = max(0.0, build.started + duration - time.monotonic())
-            time.sleep(rng.uniform(0.0, 0.8 * left))
+            wait_for_moment(build, project, how, rng, duration)
             at = time.monotonic() - build.started
             if build.process.poll() is not None:
-                outcomes.append(f"run {run}: finished before Ctrl-C at {at:.3f} s")
+                outcomes.append(f"run {run} ({how}): finished before Ctrl-C at {at:.3f} s")
                 continue
             # A terminal sends Ctrl-C to the whole foreground group: the build and its workers.
             os.killpg(build.pid, signal.SIGINT)
@@ -204,7 +211,7 @@ def test_ctrl_c_leaves_the_old_site_or_the_new_and_exits_130(
             build.stop()
         site = which_site(tree_bytes(project / SITE), big_project.old, big_project.new)
         problem = recover(project, big_project)
-        line = f"run {run} (Ctrl-C at {at:.3f} s): exit {code}, site {site}"
+        line = f"run {run} ({how}, Ctrl-C at {at:.3f} s): exit {code}, site {site}"
         outcomes.append(line)
         if code != 130 or "Traceback" in build.err() or site not in ("old", "new") or problem:
             failures.append(f"{line}; {problem or 'recovered'}; stderr:\n{build.err()}")
