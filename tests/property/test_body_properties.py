@@ -17,11 +17,14 @@ import tempfile
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from unittest import mock
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from generator import annotations
 from generator.actors import Actor, ActorType, build_matcher
+from generator.annotations import Target, anchor_all
 from generator.content import load_articles
 from generator.errors import BuildErrors, ContentError, MarginaliaError
 from generator.frontmatter import render_front_matter
@@ -217,3 +220,46 @@ def test_notes_quotes_and_events_with_any_words_render_or_are_reported(
     case: tuple[dict[str, object], str],
 ) -> None:
     build_body(*case)
+
+
+# Many notes on a long text are looked up by their words: the same answers as a search
+
+
+TEXT_WORDS = st.sampled_from(
+    ["the", "talks", "went", "on", "Putin", "said", "’s", "—", ",", ".", "“", "”", "a", "-", "’"]
+)
+
+
+@st.composite
+def text_and_targets(draw: st.DrawFn) -> tuple[str, list[Target]]:
+    pieces = draw(
+        st.lists(st.tuples(TEXT_WORDS, st.sampled_from([" ", "", "  ", "\n"])), max_size=80)
+    )
+    text = "".join(word + gap for word, gap in pieces) or "x"
+
+    def part() -> str:
+        start = draw(st.integers(0, len(text) - 1))
+        return text[start : start + draw(st.integers(1, 30))]
+
+    targets = [
+        Target(
+            f"annotation {number}",
+            part(),
+            part() if draw(st.booleans()) else None,
+            part() if draw(st.booleans()) else None,
+        )
+        for number in range(1, draw(st.integers(1, 5)) + 1)
+    ]
+    return text, targets
+
+
+@settings(EXAMPLES, max_examples=200)
+@given(text_and_targets())
+def test_anchoring_by_the_word_index_gives_what_searching_the_text_gives(
+    case: tuple[str, list[Target]],
+) -> None:
+    text, targets = case
+    searched = anchor_all(text, targets)
+    with mock.patch.object(annotations, "_INDEX_AT", 0):  # index whatever the size
+        indexed = anchor_all(text, targets)
+    assert indexed == searched
