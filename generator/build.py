@@ -289,6 +289,13 @@ class ProjectFolders:
         """An output folder that is, holds, or lies inside the project's own files is
         refused: a build replaces its output folder whole."""
         output = self.output
+        if output.exists() and not output.is_dir():
+            raise OutputError(
+                "the output is a file, not a folder; a build replaces its output folder "
+                "whole, so it refuses to build there",
+                path=output,
+                fix="give --output (or output_dir in site.yaml) a folder, or move the file away",
+            )
         guarded = {
             "the project folder": self.root,
             "the content folder": self.content,

@@ -1106,3 +1106,12 @@ def test_parallel_and_single_process_builds_give_identical_bytes(
     assert parallel.rendered == single.rendered == len(html_pages)
     assert tree(roots[3] / SITE) == tree(roots[1] / SITE)
     assert workers == [3, 1, 3, 1]
+
+
+def test_an_output_that_is_a_file_is_refused_and_kept(project: Path) -> None:
+    notes = project / "notes.txt"
+    notes.write_bytes(b"kept by hand\n")
+    with pytest.raises(OutputError, match="is a file"):
+        build_project(project, output_dir=str(notes))
+    assert notes.read_bytes() == b"kept by hand\n"
+    assert not (project / ".notes.txt.marginalia").exists()
