@@ -129,6 +129,14 @@ def test_one_long_paragraph_builds_in_time_linear_in_its_length() -> None:
     assert_linear(make, 256 * 1024)
 
 
+def test_one_long_hard_wrapped_paragraph_builds_in_time_linear_in_its_length() -> None:
+    def make(size: int) -> Callable[[], object]:
+        line = "Officials said on Tuesday that the talks would go on and on.\n"
+        return build_article("", line * (size // len(line)))
+
+    assert_linear(make, 256 * 1024)
+
+
 def test_many_actors_in_one_paragraph_build_in_time_linear_in_their_number() -> None:
     def make(count: int) -> Callable[[], object]:
         actors = tuple(
