@@ -11,8 +11,9 @@ from __future__ import annotations
 import difflib
 import heapq
 import re
+from bisect import bisect_left
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -53,6 +54,7 @@ _HINT_CONTEXTS = 200  # matches of a quote compared with its wrong prefix or suf
 _SHOWN = 200  # characters of a quote, prefix or suffix shown in a message
 _INDEX_AT = 20_000_000  # targets times characters from which words are indexed
 _WHOLE_WORD = re.compile(r"\w+")
+_BEGUN_WORDS = 20  # different words a quote's last word may begin, to look them up
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,7 +212,7 @@ def _tidy(passage: str) -> str:
 class _Text:
     """One article's text, normalised once for every target anchored in it."""
 
-    __slots__ = ("norm", "origin", "text", "words")
+    __slots__ = ("norm", "origin", "sorted_words", "text", "words")
 
     def __init__(self, text: str, *, targets: int = 1) -> None:
         self.text = text
@@ -218,6 +220,7 @@ class _Text:
         # Searching the whole text for each of 10,000 notes takes time in their product;
         # with where each word is, a quote is looked up by its rarest whole word.
         self.words: dict[str, list[int]] | None = None
+        self.sorted_words: list[str] | None = None  # the words, in order, when needed
         if targets * len(self.norm) >= _INDEX_AT:
             self.words = {}
             for match in _WHOLE_WORD.finditer(self.norm):
@@ -260,13 +263,9 @@ class _Text:
     def _occurrences(self, needle: str, most: int) -> list[int]:
         """The first `most` + 1 places of `needle`, overlapping ones included."""
         if self.words is not None:
-            inner = [
-                match
-                for match in _WHOLE_WORD.finditer(needle)
-                if match.start() > 0 and match.end() < len(needle)
-            ]
-            if inner:
-                return self._indexed_occurrences(needle, inner, most)
+            looked_up = self._indexed_occurrences(needle, most)
+            if looked_up is not None:
+                return looked_up
         places: list[int] = []
         find = self.norm.find
         place = find(needle)
@@ -275,21 +274,47 @@ class _Text:
             place = find(needle, place + 1)
         return places
 
-    def _indexed_occurrences(self, needle: str, inner: list[re.Match[str]], most: int) -> list[int]:
-        """_occurrences by way of a word the needle holds whole (not at its ends, where
-        the text may go on with more letters): each match of the needle has that word
-        there, so only the places of its rarest such word are checked."""
+    def _indexed_occurrences(self, needle: str, most: int) -> list[int] | None:
+        """_occurrences by way of a word of the needle: every match of the needle has
+        it at the same offset, so only the places of its rarest word are checked. A
+        word inside the needle is whole in the text too; its last word may go on with
+        more letters there, so it stands for every word it begins. None when the needle
+        has no such word (one word alone may be part of any longer word)."""
         assert self.words is not None
-        rarest = min(inner, key=lambda match: len(self.words.get(match.group(), ())))  # type: ignore[union-attr]
-        offset = rarest.start()
+        choices: list[tuple[int, Iterable[int]]] = []  # (offset in the needle, places)
+        for match in _WHOLE_WORD.finditer(needle):
+            if match.start() == 0:
+                continue  # the text may have more letters before it
+            if match.end() < len(needle):
+                choices.append((match.start(), self.words.get(match.group(), ())))
+            else:
+                begun = self._words_beginning(match.group())
+                if begun is not None:
+                    choices.append((match.start(), begun))
+        if not choices:
+            return None
+        offset, starts = min(choices, key=lambda choice: len(choice[1]))  # type: ignore[arg-type]
         places: list[int] = []
-        for word_start in self.words.get(rarest.group(), ()):
+        for word_start in starts:
             place = word_start - offset
             if place >= 0 and self.norm.startswith(needle, place):
                 places.append(place)
                 if len(places) > most:
                     break
         return places
+
+    def _words_beginning(self, start: str) -> list[int] | None:
+        """Where the words that begin with `start` are, in text order; None when more
+        than a few different words do ("a" begins thousands)."""
+        assert self.words is not None
+        if self.sorted_words is None:
+            self.sorted_words = sorted(self.words)
+        first = bisect_left(self.sorted_words, start)
+        last = bisect_left(self.sorted_words, start + "\U0010ffff", first)
+        if last - first > _BEGUN_WORDS:
+            return None
+        begun = [self.words[word] for word in self.sorted_words[first:last]]
+        return begun[0] if len(begun) == 1 else list(heapq.merge(*begun))
 
     def _fits(self, place: int, length: int, prefix: str, suffix: str) -> bool:
         # Prefix and suffix are stripped, so one space at the join is optional.

@@ -167,6 +167,15 @@ def test_many_quotes_on_a_long_text_anchor_in_time_linear_in_their_number() -> N
     assert_linear(make, 2500)
 
 
+def test_many_two_word_quotes_on_a_long_text_anchor_in_time_linear_in_their_number() -> None:
+    def make(count: int) -> Callable[[], object]:
+        text = "\n\n".join(f"Officials said zq{n}x today." for n in range(count))
+        targets = [Target(f"quote {n + 1}", f"said zq{n}x") for n in range(count)]
+        return lambda: anchor_all(text, targets)
+
+    assert_linear(make, 2500)
+
+
 # Bounded: hostile anchors are answered at once
 
 
