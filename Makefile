@@ -27,10 +27,13 @@ $(VENV)/.installed-bench: $(VENV)/.installed
 ingest: $(VENV)/.installed
 	$(BIN)/marginalia ingest
 
-site: ingest
+# A seed that fails is reported and the rest goes on ('marginalia ingest' alone exits 1).
+site: $(VENV)/.installed
+	$(BIN)/marginalia ingest || echo "make: a seed failed to ingest (see above); building the others"
 	$(BIN)/marginalia build
 
-serve: ingest
+serve: $(VENV)/.installed
+	$(BIN)/marginalia ingest || echo "make: a seed failed to ingest (see above); serving the others"
 	$(BIN)/marginalia serve --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-test

@@ -1,6 +1,14 @@
 import datetime
+import os
 import re
 import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -14,6 +22,7 @@ from generator.errors import SeedError
 from generator.frontmatter import split_front_matter
 from generator.ingest import (
     DIGEST_FIELD,
+    MAX_SEED_BYTES,
     IngestResult,
     IngestStatus,
     escape_markdown,
@@ -523,3 +532,379 @@ def test_cli_ingest_of_good_seeds_exits_0(
     assert "001_good.txt -> content/articles/2023/09/sanctions-talks-stall-in-geneva.md" in err
     assert "candidate actors not in content/actors.yaml: Ingrid Halvorsen" in err
     assert "1 seeds, 0 failed" in err
+
+
+# Editors' fields and the digest
+
+
+EDITOR_FIELDS = (
+    "tags: [sanctions, arms trade]\n"
+    "events:\n"
+    "- subject: united-states\n"
+    "  action: threatens sanctions on\n"
+    "  object: north-korea\n"
+    "desk_note: checked by the night desk\n"
+)
+
+
+def add_editor_fields(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("seed: ", ANNOTATION + EDITOR_FIELDS + "seed: ", 1), "utf-8")
+
+
+@pytest.mark.parametrize("explicit", [False, True], ids=["seeds folder", "seed path"])
+def test_forced_reingest_keeps_every_field_not_from_the_seed(
+    content: Path, registry: tuple[Actor, ...], explicit: bool
+) -> None:
+    target = run_shipped(content, registry).target
+    add_editor_fields(target)
+    edited = front_of(target)
+    paths = [SEEDS / SHIPPED_NAME] if explicit else [SEEDS]
+    (result,) = run(paths, content, registry, force=True)
+    assert result.status is IngestStatus.UPDATED
+    front = front_of(target)
+    for key in ("tags", "events", "annotations", "desk_note", "actors", "quotes"):
+        assert front[key] == edited[key], key
+    assert front["tags"] == ["sanctions", "arms trade"]
+    assert front["desk_note"] == "checked by the night desk"
+
+
+def test_forced_reingest_records_a_digest_so_the_next_ingest_is_unchanged(
+    content: Path, registry: tuple[Actor, ...]
+) -> None:
+    target = run_shipped(content, registry).target
+    add_editor_fields(target)
+    assert run_shipped(content, registry).status is IngestStatus.KEPT_EDITED
+    run_shipped(content, registry, force=True)
+    assert is_unedited(target.read_text(encoding="utf-8"))
+    before = stamp(target)
+    assert run_shipped(content, registry).status is IngestStatus.UNCHANGED
+    assert run_shipped(content, registry, force=True).status is IngestStatus.UNCHANGED
+    assert stamp(target) == before
+
+
+def test_forced_article_whose_seed_changed_is_kept_until_forced_again(
+    tmp_path: Path, content: Path, registry: tuple[Actor, ...]
+) -> None:
+    seeds = tmp_path / "seeds"
+    seed = write_seed(seeds, "001_geneva.txt", make_seed())
+    (created,) = run([seeds], content, registry)
+    add_editor_fields(created.target)
+    run([seeds], content, registry, force=True)
+    seed.write_text(make_seed("Sanctions talks resume in Geneva"), encoding="utf-8")
+    before = stamp(created.target)
+    # The editor's actors and quotes are not suggestions any more: not refreshed.
+    assert run([seeds], content, registry)[0].status is IngestStatus.KEPT_EDITED
+    assert stamp(created.target) == before
+    (forced,) = run([seeds], content, registry, force=True)
+    assert forced.status is IngestStatus.UPDATED
+    front = front_of(created.target)
+    assert front["title"] == "Sanctions talks resume in Geneva"
+    assert front["desk_note"] == "checked by the night desk"
+
+
+def test_forced_reingest_of_a_file_with_broken_front_matter_fails_and_keeps_it(
+    content: Path, registry: tuple[Actor, ...]
+) -> None:
+    target = run_shipped(content, registry).target
+    target.write_text(
+        target.read_text(encoding="utf-8").replace("seed: ", "tags: [unclosed\nseed: ", 1),
+        encoding="utf-8",
+    )
+    before = stamp(target)
+    result = run_shipped(content, registry, force=True)
+    assert result.status is IngestStatus.FAILED
+    assert result.error is not None and result.error.path == target
+    assert "correct the front matter" in (result.error.fix or "")
+    assert stamp(target) == before
+
+
+def test_shipped_article_is_reported_unchanged(tmp_path: Path, registry: tuple[Actor, ...]) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    target = content / SHIPPED_TARGET
+    before = stamp(target)
+    result = run_shipped(content, registry)
+    assert (result.status, result.target) == (IngestStatus.UNCHANGED, target)
+    assert stamp(target) == before
+
+
+# Suggested quotes anchor as the build anchors them
+
+
+REPEATED = "We will not accept these terms under any circumstances"
+
+
+def repeated_quote_seed(*paragraphs: str) -> str:
+    return "\n\n".join(
+        [
+            "Sanctions talks stall in Geneva",
+            "Published in Reuters, on September 12, 2023",
+            *paragraphs,
+        ]
+    )
+
+
+def build_project(tmp_path: Path, seed: str) -> Path:
+    """A project with the shipped templates and actors, and one seed; ingested and built."""
+    root = tmp_path / "project"
+    shutil.copytree(ROOT / "templates", root / "templates")
+    (root / "content").mkdir(parents=True)
+    shutil.copy(ROOT / "content" / "actors.yaml", root / "content" / "actors.yaml")
+    shutil.copy(ROOT / "site.yaml", root / "site.yaml")
+    write_seed(root / "seeds", "001_geneva.txt", seed)
+    assert main(["--root", str(root), "ingest"]) == 0
+    return root
+
+
+def highlighted_paragraph(root: Path, number: int = 1) -> str:
+    assert main(["--root", str(root), "build"]) == 0
+    (page,) = (root / "site" / "2023" / "09" / "12").glob("*/index.html")
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    mark = soup.find(id=f"quote-{number}")
+    assert mark is not None, "the quote is not highlighted"
+    return mark.find_parent("p").get_text()
+
+
+def test_quote_said_after_the_same_words_gets_a_prefix_and_builds(tmp_path: Path) -> None:
+    seed = repeated_quote_seed(
+        f"Delegates had agreed: “{REPEATED}” was the line of the day.",
+        f"“{REPEATED},” said Ingrid Halvorsen, a Norwegian envoy.",
+    )
+    root = build_project(tmp_path, seed)
+    (article,) = (root / "content" / "articles" / "2023" / "09").glob("*.md")
+    (quote,) = front_of(article)["quotes"]
+    assert quote["text"] == REPEATED
+    assert "prefix" in quote or "suffix" in quote
+    assert "said Ingrid Halvorsen" in highlighted_paragraph(root)
+
+
+def test_each_of_two_identical_quotes_highlights_its_own_place(tmp_path: Path) -> None:
+    seed = repeated_quote_seed(
+        "GENEVA (Reuters) - Talks on sanctions stalled on Tuesday.",
+        f"“{REPEATED},” said Ingrid Halvorsen, a Norwegian envoy.",
+        "The talks went on.",
+        f"“{REPEATED},” Halvorsen told reporters later.",
+    )
+    root = build_project(tmp_path, seed)
+    (article,) = (root / "content" / "articles" / "2023" / "09").glob("*.md")
+    assert len(front_of(article)["quotes"]) == 2
+    assert "said Ingrid Halvorsen" in highlighted_paragraph(root, 1)
+    assert "told reporters later" in highlighted_paragraph(root, 2)
+
+
+def test_quote_that_no_prefix_or_suffix_picks_is_left_out_with_a_note(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    line = f"“{REPEATED},” said Ingrid Halvorsen, a Norwegian envoy."
+    seeds = tmp_path / "seeds"
+    write_seed(
+        seeds,
+        "001_geneva.txt",
+        repeated_quote_seed("GENEVA (Reuters) - Talks stalled.", line, line, line),
+    )
+    content = tmp_path / "content"
+    (result,) = run([seeds], content)
+    # The first is told apart by the words before it; the others by nothing.
+    (quote,) = front_of(result.target)["quotes"]
+    assert quote["prefix"] == "stalled. “"
+    assert len(result.notes) == 2
+    for note in result.notes:
+        assert "occur 3 times" in note and "left out" in note
+    assert "left out" in caplog.text
+    (article,) = load_articles(content, ())
+    assert len(article.quotes) == 1
+
+
+# Seeds that cannot be read
+
+
+def cli_ingest(root: Path, capsys: pytest.CaptureFixture[str], *paths: Path) -> tuple[int, str]:
+    code = main(["--root", str(root), "ingest", *map(str, paths)])
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.out + captured.err
+    return code, captured.err
+
+
+def test_seed_over_the_size_limit_is_rejected_naming_file_size_and_limit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    big = seeds / "001_big.txt"
+    with big.open("wb") as file:
+        file.truncate(MAX_SEED_BYTES + 1)  # sparse: the size alone rejects it
+    write_seed(seeds, "002_good.txt", make_seed())
+    code, err = cli_ingest(tmp_path, capsys)
+    assert code == 1
+    assert str(big) in err
+    assert f"{MAX_SEED_BYTES + 1:,} bytes" in err
+    assert "16 MiB" in err and "fix: a seed is one article" in err
+    assert "2 seeds, 1 failed" in err
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "what", "fix"),
+    [
+        (
+            "latin1.txt",
+            lambda p: p.write_bytes("Zoë".encode("latin-1")),
+            "not UTF-8",
+            "as UTF-8 text",
+        ),
+        ("empty.txt", lambda p: p.write_bytes(b""), "the seed is empty", "paste the article"),
+        (
+            "blank.txt",
+            lambda p: p.write_bytes(b" \n\n\t\n"),
+            "the seed is empty",
+            "paste the article",
+        ),
+        ("pipe.txt", lambda p: os.mkfifo(p), "not a regular file", "plain .txt file"),
+        (
+            "gone.txt",
+            lambda p: p.symlink_to(p.with_name("nowhere")),
+            "no such seed",
+            "check the path",
+        ),
+    ],
+)
+def test_seed_that_cannot_be_read_is_a_message_with_the_file_and_a_fix(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, make, what: str, fix: str
+) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    make(seeds / name)
+    write_seed(seeds, "zz_good.txt", make_seed())
+    for paths in ((), (seeds / name,)):
+        code, err = cli_ingest(tmp_path, capsys, *paths)
+        assert code == 1
+        assert f"{seeds / name}" in err and what in err
+        assert "fix: " in err and fix in err
+        assert "Errno" not in err and "codec" not in err
+
+
+def test_folder_named_like_a_seed_is_walked_for_seeds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "seeds" / "old.txt"
+    write_seed(folder, "001_geneva.txt", make_seed())
+    code, err = cli_ingest(tmp_path, capsys)
+    assert code == 0
+    assert "created" in err and "1 seeds, 0 failed" in err
+
+
+def test_unreadable_seed_is_a_message_for_a_user_without_permission(
+    request: pytest.FixtureRequest,
+) -> None:
+    setpriv = shutil.which("setpriv")
+    if os.geteuid() != 0 or setpriv is None:
+        pytest.skip("needs root and setpriv to run ingest as a user who cannot read the seed")
+    # pytest's own temporary folders are root's alone; this one is open to the user.
+    tmp_path = Path(tempfile.mkdtemp(prefix="marginalia-unreadable-"))
+    request.addfinalizer(lambda: shutil.rmtree(tmp_path, ignore_errors=True))
+    seeds = tmp_path / "seeds"
+    write_seed(seeds, "001_secret.txt", make_seed()).chmod(0o000)
+    tmp_path.chmod(0o777)
+    seeds.chmod(0o777)
+    done = subprocess.run(
+        [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups",
+         sys.executable, "-m", "generator", "--root", str(tmp_path), "ingest"],
+        capture_output=True, text=True, timeout=120, cwd=ROOT,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    assert "001_secret.txt" in done.stderr and "permission denied" in done.stderr
+    assert "fix: make it readable" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+# Linear in the seed's size
+
+
+def test_seed_with_one_5_mib_paragraph_ingests_in_seconds(tmp_path: Path) -> None:
+    sentence = (
+        "As Russian President Vladimir Putin prepares to meet North Korean leader Kim Jong Un, "
+        "US State Department spokesperson Matthew Miller said “the United States will hold "
+        "accountable every entity that helps,” and Foreign Minister Sergei Lavrov replied. "
+    )
+    paragraph = sentence * (5 * 2**20 // len(sentence.encode()))
+    write_seed(tmp_path / "seeds", "001_big.txt", repeated_quote_seed(paragraph))
+    shutil.copytree(ROOT / "content", tmp_path / "content", ignore=shutil.ignore_patterns("*.md"))
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(tmp_path), "ingest"],
+        capture_output=True, text=True, timeout=120, cwd=ROOT,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert time.monotonic() - started < 60  # today's code: hours
+    assert "created" in done.stderr
+
+
+# make site and make serve go on past a bad seed
+
+
+def make_copy(tmp_path: Path) -> Path:
+    """The project as a fresh clone has it, with one bad seed added; make runs on the
+    project's venv (its install stamp taken as done)."""
+    root = tmp_path / "clone"
+    root.mkdir()
+    for name in ("seeds", "content", "templates"):
+        shutil.copytree(ROOT / name, root / name)
+    for name in ("site.yaml", "Makefile", "pyproject.toml"):
+        shutil.copy2(ROOT / name, root / name)
+    write_seed(root / "seeds", "001_broken.txt", "Only a headline\n\nand a paragraph.\n")
+    return root
+
+
+MAKE_ARGS = ["-o", ".venv/.installed", f"BIN={ROOT / '.venv' / 'bin'}"]
+
+
+def test_make_site_reports_a_bad_seed_and_builds_the_rest(tmp_path: Path) -> None:
+    make = shutil.which("make")
+    if make is None:
+        pytest.skip("make is not installed")
+    root = make_copy(tmp_path)
+    done = subprocess.run(
+        [make, *MAKE_ARGS, "site"], cwd=root, capture_output=True, text=True, timeout=300
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output
+    assert "001_broken.txt" in output and "no byline" in output
+    # The shipped article is as ingest left it: a new user is not told to --force.
+    assert f"unchanged  {SHIPPED_NAME}" in output
+    assert "--force" not in output
+    assert (root / "site" / "index.html").is_file()
+    assert (root / "site" / "2023/09/11" / SHIPPED_TARGET.stem / "index.html").is_file()
+
+
+def test_make_serve_reports_a_bad_seed_and_serves_the_rest(tmp_path: Path) -> None:
+    make = shutil.which("make")
+    if make is None:
+        pytest.skip("make is not installed")
+    root = make_copy(tmp_path)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [make, *MAKE_ARGS, "serve", f"PORT={port}"],
+        cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        start_new_session=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        status = None
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as answer:
+                    status = answer.status
+                    break
+            except OSError:
+                time.sleep(0.5)
+        assert status == 200, "make serve did not serve the site"
+    finally:
+        os.killpg(server.pid, signal.SIGINT)
+        try:
+            output, _ = server.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            output, _ = server.communicate()
+    assert "001_broken.txt" in output and "no byline" in output
