@@ -44,14 +44,9 @@ class DuplicateKey(yaml.constructor.ConstructorError):
         self.first = first  # 0-based line of its first use, in the YAML given
 
 
-class ContentLoader(YamlLoader):
-    """The loader for content files: front matter and the actor registry.
-
-    Numbers stay the text the editor wrote: no content field is a number, and as
-    numbers '1e3' became '1000.0', '0312' became '202', and an integer of 5,000 digits
-    could not be turned back into text at all. A key written twice in one mapping is an
-    error: YAML would silently keep the last value and lose the first.
-    """
+class StrictLoader(YamlLoader):
+    """YamlLoader, where a key written twice in one mapping is an error: YAML would
+    silently keep the last value and lose the first."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         seen: dict[object, yaml.Node] = {}
@@ -66,6 +61,15 @@ class ContentLoader(YamlLoader):
             if first is not key_node:
                 raise DuplicateKey(yaml_text(key), first.start_mark.line, key_node.start_mark)
         return super().construct_mapping(node, deep=deep)
+
+
+class ContentLoader(StrictLoader):
+    """The loader for content files: front matter and the actor registry.
+
+    Numbers stay the text the editor wrote: no content field is a number, and as
+    numbers '1e3' became '1000.0', '0312' became '202', and an integer of 5,000 digits
+    could not be turned back into text at all.
+    """
 
 
 def _number_as_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:

@@ -36,7 +36,7 @@ HANG = 20  # seconds: far beyond any example's deadline, so only a hang reaches 
 
 # What a Python repr of a value that is not text looks like inside a message.
 REPR = re.compile(
-    r"datetime\.|\b(?:b|u)'|\{'|\['|\[\[|\[\]|\{\}|\(\)|\bNone\b|\bset\(|"
+    r"datetime\.|(?<![\w'])[bu]'|\{'|\['|\[\[|\[\]|\{\}|\(\)|\bNone\b|\bset\(|"
     r"<[\w.]+ object at|\\x[0-9a-f]{2}|\\u[0-9a-f]{4}"
 )
 
