@@ -238,6 +238,9 @@ def build(
             site_folder.recover()
         except OSError as error:
             raise output_error(error, folders.output) from error
+        # Without a cache the folder is checked before one is made: a refused build
+        # leaves nothing behind.
+        present = None if BuildCache.exists_in(root) else _check_ownership(site_folder, {})
         cache = BuildCache.in_folder(root)
         collecting = gc.isenabled()
         # Loading and planning make a million objects and free few: a pass of the cyclic
@@ -248,6 +251,7 @@ def build(
                 config,
                 folders=folders,
                 site_folder=site_folder,
+                present=present,
                 cache=cache,
                 full=full,
                 progress=progress,
@@ -329,6 +333,7 @@ def _build(
     *,
     folders: ProjectFolders,
     site_folder: SiteFolder,
+    present: set[str] | None,
     cache: BuildCache,
     full: bool,
     progress: ProgressHook | None,
@@ -345,7 +350,8 @@ def _build(
     wants_state = live is not None and not live.pages
     if not full and not wants_state and _nothing_to_do(cache, out_dir, snapshot.digest, previous):
         return _unchanged(cache, folders, previous, started)
-    present = _check_ownership(site_folder, manifest)
+    if present is None:
+        present = _check_ownership(site_folder, manifest)
     # Until this build has finished, the site is not known to match these inputs.
     cache.store_input_snapshot(out_dir, None)
 

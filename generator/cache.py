@@ -127,6 +127,10 @@ class BuildCache:
     def in_folder(root: Path) -> BuildCache:
         return BuildCache(root / CACHE_DIR / CACHE_FILE)
 
+    @staticmethod
+    def exists_in(root: Path) -> bool:
+        return (root / CACHE_DIR / CACHE_FILE).is_file()
+
     def _open(self, path: Path) -> sqlite3.Connection | None:
         for attempt in range(2):
             try:
