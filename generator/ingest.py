@@ -9,6 +9,7 @@ import os
 import re
 import secrets
 import stat
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -84,8 +85,11 @@ class PlannedArticle:
 
 # "|" would start a table; "<" at the start of a line, a block of raw HTML; "~~~" a fence.
 _MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]|])")
-_MARKDOWN_LINE_START = re.compile(r"^(\s*)(#|>|<|~|[-+*](?=\s)|\d+(?=[.)]\s))")
-_SETEXT_RULE = re.compile(r"^\s*(?:=+|-+)\s*$")
+# A list marker may end the line: "+" alone is an empty list item.
+_MARKDOWN_LINE_START = re.compile(r"^(\s*)(#|>|<|~|[-+*](?=\s|\Z)|\d+(?=[.)](?:\s|\Z)))")
+# A setext underline ("===", "---") or a thematic break ("--- ---"); "* * *" and "_ _ _"
+# are escaped as inline characters already. No trailing \s*: "-[-\s]*" ends in spaces.
+_SETEXT_RULE = re.compile(r"\s*(?:=+\s*|-[-\s]*)\Z")
 # Markdown would decode "&amp;" and link "<https://x>"; as entities they stay text.
 _ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
 # No autolink holds a "<", so the look-ahead stops at the next one (linear in "<<<<...").
@@ -244,7 +248,11 @@ def anchor_quotes(
             f"{len(quotes) - MAX_SUGGESTED_QUOTES} more quotes found are not suggested "
             f"(at most {MAX_SUGGESTED_QUOTES} an article)"
         )
-    return tuple(anchored), tuple(notes)
+    # The same words said again and left out again make one note.
+    counted = Counter(notes)
+    return tuple(anchored), tuple(
+        note if count == 1 else f"{note} ({count} times)" for note, count in counted.items()
+    )
 
 
 def _pick(text: AnchorText, wanted: str, place: int) -> tuple[str | None, str | None] | None:
