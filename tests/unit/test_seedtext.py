@@ -1,6 +1,7 @@
 import dataclasses
 import datetime
 import logging
+import time
 from pathlib import Path
 
 import pytest
@@ -518,3 +519,45 @@ def test_job_titles_after_author_names_are_not_authors(
         "\n\nThe first paragraph.\n"
     )
     assert parse_seed(seed, name="bbc.txt").authors == expected
+
+
+# Long and hostile seeds
+
+
+def seed_with_caption(caption: str) -> str:
+    return "\n\n".join(
+        ["A headline", caption, "Published in Reuters, on Sep 11th, 2023", "Body text."]
+    )
+
+
+def test_long_caption_is_read_in_time_linear_in_its_length() -> None:
+    # The credit patterns once ran over the whole caption from every position in it.
+    caption = "Crowds outside" + " \u00a0" * 50_000 + " Photo: "
+    started = time.monotonic()
+    article = parse_seed(seed_with_caption(caption), name="x.txt")
+    assert time.monotonic() - started < 2  # before: minutes
+    assert article.image is not None and article.image.credit is None
+
+
+def test_credit_at_the_end_of_a_long_caption_is_still_found() -> None:
+    caption = "Crowds outside the embassy " * 5_000 + "[File: Nathan Howard/AP photo]"
+    article = parse_seed(seed_with_caption(caption), name="x.txt")
+    assert article.image == SeedImage(
+        caption=caption.rsplit(" [", 1)[0], credit="File: Nathan Howard/AP photo"
+    )
+
+
+@pytest.mark.parametrize(
+    ("byline", "what"),
+    [
+        ("Published in Reuters " + "and more words " * 100_000, "cannot read the byline '"),
+        ("Published in Reuters, on " + "Smarch " * 100_000, "cannot read the date '"),
+    ],
+)
+def test_error_quotes_a_long_byline_in_short(byline: str, what: str) -> None:
+    with pytest.raises(SeedError) as caught:
+        parse_seed(make_seed(byline=byline), name="x.txt")
+    message = caught.value.message()
+    assert what in message
+    assert "…'" in message
+    assert len(message) < 500
