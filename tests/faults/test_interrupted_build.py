@@ -33,6 +33,7 @@ pytestmark = pytest.mark.faults
 
 KILL_RUNS = 20
 INTERRUPT_RUNS = 6
+DOUBLE_KILL_RUNS = 4
 # How a kill point is chosen: anywhere in the run; in its last 30% (where files move into
 # place); just after the n-th change of the work folder beside site/ (the first is the
 # build setting up, the next dozen or so moving files into place); or, for Ctrl-C, once
@@ -138,6 +139,25 @@ def duration(
     return took
 
 
+def kill_a_build(
+    project: Path, how: str, rng: random.Random, duration: float, logs: Path
+) -> tuple[float, bool]:
+    """Start a build and kill -9 it at a moment chosen by `how`: when, and whether it had
+    finished first."""
+    build = start(project, "build", logs=logs)
+    try:
+        wait_for_moment(build, project, how, rng, duration)
+        at = time.monotonic() - build.started
+        finished_first = build.process.poll() is not None
+        if not finished_first:
+            os.kill(build.pid, signal.SIGKILL)
+        build.wait()
+    finally:
+        # Only the build was killed; its workers go with their group, for the next run.
+        build.stop()
+    return at, finished_first
+
+
 def recover(project: Path, big_project: BigProject) -> str | None:
     """The next plain build: None when it exits 0 with the new site, else what is wrong."""
     result = marginalia(project, "build")
@@ -158,17 +178,7 @@ def test_kill_9_at_random_moments_leaves_the_old_site_or_the_new(
         rng = random.Random(run)
         how = STRATEGIES[run % len(STRATEGIES)]
         reset(big_project, project)
-        build = start(project, "build", logs=tmp_path / "logs")
-        try:
-            wait_for_moment(build, project, how, rng, duration)
-            at = time.monotonic() - build.started
-            finished_first = build.process.poll() is not None
-            if not finished_first:
-                os.kill(build.pid, signal.SIGKILL)
-            build.wait()
-        finally:
-            # Only the build was killed; its workers go with their group, for the next run.
-            build.stop()
+        at, finished_first = kill_a_build(project, how, rng, duration, tmp_path / "logs")
         site = which_site(tree_bytes(project / SITE), big_project.old, big_project.new)
         problem = recover(project, big_project)
         outcome = Outcome(
@@ -186,6 +196,31 @@ def test_kill_9_at_random_moments_leaves_the_old_site_or_the_new(
     assert not failures, "after kill -9:\n" + "\n".join(failures)
     killed = [outcome for outcome in outcomes if "finished" not in outcome.how]
     assert len(killed) >= KILL_RUNS // 2, f"too few builds were killed while running:\n{summary}"
+
+
+def test_a_build_killed_after_a_killed_build_still_leaves_old_or_new(
+    big_project: BigProject, project: Path, duration: float, tmp_path: Path
+) -> None:
+    """Power lost twice: the build that would clean up after a killed one is killed too."""
+    outcomes: list[str] = []
+    failures: list[str] = []
+    for run in range(DOUBLE_KILL_RUNS):
+        rng = random.Random(3000 + run)
+        reset(big_project, project)
+        sites = []
+        for how in (LATE, STRATEGIES[run % len(STRATEGIES)]):
+            at, finished_first = kill_a_build(project, how, rng, duration, tmp_path / "logs")
+            site = which_site(tree_bytes(project / SITE), big_project.old, big_project.new)
+            ended = "finished" if finished_first else "killed"
+            sites.append(f"{how}, {ended} at {at:.3f} s: site {site}")
+        problem = recover(project, big_project)
+        line = f"run {run}: " + "; then ".join(sites)
+        outcomes.append(line)
+        if problem or any("site a mix" in text for text in sites):
+            failures.append(f"{line}; {problem or 'recovered'}")
+    summary = "\n".join(outcomes)
+    print(f"\nkill -9 twice in a row, builds of {duration:.2f} s:\n{summary}")
+    assert not failures, "after two kills:\n" + "\n".join(failures)
 
 
 def test_ctrl_c_leaves_the_old_site_or_the_new_and_exits_130(
