@@ -39,7 +39,17 @@ def plain_text(text: str) -> str:
     """The text a reader sees in rendered Markdown, blocks separated by blank lines."""
     flow = _TextFlow()
     flow.collect(parse(text), None, linkable=True)
-    return re.sub(r"\s*\n\s*\n\s*", "\n\n", "".join(flow.pieces)).strip()
+    # One match per run of white space: a pattern that backtracks over the run, as
+    # r"\s*\n\s*\n\s*" does, is quadratic in its length.
+    return _SPACES.sub(_block_break, "".join(flow.pieces)).strip()
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def _block_break(match: re.Match[str]) -> str:
+    run = match.group()
+    return "\n\n" if run.count("\n") >= 2 else run
 
 
 def neutralise_urls(root: etree.Element) -> None:

@@ -147,19 +147,25 @@ def run_ingest(args: argparse.Namespace, root: Path, console: Console) -> int:
         if result.status is IngestStatus.FAILED:
             failed += 1
             assert result.error is not None
-            console.print(f"[red]error[/red] {result.error.message()}", markup=True)
+            console.print("[red]error[/red] ", end="", markup=True)
+            console.print(result.error.message(), markup=False)
             continue
-        console.print(f"{result.status.value:>14}  {result.seed.name} -> {where}")
+        # Seed names and the words taken from them are shown as they are, never as markup.
+        console.print(f"{result.status.value:>14}  {result.seed.name} -> {where}", markup=False)
         if result.status is IngestStatus.KEPT_EDITED:
             console.print(
                 "                edited since it was ingested, so left as it is; "
-                "run 'marginalia ingest --force' to re-ingest it (actors, quotes and "
-                "annotations are kept)"
+                "run 'marginalia ingest --force' to re-ingest it (every field not from "
+                "the seed is kept)",
+                markup=False,
             )
+        for note in result.notes:
+            console.print(f"                {note}", markup=False)
         if result.candidates:
             console.print(
                 "                candidate actors not in content/actors.yaml: "
-                + ", ".join(result.candidates)
+                + ", ".join(result.candidates),
+                markup=False,
             )
     console.print(f"{len(results)} seeds, {failed} failed")
     return EXIT_ERROR if failed else EXIT_OK

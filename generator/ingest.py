@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-import logging
 import os
 import re
 import secrets
@@ -32,8 +31,6 @@ from generator.markdown_tree import parse
 from generator.seedtext import SeedArticle, parse_seed
 from generator.sources import normalise_source
 from generator.urls import slugify
-
-log = logging.getLogger(__name__)
 
 DIGEST_FIELD = "ingest_digest"
 # Fields that come from the seed: every ingest writes them afresh. Every other field
@@ -448,10 +445,7 @@ def ingest(
             content_dir / planned.relative_path, written
         )
         written.add(target)
-        result = _write_article(seed_path, target, planned, force=force)
-        for note in result.notes:
-            log.warning("%s: %s", seed_path, note)
-        results.append(result)
+        results.append(_write_article(seed_path, target, planned, force=force))
     return tuple(results)
 
 

@@ -31,6 +31,9 @@ def _start_worker(state: object, parent: int) -> None:
     global _worker_state
     _worker_state = state
     _die_with(parent)
+    # Ctrl-C reaches the whole process group: the parent stops the pool, and a worker
+    # waiting for work must not print a KeyboardInterrupt of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 _PR_SET_PDEATHSIG = 1
@@ -133,6 +136,8 @@ def for_each_batch(
                 number = futures.pop(future)
                 on_result(number, len(batches[number]), future.result())
         except BaseException:
+            # Batches not started yet are dropped: leaving the pool waits for the rest.
+            pool.shutdown(wait=False, cancel_futures=True)
             if beside is not None:
                 beside.join(reraise=False)  # the workers' error is the one to report
             raise

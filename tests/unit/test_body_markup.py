@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+
 import pytest
 from bs4 import BeautifulSoup
 
@@ -121,6 +123,23 @@ def test_a_block_of_raw_html_is_shown_as_its_text() -> None:
 
 def test_plain_text_keeps_what_a_reader_sees() -> None:
     assert plain_text("The **River** [dam](https://x.org).\n\n- one") == "The River dam.\n\none"
+
+
+def test_plain_text_answers_at_once_on_a_long_run_of_spaces() -> None:
+    # A pattern that backtracked over the run took minutes on this; one pass takes ms.
+    spaces = "\u00a0" * 200_000
+    previous = signal.signal(signal.SIGALRM, _hung)
+    signal.alarm(10)
+    try:
+        text = plain_text(f"Before.{spaces}\n{spaces}After.")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert text.startswith("Before.") and text.endswith("After.")
+
+
+def _hung(signum: int, frame: object) -> None:
+    raise AssertionError("plain_text did not answer within 10 s")
 
 
 @pytest.mark.parametrize(
