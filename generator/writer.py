@@ -234,8 +234,14 @@ class SiteFolder:
             _remove_tree(self.spare)
             _link_tree(self.out_dir, self.spare, present)
         else:
-            for relative in {*lagging, *checked}:
-                self._take_from_site(relative, files)
+            try:
+                for relative in {*lagging, *checked}:
+                    self._take_from_site(relative, files)
+            except PermissionError:
+                # A folder made read-only in the site that the spare now is: ours to
+                # remove, and the spare is made again from the site.
+                _remove_tree(self.spare)
+                _link_tree(self.out_dir, self.spare, present)
         for relative in staged:
             target = self.spare / relative
             _make_room(target)
