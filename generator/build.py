@@ -7,7 +7,7 @@ import gc
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -382,7 +382,7 @@ def _build(
                 staging,
                 delete=present - set(rendered.fingerprints),
                 present=present,
-                checked=rendered.stale,
+                checked=_touched(out_dir, rendered.stale, previous),
             )
             if live is not None:
                 _keep_live_state(live, plan, loaded, out_dir, folders.root)
@@ -823,6 +823,20 @@ def _is_current(
     # A string, not a Path: joining 15,000 Paths costs more than their stat calls.
     stamp = stamp_of(f"{site}/{path}")
     return stamp is not None and stamp == (record.size, record.mtime_ns)
+
+
+def _touched(
+    out_dir: Path, stale: Iterable[str], previous: Mapping[str, OutputRecord]
+) -> list[str]:
+    """The outputs changed since the last build wrote them (by serve's instant path, or
+    by hand): the site's copy may differ from the spare's, whatever this build staged."""
+    site = str(out_dir)
+    return [
+        path
+        for path in stale
+        if (record := previous.get(path)) is not None
+        and stamp_of(f"{site}/{path}") != (record.size, record.mtime_ns)
+    ]
 
 
 def _records(

@@ -227,10 +227,9 @@ class SiteFolder:
         # Written first, so files made visible below are ours even if this is killed.
         self._write_owned(recorded | now_owned)
         self._forget_spare()
-        if not self.out_dir.exists():
-            _remove_tree(self.spare)
-            self.spare.mkdir(parents=True)
-        elif lagging is None or tampered or not self.spare.is_dir():
+        if not files:
+            return self._publish_whole(staging, staged)
+        if lagging is None or tampered or not self.spare.is_dir():
             _remove_tree(self.spare)
             _link_tree(self.out_dir, self.spare, present)
         else:
@@ -259,6 +258,22 @@ class SiteFolder:
         except OSError as error:
             log.warning("the new site is in place, but tidying up after it failed: %s", error)
         return deleted
+
+    def _publish_whole(self, staging: Staging, staged: list[str]) -> list[str]:
+        """The first build, or one into an empty folder: the staged files are the whole
+        site, so their folder is swapped in as it is, and the spare is made from it
+        after (a cold build's one extra step, so that the first edit is cheap)."""
+        _remove_tree(self.spare)
+        os.rename(staging.folder, self.spare)
+        self._swap()
+        try:
+            _remove_tree(self.spare)
+            _link_tree(self.out_dir, self.spare, set(staged))
+            self._write_state([])
+            self._write_owned(set(staged))
+        except OSError as error:
+            log.warning("the new site is in place, but its spare copy failed: %s", error)
+        return []
 
     def _take_from_site(self, relative: str, files: Set[str]) -> None:
         target = self.spare / relative

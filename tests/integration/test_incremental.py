@@ -20,11 +20,12 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 
 import generator.build
-from generator.build import PARALLEL_THRESHOLD, BuildReport, build
+from generator.build import PARALLEL_THRESHOLD, BuildReport, LiveState, build
 from generator.cache import CACHE_DIR, CACHE_FILE
 from generator.config import load_config
 from generator.errors import ContentError, MarginaliaError, OutputError, TemplateError
 from generator.fingerprint import Fingerprinter
+from generator.live import update_article_pages
 from generator.pages import Page
 from generator.urls import output_file
 
@@ -1115,3 +1116,22 @@ def test_an_output_that_is_a_file_is_refused_and_kept(project: Path) -> None:
         build_project(project, output_dir=str(notes))
     assert notes.read_bytes() == b"kept by hand\n"
     assert not (project / ".notes.txt.marginalia").exists()
+
+
+def test_a_page_the_instant_path_wrote_stays_after_the_next_build(
+    project: Path, tmp_path: Path
+) -> None:
+    # serve renders an edit to an article's words at once, in place; the build that
+    # follows finds that page's bytes right and stages nothing for it, and must still
+    # put that page, not the spare's older copy, in the new site.
+    live = LiveState()
+    build(project, load_config(project), live=live)
+    _body_edited(project)
+    instant = update_article_pages(live, [(project / RIVER).resolve()])
+    assert instant is not None and instant.changed_paths == (RIVER_PAGE,)
+
+    build_project(project)
+
+    site = project / SITE
+    assert "already dry" in (site / RIVER_PAGE).read_text(encoding="utf-8")
+    assert_same_site(site, clean_build(project, tmp_path))
