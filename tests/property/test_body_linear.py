@@ -11,14 +11,14 @@ once, with an alarm that turns a hang into a failure.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import random
-import signal
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
+
+from limits import no_hang
 
 from generator.actors import Actor, ActorType, build_matcher
 from generator.annotations import MOST_PLACES, Target, anchor_all
@@ -31,26 +31,12 @@ FACTOR = 4
 ALLOWED = 10  # times longer for FACTOR times the input: linear is 4, quadratic 16
 
 
-@contextlib.contextmanager
-def no_hang(seconds: int = 30) -> Iterator[None]:
-    def hung(signum: int, frame: object) -> None:
-        raise AssertionError(f"no answer within {seconds} s: a hang")
-
-    previous = signal.signal(signal.SIGALRM, hung)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def seconds(run: Callable[[], object], runs: int = 3) -> float:
     best = float("inf")
     for _ in range(runs):
         gc.collect()
         started = time.process_time()
-        with no_hang():
+        with no_hang(30):
             run()
         best = min(best, time.process_time() - started)
     return best

@@ -10,17 +10,14 @@ event handler or a javascript: (or data:, vbscript:) link from the input.
 
 from __future__ import annotations
 
-import contextlib
 import html.parser
-import signal
 import tempfile
-from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
 from unittest import mock
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from limits import EXAMPLES, no_hang
 
 from generator import annotations
 from generator.actors import Actor, ActorType, build_matcher
@@ -42,31 +39,9 @@ RENDERER = BodyRenderer(
     Linker(base_path="/", base_url="http://127.0.0.1:8000/"),
     {actor.id: actor for actor in ACTORS},
 )
-HANG = 20  # seconds: far beyond any example's deadline, so only a hang reaches it
-EXAMPLES = settings(
-    max_examples=150,
-    deadline=timedelta(seconds=5),
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
 
 _DANGEROUS_TAGS = {"script", "style", "iframe", "object", "embed", "frame", "base", "meta", "link"}
 _DANGEROUS_SCHEMES = ("javascript:", "vbscript:", "data:")
-
-
-@contextlib.contextmanager
-def no_hang(seconds: int = HANG) -> Iterator[None]:
-    """Fail, instead of waiting forever, when the code under test does not return."""
-
-    def hung(signum: int, frame: object) -> None:
-        raise AssertionError(f"no answer within {seconds} s: a hang")
-
-    previous = signal.signal(signal.SIGALRM, hung)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 class _Audit(html.parser.HTMLParser):

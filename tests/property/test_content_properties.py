@@ -9,16 +9,13 @@ that turns a hang into a failure).
 
 from __future__ import annotations
 
-import contextlib
 import re
-import signal
 import tempfile
-from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from limits import EXAMPLES, no_hang
 
 from generator.actors import Actor, ActorType
 from generator.content import load_actors, load_articles, parse_article
@@ -32,35 +29,12 @@ ACTORS = {
     )
 }
 PATH = Path("content/articles/2024/01/an-article.md")
-HANG = 20  # seconds: far beyond any example's deadline, so only a hang reaches it
 
 # What a Python repr of a value that is not text looks like inside a message.
 REPR = re.compile(
     r"datetime\.|(?<![\w'])[bu]'|\{'|\['|\[\[|\[\]|\{\}|\(\)|\bNone\b|\bset\(|"
     r"<[\w.]+ object at|\\x[0-9a-f]{2}|\\u[0-9a-f]{4}"
 )
-
-EXAMPLES = settings(
-    max_examples=150,
-    deadline=timedelta(seconds=5),
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-
-
-@contextlib.contextmanager
-def no_hang(seconds: int = HANG) -> Iterator[None]:
-    """Fail, instead of waiting forever, when the code under test does not return."""
-
-    def hung(signum: int, frame: object) -> None:
-        raise AssertionError(f"no answer within {seconds} s: a hang")
-
-    previous = signal.signal(signal.SIGALRM, hung)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def flatten(errors: list[MarginaliaError]) -> list[MarginaliaError]:

@@ -12,16 +12,13 @@ long: a deadline per example, and an alarm that turns a hang into a failure.
 
 from __future__ import annotations
 
-import contextlib
-import signal
 import tempfile
-from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
 
 from bs4 import BeautifulSoup
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from limits import EXAMPLES, no_hang
 
 from generator.actors import Actor, ActorType, build_matcher
 from generator.config import SiteConfig
@@ -40,26 +37,6 @@ ACTORS = (
     Actor("russia", "Russia", ActorType.COUNTRY, aliases=("Moscow",)),
 )
 SOURCES = SiteConfig().source_table
-HANG = 20  # seconds: far beyond any example's deadline, so only a hang reaches it
-SETTINGS = settings(
-    max_examples=150,
-    deadline=timedelta(seconds=5),
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-
-
-@contextlib.contextmanager
-def alarm(seconds: int = HANG) -> Iterator[None]:
-    def hung(signum: int, frame: object) -> None:
-        raise AssertionError(f"no answer after {seconds} s: a hang")
-
-    previous = signal.signal(signal.SIGALRM, hung)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 # Pieces of text with a meaning somewhere down the line: YAML, Markdown, HTML, quotes.
@@ -157,7 +134,7 @@ def check_article(target: Path, content: Path) -> None:
 
 
 def ingest_one(text: str) -> None:
-    with tempfile.TemporaryDirectory() as folder, alarm():
+    with tempfile.TemporaryDirectory() as folder, no_hang():
         root = Path(folder)
         (root / "seeds").mkdir()
         (root / "seeds" / "001_seed.txt").write_text(text, encoding="utf-8", newline="")
@@ -173,23 +150,23 @@ def ingest_one(text: str) -> None:
         assert again.status is IngestStatus.UNCHANGED
 
 
-@SETTINGS
+@EXAMPLES
 @given(st.text(max_size=2000))
 def test_any_text_is_a_seed_or_a_seed_error(text: str) -> None:
-    with alarm():
+    with no_hang():
         try:
             parse_seed(text, name="seed.txt")
         except SeedError as error:
             assert error.what and error.fix
 
 
-@SETTINGS
+@EXAMPLES
 @given(st.text(max_size=2000).map(lambda text: "Title\n\nPublished in X, on 2023-09-11\n\n" + text))
 def test_any_body_ingests_into_an_article_that_builds(text: str) -> None:
     ingest_one(text)
 
 
-@settings(SETTINGS, max_examples=120)
+@settings(EXAMPLES, max_examples=120)
 @given(seeds())
 def test_hostile_seed_ingests_into_an_article_that_builds_or_is_refused(text: str) -> None:
     ingest_one(text)
