@@ -30,9 +30,10 @@ ACTORS = {
 }
 PATH = Path("content/articles/2024/01/an-article.md")
 
-# What a Python repr of a value that is not text looks like inside a message.
+# What a Python repr of a value that is not text looks like inside a message (a b' that
+# closes a quoted text, as in 'a b', is not the opening of a bytes repr).
 REPR = re.compile(
-    r"datetime\.|(?<![\w'])[bu]'|\{'|\['|\[\[|\[\]|\{\}|\(\)|\bNone\b|\bset\(|"
+    r"datetime\.|(?<![\w'])[bu]'(?![\s,.;:)]|$)|\{'|\['|\[\[|\[\]|\{\}|\(\)|\bNone\b|\bset\(|"
     r"<[\w.]+ object at|\\x[0-9a-f]{2}|\\u[0-9a-f]{4}"
 )
 
