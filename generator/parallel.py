@@ -136,8 +136,10 @@ def for_each_batch(
                 number = futures.pop(future)
                 on_result(number, len(batches[number]), future.result())
         except BaseException:
-            # Batches not started yet are dropped: leaving the pool waits for the rest.
-            pool.shutdown(wait=False, cancel_futures=True)
+            # Batches not started yet are dropped, and the running ones are waited for
+            # here (a second shutdown, on leaving the pool, would not wait): the caller
+            # may remove what they write into once this returns.
+            pool.shutdown(wait=True, cancel_futures=True)
             if beside is not None:
                 beside.join(reraise=False)  # the workers' error is the one to report
             raise

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
+from sample_archive import REPO
 
-from generator.parallel import map_batches
+from generator.parallel import for_each_batch, map_batches
 
 
 def _squares(numbers: Sequence[int], batch: Sequence[int]) -> list[int]:
@@ -52,3 +59,63 @@ def test_a_workers_error_wins_over_one_alongside() -> None:
 
     with pytest.raises(ValueError, match="seven"):
         map_batches(_fail_on_seven, None, range(20), batch_size=5, workers=2, alongside=broken)
+
+
+def _write_slowly(folder: Path, batch: Sequence[int]) -> None:
+    time.sleep(0.2)
+    for index in batch:
+        (folder / f"{index}.txt").write_text("done", encoding="utf-8")
+
+
+class Interrupted(BaseException):
+    """Stands for Ctrl-C in the parent while its workers run."""
+
+
+def test_when_the_parent_stops_no_worker_writes_after(tmp_path: Path) -> None:
+    # The build removes its staging folder once rendering stops: a worker still writing
+    # into it would make that fail, or leave files behind.
+    def stop(number: int, size: int, result: None) -> None:
+        raise Interrupted
+
+    with pytest.raises(Interrupted):
+        for_each_batch(_write_slowly, tmp_path, range(40), batch_size=2, workers=2, on_result=stop)
+    written = sorted(path.name for path in tmp_path.iterdir())
+    time.sleep(0.6)
+    assert sorted(path.name for path in tmp_path.iterdir()) == written
+    assert len(written) < 40  # the batches not started were dropped
+
+
+def test_workers_die_with_their_parent(tmp_path: Path) -> None:
+    # A parent killed by kill -9 cannot stop its pool: the kernel must end the workers.
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import os, sys, time\n"
+        "from generator.parallel import for_each_batch\n"
+        "def work(state, batch):\n"
+        "    print(os.getpid(), flush=True)\n"
+        "    time.sleep(60)\n"
+        "for_each_batch(work, None, range(4), batch_size=1, workers=2, on_result=print)\n",
+        encoding="utf-8",
+    )
+    parent = subprocess.Popen(
+        [sys.executable, str(script)], stdout=subprocess.PIPE, text=True, cwd=REPO
+    )
+    try:
+        assert parent.stdout is not None
+        workers = [int(parent.stdout.readline()) for _ in range(2)]
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+            time.sleep(0.1)
+        assert not any(_alive(pid) for pid in workers)
+    finally:
+        parent.kill()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
