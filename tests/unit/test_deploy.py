@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from generator.cli import main
 from generator.deploy import DEFAULT_MESSAGE, deploy
 from generator.errors import DeployError
+from generator.lock import project_lock
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -275,3 +277,22 @@ def test_cli_deploy_outside_a_repository_is_one_error(
     printed = capsys.readouterr().err
     assert "not a git repository" in printed and "fix:" in printed
     assert "Traceback" not in printed
+
+
+def test_deploy_waits_for_a_build_and_publishes_the_site_it_left(clone: Path, remote: Path) -> None:
+    # A build swaps the whole site in at its end: a deploy must read the old or the new.
+    done = threading.Event()
+    published: list[object] = []
+
+    def run_deploy() -> None:
+        published.append(deploy(clone / "site", repo_dir=clone))
+        done.set()
+
+    with project_lock(clone):  # a build of the project is running
+        deployer = threading.Thread(target=run_deploy)
+        deployer.start()
+        assert not done.wait(1.0)
+        write_files(clone / "site", {"index.html": "<p>the new site</p>\n"})
+    deployer.join(timeout=60)
+    assert done.is_set() and published
+    assert git(remote, "show", "gh-pages:index.html") == "<p>the new site</p>"
