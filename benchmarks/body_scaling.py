@@ -24,10 +24,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generator.actors import Actor, ActorType, build_matcher
-from generator.content import load_articles
+from generator.build.render import BodyRenderer
+from generator.content.actors import Actor, ActorType, build_matcher
+from generator.content.content import load_articles
 from generator.errors import MarginaliaError
-from generator.render import BodyRenderer
 from generator.urls import Linker
 
 KIB = 1024

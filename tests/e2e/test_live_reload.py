@@ -22,7 +22,7 @@ from rich.console import Console
 
 from generator.cli import main
 from generator.config import load_config
-from generator.serve import serve
+from generator.dev.serve import serve
 
 REPO = Path(__file__).resolve().parents[2]
 SLUG = "us-threatens-sanctions-if-north-korea-sells-arms-to-russia"

@@ -31,7 +31,7 @@ SITE = "site"
 WORK = ".site.marginalia"
 INPUTS = ("content", "templates", "seeds", "site.yaml")
 # An article page, an edition, actors: enough articles make >= 300 pages, which the
-# build renders with forked worker processes (generator.build.PARALLEL_THRESHOLD).
+# build renders with forked worker processes (generator.build.build.PARALLEL_THRESHOLD).
 BIG = 360
 SMALL = 12
 ACTORS = ("united-states", "north-korea", "russia", "ukraine", "china", "japan")

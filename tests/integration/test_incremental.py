@@ -19,13 +19,13 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-import generator.build
-from generator.build import PARALLEL_THRESHOLD, BuildReport, build
-from generator.cache import CACHE_DIR, CACHE_FILE
+import generator.build.build
+from generator.build.build import PARALLEL_THRESHOLD, BuildReport, build
+from generator.build.cache import CACHE_DIR, CACHE_FILE
 from generator.config import load_config
 from generator.errors import ContentError, MarginaliaError, OutputError, TemplateError
-from generator.fingerprint import Fingerprinter
-from generator.pages import Page
+from generator.plan.fingerprint import Fingerprinter
+from generator.plan.pages import Page
 from generator.urls import output_file
 
 REPO = Path(__file__).resolve().parents[2]
@@ -719,13 +719,13 @@ def test_touched_output_stylesheet_is_recorded_so_later_builds_are_no_ops(
     assert build_project(project).rendered == 0  # same bytes: checked, not rewritten
 
     loads: list[Path] = []
-    load_articles = generator.build.load_articles
+    load_articles = generator.build.build.load_articles
 
     def counting_load_articles(content_dir: Path, *args: object, **kwargs: object) -> object:
         loads.append(content_dir)
         return load_articles(content_dir, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(generator.build, "load_articles", counting_load_articles)
+    monkeypatch.setattr(generator.build.build, "load_articles", counting_load_articles)
     build_project(project)
 
     # Nothing changed since the last build: it need not even read the articles.
@@ -1079,18 +1079,18 @@ def test_parallel_and_single_process_builds_give_identical_bytes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     workers: list[int] = []
-    for_each_batch = generator.build.for_each_batch
+    for_each_batch = generator.build.build.for_each_batch
 
     def counting_for_each_batch(*args: object, **kwargs: object) -> object:
         workers.append(kwargs["workers"])  # type: ignore[arg-type]
         return for_each_batch(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(generator.build, "for_each_batch", counting_for_each_batch)
+    monkeypatch.setattr(generator.build.build, "for_each_batch", counting_for_each_batch)
     roots = {count: write_large_project(tmp_path / f"{count}-workers", 400) for count in (3, 1)}
 
     def build_with(count: int) -> BuildReport:
         # build.py imported cpu_count by name, so it is patched where it is used.
-        monkeypatch.setattr(generator.build, "cpu_count", lambda: count)
+        monkeypatch.setattr(generator.build.build, "cpu_count", lambda: count)
         return build_project(roots[count])
 
     parallel, single = build_with(3), build_with(1)

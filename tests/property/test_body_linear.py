@@ -20,11 +20,11 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from generator.actors import Actor, ActorType, build_matcher
-from generator.annotations import MOST_PLACES, Target, anchor_all
-from generator.body_markup import ArticleMarkup, NoteSpec, render_body
-from generator.content import load_articles
-from generator.render import BodyRenderer
+from generator.body.annotations import MOST_PLACES, Target, anchor_all
+from generator.body.body_markup import ArticleMarkup, NoteSpec, render_body
+from generator.build.render import BodyRenderer
+from generator.content.actors import Actor, ActorType, build_matcher
+from generator.content.content import load_articles
 from generator.urls import Linker
 
 FACTOR = 4

@@ -22,13 +22,13 @@ from unittest import mock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import annotations
-from generator.actors import Actor, ActorType, build_matcher
-from generator.annotations import Target, anchor_all
-from generator.content import load_articles
+from generator.body import annotations
+from generator.body.annotations import Target, anchor_all
+from generator.build.render import BodyRenderer
+from generator.content.actors import Actor, ActorType, build_matcher
+from generator.content.content import load_articles
+from generator.content.frontmatter import render_front_matter
 from generator.errors import BuildErrors, ContentError, MarginaliaError
-from generator.frontmatter import render_front_matter
-from generator.render import BodyRenderer
 from generator.urls import Linker
 
 ACTORS = (

@@ -20,8 +20,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.actors import Actor, ActorType
-from generator.content import load_actors, load_articles, parse_article
+from generator.content.actors import Actor, ActorType
+from generator.content.content import load_actors, load_articles, parse_article
 from generator.errors import BuildErrors, ContentError, MarginaliaError
 
 ACTORS = {

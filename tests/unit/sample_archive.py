@@ -7,9 +7,9 @@ import datetime
 import shutil
 from pathlib import Path
 
-from generator.actors import Actor, ActorType
 from generator.cli import main
-from generator.content import Article, Quote
+from generator.content.actors import Actor, ActorType
+from generator.content.content import Article, Quote
 
 REPO = Path(__file__).resolve().parents[2]
 

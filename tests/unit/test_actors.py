@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.actors import (
+from generator.content.actors import (
     Actor,
     ActorType,
     Mention,

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-import generator.annotations as annotations_module
-from generator.annotations import (
+import generator.body.annotations as annotations_module
+from generator.body.annotations import (
     Anchor,
     AnchorFailure,
     AnchorProblem,
@@ -14,8 +14,8 @@ from generator.annotations import (
     find_anchor,
     normalise_for_matching,
 )
-from generator.body_markup import plain_text
-from generator.content import Annotation, AnnotationKind, Quote
+from generator.body.body_markup import plain_text
+from generator.content.content import Annotation, AnnotationKind, Quote
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "000_fb03fb027bc92a78.txt"

@@ -3,8 +3,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.actors import build_matcher, parse_actor_registry
-from generator.attribution import QuoteSuggestion, find_candidate_actors, find_quotes
+from generator.content.actors import build_matcher, parse_actor_registry
+from generator.ingest.attribution import QuoteSuggestion, find_candidate_actors, find_quotes
 
 ROOT = Path(__file__).resolve().parents[2]
 REGISTRY = ROOT / "content" / "actors.yaml"

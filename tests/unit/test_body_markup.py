@@ -7,8 +7,8 @@ import signal
 import pytest
 from bs4 import BeautifulSoup
 
-from generator.actors import Actor, ActorType, build_matcher
-from generator.body_markup import ArticleMarkup, plain_text, render_body
+from generator.body.body_markup import ArticleMarkup, plain_text, render_body
+from generator.content.actors import Actor, ActorType, build_matcher
 
 ACTORS = (
     Actor("vladimir-putin", "Vladimir Putin", ActorType.PERSON, short=("Putin",)),

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.actors import Actor, ActorType
-from generator.content import (
+from generator.content.actors import Actor, ActorType
+from generator.content.content import (
     MAX_ARTICLE_BYTES,
     Annotation,
     AnnotationKind,

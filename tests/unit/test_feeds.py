@@ -21,11 +21,11 @@ from sample_archive import (
     build_repo_content,
 )
 
-from generator.actors import Actor, ActorType
-from generator.content import Article, Quote
-from generator.feeds import FEED_SIZE, plan_feeds
-from generator.model import Site, build_site
-from generator.pages import GeneratedText, Page
+from generator.content.actors import Actor, ActorType
+from generator.content.content import Article, Quote
+from generator.plan.feeds import FEED_SIZE, plan_feeds
+from generator.plan.model import Site, build_site
+from generator.plan.pages import GeneratedText, Page
 from generator.urls import Linker
 
 BASE_URL = "https://example.github.io/archive/"

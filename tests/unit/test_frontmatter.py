@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.content.frontmatter import describe, render_front_matter, split_front_matter
 from generator.errors import ContentError
-from generator.frontmatter import describe, render_front_matter, split_front_matter
 
 PATH = Path("content/articles/2023/09/an-article.md")
 

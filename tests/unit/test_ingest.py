@@ -15,13 +15,14 @@ import pytest
 from bs4 import BeautifulSoup
 from sample_archive import REPO
 
-from generator.actors import Actor
+from generator.body.markdown_tree import parse, to_html
 from generator.cli import main
 from generator.config import SiteConfig
-from generator.content import load_actors, load_articles
+from generator.content.actors import Actor
+from generator.content.content import load_actors, load_articles
+from generator.content.frontmatter import split_front_matter
 from generator.errors import SeedError
-from generator.frontmatter import split_front_matter
-from generator.ingest import (
+from generator.ingest.ingest import (
     DIGEST_FIELD,
     MAX_SEED_BYTES,
     IngestResult,
@@ -30,7 +31,6 @@ from generator.ingest import (
     ingest,
     is_unedited,
 )
-from generator.markdown_tree import parse, to_html
 from generator.urls import SLUG_MAX_LENGTH, slugify
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,9 +14,9 @@ from sample_archive import (
     article,
 )
 
-from generator.actors import ActorType
-from generator.content import Article
-from generator.model import (
+from generator.content.actors import ActorType
+from generator.content.content import Article
+from generator.plan.model import (
     AttributedQuote,
     Neighbours,
     Site,

@@ -14,8 +14,8 @@ import sample_archive
 from pyld import jsonld
 from sample_archive import AUG_30, SEP_11, build_repo_content
 
-from generator.actors import Actor, ActorType
-from generator.content import (
+from generator.content.actors import Actor, ActorType
+from generator.content.content import (
     Annotation,
     AnnotationKind,
     Article,
@@ -23,9 +23,9 @@ from generator.content import (
     Event,
     Quote,
 )
-from generator.model import Site, build_site
-from generator.opendata import ANNO_CONTEXT, plan_open_data
-from generator.pages import GeneratedText, Page
+from generator.plan.model import Site, build_site
+from generator.plan.opendata import ANNO_CONTEXT, plan_open_data
+from generator.plan.pages import GeneratedText, Page
 
 REPO = Path(__file__).resolve().parents[2]
 CONTEXT_FIXTURE = REPO / "tests" / "fixtures" / "jsonld" / "anno.jsonld"

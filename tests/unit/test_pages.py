@@ -14,10 +14,10 @@ from sample_archive import (
     article,
 )
 
-from generator.actors import Actor, ActorType
-from generator.content import Article
-from generator.model import Site, build_site
-from generator.pages import (
+from generator.content.actors import Actor, ActorType
+from generator.content.content import Article
+from generator.plan.model import Site, build_site
+from generator.plan.pages import (
     ActorCount,
     ActorPage,
     ActorsPage,

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sample_archive import REPO
 
-from generator import build as build_module
-from generator.build import build
+from generator.build import build as build_module
+from generator.build.build import build
 from generator.config import load_config
 from generator.errors import TemplateError
 

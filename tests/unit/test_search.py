@@ -15,15 +15,15 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-import generator.build
-import generator.search
-from generator.actors import Actor, ActorType
-from generator.build import build
-from generator.cache import CACHE_DIR, CODE_DIGEST
+import generator.build.build
+import generator.plan.search
+from generator.build.build import build
+from generator.build.cache import CACHE_DIR, CODE_DIGEST
 from generator.config import SiteConfig, load_config, parse_config
-from generator.content import Article, ArticleImage, text_digest
+from generator.content.actors import Actor, ActorType
+from generator.content.content import Article, ArticleImage, text_digest
 from generator.errors import ConfigError, OutputError, TemplateError
-from generator.search import (
+from generator.plan.search import (
     DATA_PATH,
     SHARD_LETTERS,
     WORD_CACHE_FILE,
@@ -158,8 +158,8 @@ def test_article_words_read_the_body_of_a_loaded_article_from_its_file(tmp_path:
 def test_many_articles_are_read_alike_in_several_processes(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(generator.search, "PARALLEL_THRESHOLD", 2)
-    monkeypatch.setattr(generator.search, "BATCH_SIZE", 1)
+    monkeypatch.setattr(generator.plan.search, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(generator.plan.search, "BATCH_SIZE", 1)
     articles = [SEED, LATER, EARLIER]
     assert find_words(articles, workers=2) == find_words(articles, workers=1)
 
@@ -338,7 +338,7 @@ def make_project(tmp_path: Path) -> Path:
     return root
 
 
-def build_project(root: Path, **settings: object) -> generator.build.BuildReport:
+def build_project(root: Path, **settings: object) -> generator.build.build.BuildReport:
     return build(root, replace(load_config(root), **settings))
 
 
@@ -363,13 +363,13 @@ class Planned:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.count = 0
-        original = generator.build.plan_search_index
+        original = generator.build.build.plan_search_index
 
-        def counting(*args: object, **kwargs: object) -> generator.search.SearchIndex:
+        def counting(*args: object, **kwargs: object) -> generator.plan.search.SearchIndex:
             self.count += 1
             return original(*args, **kwargs)  # type: ignore[arg-type]
 
-        monkeypatch.setattr(generator.build, "plan_search_index", counting)
+        monkeypatch.setattr(generator.build.build, "plan_search_index", counting)
 
 
 class WordsRead:
@@ -377,13 +377,13 @@ class WordsRead:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.slugs: list[str] = []
-        original = generator.search.article_words
+        original = generator.plan.search.article_words
 
         def counting(article: Article) -> ArticleWords:
             self.slugs.append(article.slug)
             return original(article)
 
-        monkeypatch.setattr(generator.search, "article_words", counting)
+        monkeypatch.setattr(generator.plan.search, "article_words", counting)
 
 
 def parse_page(path: Path) -> BeautifulSoup:
@@ -494,7 +494,7 @@ def test_a_build_that_fails_while_indexing_changes_nothing(
     def failing(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(generator.build, "plan_search_index", failing)
+    monkeypatch.setattr(generator.build.build, "plan_search_index", failing)
     with pytest.raises(OutputError, match="disk full"):
         build_project(project)
     after = {
@@ -583,13 +583,13 @@ def test_an_edit_encodes_again_only_the_words_whose_postings_changed(
     # One word more ("zanzibar", a shard of its own), the others with the fields they had.
     edited = replace(SEED, body=SEED.body + " Zanzibar.", digest="edited")
     encoded: list[list[int]] = []
-    original = generator.search._delta_encoded
+    original = generator.plan.search._delta_encoded
 
     def counting(numbers: array[int]) -> list[int]:
         encoded.append(original(numbers))
         return encoded[-1]
 
-    monkeypatch.setattr(generator.search, "_delta_encoded", counting)
+    monkeypatch.setattr(generator.plan.search, "_delta_encoded", counting)
     updated = _index_of([EARLIER, edited, LATER], previous=first.state, known=first.words)
     assert encoded == [[(1 << 4) | Field.TEXT]]
     changed = {path for path, text in updated.files.items() if kept.get(path) != text}

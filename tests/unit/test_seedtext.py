@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import SeedError
-from generator.seedtext import (
+from generator.ingest.seedtext import (
     ARTEFACTS,
     SeedArticle,
     SeedImage,
@@ -231,7 +231,7 @@ def test_byline_with_extra_whitespace_and_nbsp_is_read() -> None:
 def test_first_block_is_headline_and_last_before_byline_is_caption(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="generator.seedtext"):
+    with caplog.at_level(logging.WARNING, logger="generator.ingest.seedtext"):
         article = parse_fixture("multiline_and_nbsp.txt")
     assert article.image == SeedImage(
         caption="The bronzes on display before their return", credit=None

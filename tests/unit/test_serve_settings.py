@@ -15,8 +15,8 @@ from sample_archive import REPO
 
 from generator.cli import _configure, _parser
 from generator.config import load_config
-from generator.serve import BuildRequests, SiteServer
-from generator.watch import ChangeKind, ChangeSet
+from generator.dev.serve import BuildRequests, SiteServer
+from generator.dev.watch import ChangeKind, ChangeSet
 
 
 def test_a_settings_change_keeps_the_folders_and_base_url_given_on_the_command_line(

@@ -12,12 +12,12 @@ import xmlschema
 from sample_archive import build_repo_content
 
 from generator import urls
-from generator.actors import Actor, ActorType
-from generator.content import Article
-from generator.feeds import plan_feeds
-from generator.model import Site, build_site
-from generator.pages import GeneratedText, Page, plan_pages
-from generator.sitemap import plan_sitemap
+from generator.content.actors import Actor, ActorType
+from generator.content.content import Article
+from generator.plan.feeds import plan_feeds
+from generator.plan.model import Site, build_site
+from generator.plan.pages import GeneratedText, Page, plan_pages
+from generator.plan.sitemap import plan_sitemap
 from generator.urls import Linker
 
 SCHEMA_FILE = Path(__file__).resolve().parents[1] / "fixtures" / "sitemap" / "sitemap.xsd"

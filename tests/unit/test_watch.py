@@ -7,7 +7,7 @@ from pathlib import Path
 
 from watchdog.events import DirCreatedEvent, DirModifiedEvent, FileModifiedEvent
 
-from generator.watch import ChangeCollector, ChangeKind, WatchedFolders
+from generator.dev.watch import ChangeCollector, ChangeKind, WatchedFolders
 
 
 def test_a_folder_reported_modified_beside_its_saved_file_is_not_a_change(tmp_path: Path) -> None:

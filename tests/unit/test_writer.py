@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import generator.writer
+import generator.build.writer
+from generator.build.writer import SiteFolder, Staging, work_folder
 from generator.errors import OutputError
-from generator.writer import SiteFolder, Staging, work_folder
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -145,7 +145,7 @@ def test_a_swap_killed_half_way_is_finished(
 ) -> None:
     # Where folders cannot be exchanged in one step, the two renames are marked as
     # under way; a build killed between them leaves no site/, and the next finishes it.
-    monkeypatch.setattr(generator.writer, "_exchange", lambda first, second: False)
+    monkeypatch.setattr(generator.build.writer, "_exchange", lambda first, second: False)
     site = tmp_path / "site"
     publish(site, {"index.html": b"old"})
     publish(site, {"index.html": b"new"})
@@ -159,10 +159,10 @@ def test_a_swap_killed_half_way_is_finished(
             raise Killed
         real_rename(source, target)
 
-    monkeypatch.setattr(generator.writer.os, "rename", rename_then_die)
+    monkeypatch.setattr(generator.build.writer.os, "rename", rename_then_die)
     with pytest.raises(Killed):
         publish(site, {"index.html": b"newer"})
-    monkeypatch.setattr(generator.writer.os, "rename", real_rename)
+    monkeypatch.setattr(generator.build.writer.os, "rename", real_rename)
     assert not site.exists()
 
     SiteFolder(site).recover()

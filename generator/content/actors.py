@@ -9,8 +9,8 @@ from enum import StrEnum
 from pathlib import Path
 from types import MappingProxyType
 
+from generator.content.frontmatter import describe, yaml_text
 from generator.errors import BuildErrors, ContentError, closest, did_you_mean
-from generator.frontmatter import describe, yaml_text
 from generator.urls import slugify
 
 

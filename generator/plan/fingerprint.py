@@ -12,9 +12,9 @@ from collections.abc import Callable
 import jinja2
 from jinja2 import meta
 
-from generator.actors import Actor
-from generator.content import Article
-from generator.pages import ArticleSummary, EditionSummary, GeneratedText
+from generator.content.actors import Actor
+from generator.content.content import Article
+from generator.plan.pages import ArticleSummary, EditionSummary, GeneratedText
 
 _SHARED_TYPES = frozenset({ArticleSummary, EditionSummary, Actor})
 

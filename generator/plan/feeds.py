@@ -9,12 +9,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator import urls
-from generator.content import Article
+from generator.content.content import Article
 from generator.dates import midnight_utc
-from generator.fingerprint import digest_of
-from generator.model import Site, actor_sort_key, article_actor_ids
-from generator.pages import GeneratedText, Page
-from generator.structured import Absolute
+from generator.plan.fingerprint import digest_of
+from generator.plan.model import Site, actor_sort_key, article_actor_ids
+from generator.plan.pages import GeneratedText, Page
+from generator.plan.structured import Absolute
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 50  # newest articles per feed

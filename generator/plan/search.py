@@ -30,10 +30,10 @@ from enum import IntFlag
 from pathlib import Path
 
 from generator import urls
-from generator.actors import Actor
-from generator.content import Article, read_body
+from generator.build.writer import atomic_file
+from generator.content.actors import Actor
+from generator.content.content import Article, read_body
 from generator.parallel import map_batches
-from generator.writer import atomic_file
 
 DATA_PATH = f"{urls.search_path()}data/"
 WORD_CACHE_FILE = "search-words.pickle"  # in the build cache's folder

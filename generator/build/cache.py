@@ -18,6 +18,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
+import generator
 from generator import __version__
 
 log = logging.getLogger(__name__)
@@ -26,16 +27,25 @@ CACHE_DIR = ".cache"
 CACHE_FILE = "marginalia.sqlite"
 
 
-def _code_digest() -> str:
-    """A digest of the generator's own source: what it parses and renders depends on it."""
+PACKAGE_DIR = Path(generator.__file__).resolve().parent
+
+
+def code_digest(package_dir: Path = PACKAGE_DIR) -> str:
+    """A digest of the generator's own source: what it parses and renders depends on it.
+
+    Every module of every subpackage counts, each named by its path in the package: a
+    glob of the top folder alone would miss an edit to generator/plan/pages.py.
+    """
     digest = hashlib.blake2b(digest_size=16)
-    for source in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(source.name.encode() + b"\0" + source.read_bytes())
+    sources = (p for p in package_dir.rglob("*.py") if "__pycache__" not in p.parts)
+    for source in sorted(sources, key=lambda p: p.relative_to(package_dir).as_posix()):
+        name = source.relative_to(package_dir).as_posix()
+        digest.update(name.encode() + b"\0" + source.read_bytes())
     return digest.hexdigest()
 
 
 # Any change to the generator's code, or to Python, makes every cached entry stale.
-CODE_DIGEST = _code_digest()
+CODE_DIGEST = code_digest()
 CACHE_VERSION = f"{__version__}/py{sys.version_info.major}.{sys.version_info.minor}/{CODE_DIGEST}"
 
 _SCHEMA = """

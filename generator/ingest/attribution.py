@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from generator.actors import ActorMatcher, ActorType, Mention, find_mentions
+from generator.content.actors import ActorMatcher, ActorType, Mention, find_mentions
 
 
 @dataclass(frozen=True, slots=True)

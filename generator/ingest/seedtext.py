@@ -13,9 +13,9 @@ import logging
 import re
 from dataclasses import dataclass
 
+from generator.content.frontmatter import normalise_newlines
 from generator.dates import MONTHS
 from generator.errors import SeedError
-from generator.frontmatter import normalise_newlines
 
 log = logging.getLogger(__name__)
 

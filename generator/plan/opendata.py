@@ -14,13 +14,13 @@ import operator
 from collections.abc import Callable
 
 from generator import urls
-from generator.actors import Actor
-from generator.content import Annotation, AnnotationKind, Article, Event, Quote
+from generator.content.actors import Actor
+from generator.content.content import Annotation, AnnotationKind, Article, Event, Quote
 from generator.dates import midnight_utc
-from generator.fingerprint import digest_of
-from generator.model import Site, article_actor_ids
-from generator.pages import GeneratedText, Page
-from generator.structured import Absolute
+from generator.plan.fingerprint import digest_of
+from generator.plan.model import Site, article_actor_ids
+from generator.plan.pages import GeneratedText, Page
+from generator.plan.structured import Absolute
 
 ARCHIVE_FILE = "archive.json"
 ANNOTATIONS_FILE = "annotations.jsonld"

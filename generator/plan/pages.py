@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import TypeVar
 
 from generator import urls
-from generator.actors import Actor, ActorType
-from generator.charts import Timeline, timeline
-from generator.content import Article, Quote
+from generator.content.actors import Actor, ActorType
+from generator.content.content import Article, Quote
 from generator.dates import long_date, month_label
-from generator.model import AttributedEvent, Edition, Neighbours, Site, actor_sort_key
-from generator.search import DATA_PATH
-from generator.structured import (
+from generator.plan.charts import Timeline, timeline
+from generator.plan.model import AttributedEvent, Edition, Neighbours, Site, actor_sort_key
+from generator.plan.search import DATA_PATH
+from generator.plan.structured import (
     SCHEMA,
     Absolute,
     FactCheck,

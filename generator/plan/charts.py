@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from generator.dates import MONTHS, month_label
-from generator.model import MonthCount
+from generator.plan.model import MonthCount
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,8 +15,7 @@ from pathlib import Path
 from jinja2 import Environment
 
 from generator import urls
-from generator.actors import Actor, ambiguous_surfaces, build_matcher
-from generator.cache import (
+from generator.build.cache import (
     CACHE_DIR,
     CODE_DIGEST,
     BuildCache,
@@ -24,24 +23,26 @@ from generator.cache import (
     OutputRecord,
     PagePlan,
 )
+from generator.build.lock import project_lock
+from generator.build.render import BodyRenderer, PageRenderer, SiteInfo, make_environment, site_info
+from generator.build.writer import SiteFolder, Staging, output_error, stamp_of
 from generator.config import SiteConfig
-from generator.content import Article, file_stamps, load_actors, load_articles
+from generator.content.actors import Actor, ambiguous_surfaces, build_matcher
+from generator.content.content import Article, file_stamps, load_actors, load_articles
 from generator.errors import BuildErrors, ContentError, OutputError
-from generator.feeds import plan_feeds
-from generator.fingerprint import (
+from generator.parallel import cpu_count, for_each_batch
+from generator.plan.feeds import plan_feeds
+from generator.plan.fingerprint import (
     Fingerprinter,
     body_key,
     digest_of,
     registry_surfaces_digest,
     template_digests,
 )
-from generator.lock import project_lock
-from generator.model import Site, build_site
-from generator.opendata import front_matter_digest, plan_open_data
-from generator.pages import ArticlePage, Page, PageHeads, plan_pages
-from generator.parallel import cpu_count, for_each_batch
-from generator.render import BodyRenderer, PageRenderer, SiteInfo, make_environment, site_info
-from generator.search import (
+from generator.plan.model import Site, build_site
+from generator.plan.opendata import front_matter_digest, plan_open_data
+from generator.plan.pages import ArticlePage, Page, PageHeads, plan_pages
+from generator.plan.search import (
     STATE_CACHE_FILE,
     WORD_CACHE_FILE,
     ArticleWords,
@@ -55,9 +56,8 @@ from generator.search import (
     write_index_state,
     write_word_cache,
 )
-from generator.sitemap import plan_sitemap
+from generator.plan.sitemap import plan_sitemap
 from generator.urls import Linker
-from generator.writer import SiteFolder, Staging, output_error, stamp_of
 
 log = logging.getLogger(__name__)
 

@@ -15,11 +15,11 @@ from collections.abc import Collection
 from pathlib import Path
 
 from generator import urls
-from generator.build import BuildReport, LiveState
-from generator.content import Article, parse_article
-from generator.lock import project_lock
-from generator.pages import ArticlePage
-from generator.writer import write_atomically
+from generator.build.build import BuildReport, LiveState
+from generator.build.lock import project_lock
+from generator.build.writer import write_atomically
+from generator.content.content import Article, parse_article
+from generator.plan.pages import ArticlePage
 
 # What only the article's own page shows; everything else of an article is in listings.
 PAGE_ONLY_FIELDS = frozenset(

@@ -11,16 +11,16 @@ import jinja2
 from markupsafe import Markup
 
 from generator import urls
-from generator.actors import Actor, ActorMatcher
-from generator.annotations import article_targets
-from generator.body_markup import ArticleMarkup, EventSpec, NoteSpec, QuoteSpec, render_body
+from generator.body.annotations import article_targets
+from generator.body.body_markup import ArticleMarkup, EventSpec, NoteSpec, QuoteSpec, render_body
 from generator.config import SiteConfig
-from generator.content import Annotation, AnnotationKind, Article, Quote, read_body
+from generator.content.actors import Actor, ActorMatcher
+from generator.content.content import Annotation, AnnotationKind, Article, Quote, read_body
 from generator.dates import long_date
 from generator.errors import ContentError, MarginaliaError, TemplateError
-from generator.model import article_actor_ids
-from generator.pages import ArticlePage, GeneratedText, Page, PageHeads
-from generator.structured import json_ld, wikidata_url
+from generator.plan.model import article_actor_ids
+from generator.plan.pages import ArticlePage, GeneratedText, Page, PageHeads
+from generator.plan.structured import json_ld, wikidata_url
 from generator.urls import Linker
 
 

@@ -15,20 +15,19 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from generator.actors import Actor, ActorMatcher, build_matcher, find_mentions
-
 # The build's own anchoring: the text it anchors in (body_markup's text flow) and the
 # matcher (annotations' normalised text), so a suggestion anchors exactly as the build
 # anchors it. Private there for now; see the report for making them public.
-from generator.annotations import _Text as AnchorText
-from generator.annotations import normalise_for_matching
-from generator.attribution import QuoteSuggestion, find_candidate_actors, find_quotes
-from generator.body_markup import _TextFlow
-from generator.content import ARTICLES_DIR, article_paths
+from generator.body.annotations import _Text as AnchorText
+from generator.body.annotations import normalise_for_matching
+from generator.body.body_markup import _TextFlow
+from generator.body.markdown_tree import parse
+from generator.content.actors import Actor, ActorMatcher, build_matcher, find_mentions
+from generator.content.content import ARTICLES_DIR, article_paths
+from generator.content.frontmatter import render_front_matter, split_front_matter
 from generator.errors import ContentError, MarginaliaError, SeedError
-from generator.frontmatter import render_front_matter, split_front_matter
-from generator.markdown_tree import parse
-from generator.seedtext import SeedArticle, parse_seed
+from generator.ingest.attribution import QuoteSuggestion, find_candidate_actors, find_quotes
+from generator.ingest.seedtext import SeedArticle, parse_seed
 from generator.sources import normalise_source
 from generator.urls import slugify
 

@@ -21,13 +21,11 @@ from rich.console import Console
 from rich.markup import escape
 
 from generator import urls
-from generator.build import BuildCancelled, BuildReport, LiveState, build
+from generator.build.build import BuildCancelled, BuildReport, LiveState, build
 from generator.config import SETTINGS_FILE, SiteConfig, load_config
-from generator.content import load_actors
-from generator.errors import MarginaliaError, ServeError, SourceChanged, file_error
-from generator.ingest import ingest
-from generator.live import update_article_pages
-from generator.livereload import (
+from generator.content.content import load_actors
+from generator.dev.live import update_article_pages
+from generator.dev.livereload import (
     CLIENT_SCRIPT,
     EVENTS_PATH,
     SCRIPT_PATH,
@@ -35,7 +33,15 @@ from generator.livereload import (
     inject_client,
     page_urls,
 )
-from generator.watch import ChangeCollector, ChangeKind, ChangeSet, WatchedFolders, start_observer
+from generator.dev.watch import (
+    ChangeCollector,
+    ChangeKind,
+    ChangeSet,
+    WatchedFolders,
+    start_observer,
+)
+from generator.errors import MarginaliaError, ServeError, SourceChanged, file_error
+from generator.ingest.ingest import ingest
 
 # How long an open event stream waits before a keep-alive comment.
 KEEPALIVE_SECONDS = 15.0

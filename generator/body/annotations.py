@@ -19,7 +19,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from generator.content import Annotation, Event, Quote
+    from generator.content.content import Annotation, Event, Quote
 
 _DROPPED = "\u00ad\u200b\u200c\u200d\u2060\ufeff"  # soft hyphen, zero-width characters
 # Every fold is one character to one character, so positions survive folding.

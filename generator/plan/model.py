@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-from generator.actors import Actor, ActorType
-from generator.content import Article, Event, Quote
+from generator.content.actors import Actor, ActorType
+from generator.content.content import Article, Event, Quote
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,16 +13,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TypeVar
 
-from generator.actors import SLUG, Actor, parse_actor_registry
-from generator.cache import BuildCache, FileStamp
-from generator.errors import (
-    BuildErrors,
-    ContentError,
-    MarginaliaError,
-    SourceChanged,
-    did_you_mean,
-)
-from generator.frontmatter import (
+from generator.build.cache import BuildCache, FileStamp
+from generator.content.actors import SLUG, Actor, parse_actor_registry
+from generator.content.frontmatter import (
     ContentLoader,
     FrontMatter,
     body_of,
@@ -31,6 +24,13 @@ from generator.frontmatter import (
     parse_yaml,
     split_front_matter,
     yaml_text,
+)
+from generator.errors import (
+    BuildErrors,
+    ContentError,
+    MarginaliaError,
+    SourceChanged,
+    did_you_mean,
 )
 from generator.parallel import cpu_count, map_batches
 

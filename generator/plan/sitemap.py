@@ -7,8 +7,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 
 from generator import urls
-from generator.pages import ArticlePage, EditionPage, GeneratedText, Page
-from generator.structured import Absolute
+from generator.plan.pages import ArticlePage, EditionPage, GeneratedText, Page
+from generator.plan.structured import Absolute
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 SITEMAP_PATH = "sitemap.xml"

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from urllib.parse import urlsplit
 
-from generator.actors import ActorMatcher, iter_mentions
-from generator.annotations import Anchor, AnchorReport, Target, anchor_all
-from generator.markdown_tree import append_text, parse, to_html
+from generator.body.annotations import Anchor, AnchorReport, Target, anchor_all
+from generator.body.markdown_tree import append_text, parse, to_html
+from generator.content.actors import ActorMatcher, iter_mentions
 from generator.urls import event_anchor, quote_anchor
 
 _SAFE_SCHEMES = {"", "http", "https", "mailto"}
