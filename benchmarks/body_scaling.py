@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from generator.build.render import BodyRenderer
 from generator.content.actors import Actor, ActorType, build_matcher
-from generator.content.content import load_articles
+from generator.content.loading import load_articles
 from generator.errors import MarginaliaError
 from generator.urls import Linker
 

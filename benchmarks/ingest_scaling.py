@@ -33,7 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from generator.config import SiteConfig
-from generator.content.content import load_actors
+from generator.content.loading import load_actors
 from generator.ingest.ingest import ingest
 
 ROOT = Path(__file__).resolve().parent.parent

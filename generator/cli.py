@@ -16,7 +16,7 @@ from rich.markup import escape
 from generator import __version__
 from generator.build.build import BuildReport, ProgressHook, build
 from generator.config import SiteConfig, load_config
-from generator.content.content import load_actors
+from generator.content.loading import load_actors
 from generator.deploy import DEFAULT_BRANCH, deploy
 from generator.errors import BuildErrors, MarginaliaError, ProjectError, file_error
 

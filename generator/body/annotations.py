@@ -19,7 +19,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from generator.content.content import Annotation, Event, Quote
+    from generator.content.types import Annotation, Event, Quote
 
 _DROPPED = "\u00ad\u200b\u200c\u200d\u2060\ufeff"  # soft hyphen, zero-width characters
 # Every fold is one character to one character, so positions survive folding.
@@ -135,7 +135,7 @@ def find_anchor(
 
     Raises ValueError when `exact` has nothing to match once normalised.
     """
-    return _Text(text).find(exact, prefix=prefix, suffix=suffix)
+    return AnchorText(text).find(exact, prefix=prefix, suffix=suffix)
 
 
 def anchor_all(
@@ -148,7 +148,7 @@ def anchor_all(
     """
     if not targets:
         return (), ()
-    body = _Text(text, targets=len(targets))
+    body = AnchorText(text, targets=len(targets))
     anchors: list[Anchor | None] = []
     problems: list[AnchorReport] = []
     for target in targets:
@@ -209,7 +209,7 @@ def _tidy(passage: str) -> str:
     return " ".join(_UNTIDY.sub("", passage).split())
 
 
-class _Text:
+class AnchorText:
     """One article's text, normalised once for every target anchored in it."""
 
     __slots__ = ("norm", "origin", "sorted_words", "text", "words")
@@ -597,7 +597,7 @@ def _similarity(matcher: difflib.SequenceMatcher[str], passage: str) -> float:
     return (1 + weight) * precision * recall / (weight * precision + recall)
 
 
-def _describe(target: Target, failure: AnchorFailure, body: _Text) -> AnchorReport:
+def _describe(target: Target, failure: AnchorFailure, body: AnchorText) -> AnchorReport:
     """What is wrong, and how to fix it."""
     context = [
         f"{name} “{_shown(value)}”"

@@ -37,7 +37,7 @@ def render_body(text: str, markup: ArticleMarkup) -> str:
 
 def plain_text(text: str) -> str:
     """The text a reader sees in rendered Markdown, blocks separated by blank lines."""
-    flow = _TextFlow()
+    flow = TextFlow()
     flow.collect(parse(text), None, linkable=True)
     # One match per run of white space: a pattern that backtracks over the run, as
     # r"\s*\n\s*\n\s*" does, is quadratic in its length.
@@ -124,7 +124,7 @@ class ArticleMarkup:
 
 
 @dataclass(slots=True)
-class _TextFlow:
+class TextFlow:
     """The text of a tree in reading order, and where each run of it lives."""
 
     segments: list[_Segment] = field(default_factory=list)
@@ -156,7 +156,7 @@ def link_actors(root: etree.Element, markup: ArticleMarkup) -> None:
     """Link the first mention of each of the article's actors to the actor's page."""
     if not markup.actor_ids:
         return
-    flow = _TextFlow()
+    flow = TextFlow()
     flow.collect(root, None, linkable=True)
     segments = flow.segments
     text = "".join(flow.pieces)
@@ -252,7 +252,7 @@ def annotate(root: etree.Element, markup: ArticleMarkup) -> None:
     ]
     if not targets:
         return
-    flow = _TextFlow()
+    flow = TextFlow()
     flow.collect(root, None, linkable=True)
     anchors, problems = anchor_all("".join(flow.pieces), targets)
     markup.problems.extend(problems)
@@ -378,7 +378,7 @@ class _Mark:
 
 
 def _mark_passages(
-    root: etree.Element, flow: _TextFlow, marks: Sequence[_Mark]
+    root: etree.Element, flow: TextFlow, marks: Sequence[_Mark]
 ) -> dict[str, etree.Element]:
     """Wrap each mark's passage in <mark> elements, one per run of text it covers.
 

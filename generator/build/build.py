@@ -25,10 +25,19 @@ from generator.build.cache import (
 )
 from generator.build.lock import project_lock
 from generator.build.render import BodyRenderer, PageRenderer, SiteInfo, make_environment, site_info
+from generator.build.search_cache import (
+    STATE_CACHE_FILE,
+    WORD_CACHE_FILE,
+    read_index_state,
+    read_word_cache,
+    write_index_state,
+    write_word_cache,
+)
 from generator.build.writer import SiteFolder, Staging, output_error, stamp_of
 from generator.config import SiteConfig
 from generator.content.actors import Actor, ambiguous_surfaces, build_matcher
-from generator.content.content import Article, file_stamps, load_actors, load_articles
+from generator.content.loading import file_stamps, load_actors, load_articles
+from generator.content.types import Article
 from generator.errors import BuildErrors, ContentError, OutputError
 from generator.parallel import cpu_count, for_each_batch
 from generator.plan.feeds import plan_feeds
@@ -43,18 +52,12 @@ from generator.plan.model import Site, build_site
 from generator.plan.opendata import front_matter_digest, plan_open_data
 from generator.plan.pages import ArticlePage, Page, PageHeads, plan_pages
 from generator.plan.search import (
-    STATE_CACHE_FILE,
-    WORD_CACHE_FILE,
     ArticleWords,
     IndexState,
     SearchIndex,
     index_digest,
     index_files,
     plan_search_index,
-    read_index_state,
-    read_word_cache,
-    write_index_state,
-    write_word_cache,
 )
 from generator.plan.sitemap import plan_sitemap
 from generator.urls import Linker

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import generator
 from generator import __version__
+from generator.content.loading import FileStamp
 
 log = logging.getLogger(__name__)
 
@@ -100,12 +101,6 @@ def _pickled_with_paths(value: object) -> bytes:
     buffer = io.BytesIO()
     _PathsAsText(buffer).dump(value)
     return buffer.getvalue()
-
-
-@dataclass(frozen=True, slots=True)
-class FileStamp:
-    mtime_ns: int
-    size: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,8 @@ from generator.body.annotations import article_targets
 from generator.body.body_markup import ArticleMarkup, EventSpec, NoteSpec, QuoteSpec, render_body
 from generator.config import SiteConfig
 from generator.content.actors import Actor, ActorMatcher
-from generator.content.content import Annotation, AnnotationKind, Article, Quote, read_body
+from generator.content.loading import read_body
+from generator.content.types import Annotation, AnnotationKind, Article, Quote
 from generator.dates import long_date
 from generator.errors import ContentError, MarginaliaError, TemplateError
 from generator.plan.model import article_actor_ids

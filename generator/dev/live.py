@@ -18,7 +18,8 @@ from generator import urls
 from generator.build.build import BuildReport, LiveState
 from generator.build.lock import project_lock
 from generator.build.writer import write_atomically
-from generator.content.content import Article, parse_article
+from generator.content.types import Article
+from generator.content.validation import parse_article
 from generator.plan.pages import ArticlePage
 
 # What only the article's own page shows; everything else of an article is in listings.

@@ -23,7 +23,7 @@ from rich.markup import escape
 from generator import urls
 from generator.build.build import BuildCancelled, BuildReport, LiveState, build
 from generator.config import SETTINGS_FILE, SiteConfig, load_config
-from generator.content.content import load_actors
+from generator.content.loading import load_actors
 from generator.dev.live import update_article_pages
 from generator.dev.livereload import (
     CLIENT_SCRIPT,

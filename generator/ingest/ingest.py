@@ -18,13 +18,12 @@ from pathlib import Path
 # The build's own anchoring: the text it anchors in (body_markup's text flow) and the
 # matcher (annotations' normalised text), so a suggestion anchors exactly as the build
 # anchors it. Private there for now; see the report for making them public.
-from generator.body.annotations import _Text as AnchorText
-from generator.body.annotations import normalise_for_matching
-from generator.body.body_markup import _TextFlow
+from generator.body.annotations import AnchorText, normalise_for_matching
+from generator.body.body_markup import TextFlow
 from generator.body.markdown_tree import parse
 from generator.content.actors import Actor, ActorMatcher, build_matcher, find_mentions
-from generator.content.content import ARTICLES_DIR, article_paths
 from generator.content.frontmatter import render_front_matter, split_front_matter
+from generator.content.loading import ARTICLES_DIR, article_paths
 from generator.errors import ContentError, MarginaliaError, SeedError
 from generator.ingest.attribution import QuoteSuggestion, find_candidate_actors, find_quotes
 from generator.ingest.seedtext import SeedArticle, parse_seed
@@ -186,7 +185,7 @@ def _quote_entry(anchored: AnchoredQuote) -> dict[str, object]:
 
 def anchor_text(body: str) -> str:
     """The text the build anchors quotes in: the rendered body's text, block by block."""
-    flow = _TextFlow()
+    flow = TextFlow()
     flow.collect(parse(body), None, linkable=True)
     return "".join(flow.pieces)
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator import urls
-from generator.content.content import Article
+from generator.content.types import Article
 from generator.dates import midnight_utc
 from generator.plan.fingerprint import digest_of
 from generator.plan.model import Site, actor_sort_key, article_actor_ids

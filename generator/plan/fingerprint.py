@@ -13,7 +13,7 @@ import jinja2
 from jinja2 import meta
 
 from generator.content.actors import Actor
-from generator.content.content import Article
+from generator.content.types import Article
 from generator.plan.pages import ArticleSummary, EditionSummary, GeneratedText
 
 _SHARED_TYPES = frozenset({ArticleSummary, EditionSummary, Actor})

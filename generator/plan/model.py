@@ -10,7 +10,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from generator.content.actors import Actor, ActorType
-from generator.content.content import Article, Event, Quote
+from generator.content.types import Article, Event, Quote
 
 
 @dataclass(frozen=True, slots=True)

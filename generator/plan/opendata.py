@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from generator import urls
 from generator.content.actors import Actor
-from generator.content.content import Annotation, AnnotationKind, Article, Event, Quote
+from generator.content.types import Annotation, AnnotationKind, Article, Event, Quote
 from generator.dates import midnight_utc
 from generator.plan.fingerprint import digest_of
 from generator.plan.model import Site, article_actor_ids

@@ -11,7 +11,7 @@ from typing import TypeVar
 
 from generator import urls
 from generator.content.actors import Actor, ActorType
-from generator.content.content import Article, Quote
+from generator.content.types import Article, Quote
 from generator.dates import long_date, month_label
 from generator.plan.charts import Timeline, timeline
 from generator.plan.model import AttributedEvent, Edition, Neighbours, Site, actor_sort_key

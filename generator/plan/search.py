@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import pickle
 import re
 import unicodedata
 from array import array
@@ -27,17 +26,14 @@ from bisect import bisect_left, insort
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import IntFlag
-from pathlib import Path
 
 from generator import urls
-from generator.build.writer import atomic_file
 from generator.content.actors import Actor
-from generator.content.content import Article, read_body
+from generator.content.loading import read_body
+from generator.content.types import Article
 from generator.parallel import map_batches
 
 DATA_PATH = f"{urls.search_path()}data/"
-WORD_CACHE_FILE = "search-words.pickle"  # in the build cache's folder
-STATE_CACHE_FILE = "search-index.pickle"
 DOCS_PER_FILE = 200  # small, as the results of a search come from many of them
 SHARD_LETTERS = 3  # a term file holds the words that start with the same three letters
 # Bump when the files' format changes, so browsers and the build drop what they kept.
@@ -388,71 +384,3 @@ def _date_ranges(docs: Sequence[Article]) -> list[list[object]]:
 
 def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
-
-
-# The words of every article, kept between builds: finding them is most of the work.
-
-
-def read_word_cache(path: Path, *, code: str) -> dict[str, ArticleWords]:
-    """The cached words by article digest; empty when missing, unreadable or from other code.
-
-    The file is one pickle of (code, entries), then any appended by later builds.
-    """
-    entries: dict[str, tuple[str, str, str]] = {}
-    try:
-        with path.open("rb") as file:
-            while file.peek(1):
-                stored_code, part = pickle.load(file)
-                if stored_code != code or not isinstance(part, dict):
-                    return {}
-                entries.update(part)
-    except Exception:
-        return {}
-    return {digest: ArticleWords(*fields) for digest, fields in entries.items()}
-
-
-# Past this share of entries that no article has any more, the word cache is written
-# afresh rather than appended to.
-UNUSED_SHARE = 0.1
-
-
-def write_word_cache(
-    path: Path,
-    entries: Mapping[str, ArticleWords],
-    *,
-    code: str,
-    stored: Mapping[str, ArticleWords] | None = None,
-) -> None:
-    """Store the words. Given `stored`, what read_word_cache found in the file, only the
-    new entries are appended, as an edit adds one to ten thousand; the file is rewritten
-    whole, then moved into place, once it holds too many that are no longer used."""
-    if stored and path.is_file():
-        unused = len(stored.keys() - entries.keys())
-        if unused <= UNUSED_SHARE * len(entries):
-            new = {d: (w.title, w.dek, w.text) for d, w in entries.items() if d not in stored}
-            if new:
-                with path.open("ab") as file:
-                    pickle.dump((code, new), file, protocol=pickle.HIGHEST_PROTOCOL)
-            return
-    data = {digest: (w.title, w.dek, w.text) for digest, w in entries.items()}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_file(path) as file:
-        pickle.dump((code, data), file, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-# The index itself, kept between builds so an edit updates it in place.
-
-
-def read_index_state(path: Path, *, code: str) -> IndexState | None:
-    try:
-        with path.open("rb") as file:
-            stored_code, state = pickle.load(file)
-    except Exception:
-        return None
-    return state if stored_code == code and isinstance(state, IndexState) else None
-
-
-def write_index_state(path: Path, state: IndexState, *, code: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_file(path) as file:
-        pickle.dump((code, state), file, protocol=pickle.HIGHEST_PROTOCOL)

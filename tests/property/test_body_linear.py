@@ -24,7 +24,7 @@ from generator.body.annotations import MOST_PLACES, Target, anchor_all
 from generator.body.body_markup import ArticleMarkup, NoteSpec, render_body
 from generator.build.render import BodyRenderer
 from generator.content.actors import Actor, ActorType, build_matcher
-from generator.content.content import load_articles
+from generator.content.loading import load_articles
 from generator.urls import Linker
 
 FACTOR = 4

@@ -26,8 +26,8 @@ from generator.body import annotations
 from generator.body.annotations import Target, anchor_all
 from generator.build.render import BodyRenderer
 from generator.content.actors import Actor, ActorType, build_matcher
-from generator.content.content import load_articles
 from generator.content.frontmatter import render_front_matter
+from generator.content.loading import load_articles
 from generator.errors import BuildErrors, ContentError, MarginaliaError
 from generator.urls import Linker
 

@@ -21,7 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.content.actors import Actor, ActorType
-from generator.content.content import load_actors, load_articles, parse_article
+from generator.content.loading import load_actors, load_articles
+from generator.content.validation import parse_article
 from generator.errors import BuildErrors, ContentError, MarginaliaError
 
 ACTORS = {

@@ -27,8 +27,8 @@ from generator.body.markdown_tree import parse, to_html
 from generator.build.render import BodyRenderer
 from generator.config import SiteConfig
 from generator.content.actors import Actor, ActorType, build_matcher
-from generator.content.content import load_articles
 from generator.content.frontmatter import split_front_matter
+from generator.content.loading import load_articles
 from generator.errors import SeedError
 from generator.ingest.ingest import IngestStatus, ingest, is_unedited
 from generator.ingest.seedtext import parse_seed

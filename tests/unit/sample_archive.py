@@ -9,7 +9,7 @@ from pathlib import Path
 
 from generator.cli import main
 from generator.content.actors import Actor, ActorType
-from generator.content.content import Article, Quote
+from generator.content.types import Article, Quote
 
 REPO = Path(__file__).resolve().parents[2]
 

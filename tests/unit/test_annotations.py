@@ -15,7 +15,7 @@ from generator.body.annotations import (
     normalise_for_matching,
 )
 from generator.body.body_markup import plain_text
-from generator.content.content import Annotation, AnnotationKind, Quote
+from generator.content.types import Annotation, AnnotationKind, Quote
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "000_fb03fb027bc92a78.txt"

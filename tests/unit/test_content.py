@@ -5,18 +5,14 @@ from pathlib import Path
 import pytest
 
 from generator.content.actors import Actor, ActorType
-from generator.content.content import (
+from generator.content.loading import (
     MAX_ARTICLE_BYTES,
-    Annotation,
-    AnnotationKind,
-    Article,
-    ArticleImage,
-    Quote,
     file_stamps,
     load_actors,
     load_articles,
     read_body,
 )
+from generator.content.types import Annotation, AnnotationKind, Article, ArticleImage, Quote
 from generator.errors import BuildErrors, ContentError, MarginaliaError
 
 REGISTRY = (

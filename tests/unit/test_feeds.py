@@ -22,7 +22,7 @@ from sample_archive import (
 )
 
 from generator.content.actors import Actor, ActorType
-from generator.content.content import Article, Quote
+from generator.content.types import Article, Quote
 from generator.plan.feeds import FEED_SIZE, plan_feeds
 from generator.plan.model import Site, build_site
 from generator.plan.pages import GeneratedText, Page

@@ -19,8 +19,8 @@ from generator.body.markdown_tree import parse, to_html
 from generator.cli import main
 from generator.config import SiteConfig
 from generator.content.actors import Actor
-from generator.content.content import load_actors, load_articles
 from generator.content.frontmatter import split_front_matter
+from generator.content.loading import load_actors, load_articles
 from generator.errors import SeedError
 from generator.ingest.ingest import (
     DIGEST_FIELD,

@@ -15,7 +15,7 @@ from sample_archive import (
 )
 
 from generator.content.actors import ActorType
-from generator.content.content import Article
+from generator.content.types import Article
 from generator.plan.model import (
     AttributedQuote,
     Neighbours,

@@ -15,14 +15,7 @@ from pyld import jsonld
 from sample_archive import AUG_30, SEP_11, build_repo_content
 
 from generator.content.actors import Actor, ActorType
-from generator.content.content import (
-    Annotation,
-    AnnotationKind,
-    Article,
-    ArticleImage,
-    Event,
-    Quote,
-)
+from generator.content.types import Annotation, AnnotationKind, Article, ArticleImage, Event, Quote
 from generator.plan.model import Site, build_site
 from generator.plan.opendata import ANNO_CONTEXT, plan_open_data
 from generator.plan.pages import GeneratedText, Page

@@ -15,7 +15,7 @@ from sample_archive import (
 )
 
 from generator.content.actors import Actor, ActorType
-from generator.content.content import Article
+from generator.content.types import Article
 from generator.plan.model import Site, build_site
 from generator.plan.pages import (
     ActorCount,

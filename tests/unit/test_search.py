@@ -19,14 +19,14 @@ import generator.build.build
 import generator.plan.search
 from generator.build.build import build
 from generator.build.cache import CACHE_DIR, CODE_DIGEST
+from generator.build.search_cache import WORD_CACHE_FILE, read_word_cache, write_word_cache
 from generator.config import SiteConfig, load_config, parse_config
 from generator.content.actors import Actor, ActorType
-from generator.content.content import Article, ArticleImage, text_digest
+from generator.content.types import Article, ArticleImage, text_digest
 from generator.errors import ConfigError, OutputError, TemplateError
 from generator.plan.search import (
     DATA_PATH,
     SHARD_LETTERS,
-    WORD_CACHE_FILE,
     ArticleWords,
     Field,
     article_words,
@@ -34,10 +34,8 @@ from generator.plan.search import (
     index_digest,
     index_files,
     plan_search_index,
-    read_word_cache,
     shard_file,
     words,
-    write_word_cache,
 )
 
 REPO = Path(__file__).resolve().parents[2]

@@ -13,7 +13,7 @@ from sample_archive import build_repo_content
 
 from generator import urls
 from generator.content.actors import Actor, ActorType
-from generator.content.content import Article
+from generator.content.types import Article
 from generator.plan.feeds import plan_feeds
 from generator.plan.model import Site, build_site
 from generator.plan.pages import GeneratedText, Page, plan_pages
