@@ -40,6 +40,7 @@ from generator.content.loading import file_stamps, load_actors, load_articles
 from generator.content.types import Article
 from generator.errors import BuildErrors, ContentError, OutputError
 from generator.parallel import cpu_count, for_each_batch
+from generator.plan.contexts import ArticlePage, Page
 from generator.plan.feeds import plan_feeds
 from generator.plan.fingerprint import (
     Fingerprinter,
@@ -48,9 +49,10 @@ from generator.plan.fingerprint import (
     registry_surfaces_digest,
     template_digests,
 )
+from generator.plan.heads import PageHeads
 from generator.plan.model import Site, build_site
 from generator.plan.opendata import front_matter_digest, plan_open_data
-from generator.plan.pages import ArticlePage, Page, PageHeads, plan_pages
+from generator.plan.pages import plan_pages
 from generator.plan.search import (
     ArticleWords,
     IndexState,

@@ -19,8 +19,9 @@ from generator.content.loading import read_body
 from generator.content.types import Annotation, AnnotationKind, Article, Quote
 from generator.dates import long_date
 from generator.errors import ContentError, MarginaliaError, TemplateError
+from generator.plan.contexts import ArticlePage, GeneratedText, Page
+from generator.plan.heads import PageHeads
 from generator.plan.model import article_actor_ids
-from generator.plan.pages import ArticlePage, GeneratedText, Page, PageHeads
 from generator.plan.structured import json_ld, wikidata_url
 from generator.urls import Linker
 

@@ -20,7 +20,7 @@ from generator.build.lock import project_lock
 from generator.build.writer import write_atomically
 from generator.content.types import Article
 from generator.content.validation import parse_article
-from generator.plan.pages import ArticlePage
+from generator.plan.contexts import ArticlePage
 
 # What only the article's own page shows; everything else of an article is in listings.
 PAGE_ONLY_FIELDS = frozenset(

@@ -11,9 +11,9 @@ from pathlib import Path
 from generator import urls
 from generator.content.types import Article
 from generator.dates import midnight_utc
+from generator.plan.contexts import GeneratedText, Page
 from generator.plan.fingerprint import digest_of
 from generator.plan.model import Site, actor_sort_key, article_actor_ids
-from generator.plan.pages import GeneratedText, Page
 from generator.plan.structured import Absolute
 
 ATOM = "http://www.w3.org/2005/Atom"

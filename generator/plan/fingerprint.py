@@ -14,7 +14,7 @@ from jinja2 import meta
 
 from generator.content.actors import Actor
 from generator.content.types import Article
-from generator.plan.pages import ArticleSummary, EditionSummary, GeneratedText
+from generator.plan.contexts import ArticleSummary, EditionSummary, GeneratedText
 
 _SHARED_TYPES = frozenset({ArticleSummary, EditionSummary, Actor})
 

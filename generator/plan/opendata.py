@@ -17,9 +17,9 @@ from generator import urls
 from generator.content.actors import Actor
 from generator.content.types import Annotation, AnnotationKind, Article, Event, Quote
 from generator.dates import midnight_utc
+from generator.plan.contexts import GeneratedText, Page
 from generator.plan.fingerprint import digest_of
 from generator.plan.model import Site, article_actor_ids
-from generator.plan.pages import GeneratedText, Page
 from generator.plan.structured import Absolute
 
 ARCHIVE_FILE = "archive.json"

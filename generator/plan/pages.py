@@ -4,53 +4,47 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 from typing import TypeVar
 
 from generator import urls
-from generator.content.actors import Actor, ActorType
-from generator.content.types import Article, Quote
-from generator.dates import long_date, month_label
-from generator.plan.charts import Timeline, timeline
+from generator.content.actors import ActorType
+from generator.content.types import Article
+from generator.dates import long_date
+from generator.plan.cameo import CAMEO_ROOTS
+from generator.plan.charts import timeline
+from generator.plan.contexts import (
+    ActorCount,
+    ActorPage,
+    ActorsPage,
+    ActorTypeGroup,
+    ArticlePage,
+    ArticleSummary,
+    Crumb,
+    EditionPage,
+    EditionsPage,
+    EditionSummary,
+    EventView,
+    HomePage,
+    MonthGroup,
+    NotFoundPage,
+    Page,
+    Pager,
+    QuoteRef,
+    SearchPage,
+    SpeakerQuote,
+    Summaries,
+    YearGroup,
+)
 from generator.plan.model import AttributedEvent, Edition, Neighbours, Site, actor_sort_key
 from generator.plan.search import DATA_PATH
 from generator.plan.structured import (
-    SCHEMA,
-    Absolute,
     FactCheck,
-    JsonObject,
-    breadcrumbs,
-    claim_reviews,
-    thing,
 )
 
 T = TypeVar("T")
 
-# The twenty root categories of the CAMEO event codes (Schrodt, 2012), as GDELT uses them.
-CAMEO_ROOTS = {
-    "01": "Make public statement",
-    "02": "Appeal",
-    "03": "Express intent to cooperate",
-    "04": "Consult",
-    "05": "Engage in diplomatic cooperation",
-    "06": "Engage in material cooperation",
-    "07": "Provide aid",
-    "08": "Yield",
-    "09": "Investigate",
-    "10": "Demand",
-    "11": "Disapprove",
-    "12": "Reject",
-    "13": "Threaten",
-    "14": "Protest",
-    "15": "Exhibit military posture",
-    "16": "Reduce relations",
-    "17": "Coerce",
-    "18": "Assault",
-    "19": "Fight",
-    "20": "Use unconventional mass violence",
-}
 CO_ACTORS_SHOWN = 10
 
 ACTOR_TYPE_LABELS = {
@@ -59,219 +53,6 @@ ACTOR_TYPE_LABELS = {
     ActorType.ORGANIZATION: "Organisations",
     ActorType.GROUP: "Groups",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Pager:
-    number: int
-    count: int
-    previous: str | None  # page path
-    next: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Crumb:
-    label: str
-    path: str
-
-
-@dataclass(frozen=True, slots=True)
-class SpeakerQuote:
-    quote: Quote
-    speaker: Actor | None  # None when kept by name only
-
-
-# Listings hold summaries, never whole articles: a page's context is exactly what it
-# shows, so a typo fixed in a body changes the article page's fingerprint and no other.
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleSummary:
-    """What a listing shows of an article."""
-
-    path: str
-    title: str
-    date: dt.date
-    dek: str | None
-    source: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class EditionSummary:
-    date: dt.date
-    count: int
-
-
-@dataclass(frozen=True, slots=True)
-class QuoteRef:
-    """A quote on its speaker's page, with the article it comes from."""
-
-    quote: Quote
-    article: ArticleSummary
-    passage: str  # page path with the fragment of the quoted passage
-
-
-@dataclass(frozen=True, slots=True)
-class EventView:
-    """Who did what to whom, ready to show."""
-
-    subject: Actor
-    action: str
-    object: Actor
-    code: str | None
-    category: str | None  # the CAMEO root category of the code
-    passage: str | None  # page path and fragment of the supporting passage
-    article: ArticleSummary | None  # on actor pages: the article that records it
-
-
-@dataclass(frozen=True, slots=True)
-class HomePage:
-    latest: EditionSummary | None
-    latest_articles: tuple[ArticleSummary, ...]
-    previous_editions: tuple[EditionSummary, ...]
-    edition_count: int
-
-
-@dataclass(frozen=True, slots=True)
-class MonthGroup:
-    year: int
-    month: int
-    editions: tuple[EditionSummary, ...]
-
-    @property
-    def label(self) -> str:
-        return month_label(self.year, self.month)
-
-
-@dataclass(frozen=True, slots=True)
-class YearGroup:
-    year: int
-    months: tuple[MonthGroup, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class EditionsPage:
-    years: tuple[YearGroup, ...]
-    pager: Pager
-
-
-@dataclass(frozen=True, slots=True)
-class EditionPage:
-    edition: EditionSummary
-    articles: tuple[ArticleSummary, ...]
-    older: EditionSummary | None
-    newer: EditionSummary | None
-
-
-@dataclass(frozen=True, slots=True)
-class ArticlePage:
-    article: Article
-    body_key: str  # names the rendered body: what it was rendered from
-    actors: tuple[Actor, ...]
-    quotes: tuple[SpeakerQuote, ...]
-    events: tuple[EventView, ...]
-    fact_checks: tuple[FactCheck, ...]
-    previous: ArticleSummary | None
-    next: ArticleSummary | None
-
-
-@dataclass(frozen=True, slots=True)
-class ActorCount:
-    actor: Actor
-    count: int
-
-
-@dataclass(frozen=True, slots=True)
-class ActorTypeGroup:
-    type: ActorType
-    label: str
-    entries: tuple[ActorCount, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class ActorsPage:
-    groups: tuple[ActorTypeGroup, ...]
-    count: int
-
-
-@dataclass(frozen=True, slots=True)
-class ActorPage:
-    actor: Actor
-    type_label: str
-    country: Actor | None
-    articles: tuple[ArticleSummary, ...]
-    article_count: int
-    quotes: tuple[QuoteRef, ...]
-    actions: tuple[EventView, ...]  # events with this actor as the subject
-    actions_towards: tuple[EventView, ...]  # and as the object
-    co_actors: tuple[ActorCount, ...]  # who appears with them most often
-    timeline: Timeline | None  # their articles per month
-    pager: Pager
-
-
-@dataclass(frozen=True, slots=True)
-class NotFoundPage:
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class SearchPage:
-    index: str  # page path of the folder of the search index the page's script reads
-
-
-@dataclass(frozen=True, slots=True)
-class GeneratedText:
-    """An output made in Python rather than from a template: JSON data, feeds, sitemaps.
-
-    The text is made only when the output must be written; its fingerprint is that of
-    `inputs`, which must hold everything the text depends on (besides the settings).
-    """
-
-    make: Callable[[], str]
-    inputs: object
-
-    @property
-    def text(self) -> str:
-        return self.make()
-
-    @staticmethod
-    def of(text: str) -> GeneratedText:
-        """Text that is already made."""
-        return GeneratedText(make=lambda: text, inputs=text)
-
-
-Summaries = Mapping[Path, ArticleSummary]
-
-PageContext = (
-    HomePage
-    | EditionsPage
-    | EditionPage
-    | ArticlePage
-    | ActorsPage
-    | ActorPage
-    | NotFoundPage
-    | SearchPage
-    | GeneratedText
-)
-
-
-@dataclass(frozen=True, slots=True)
-class PageHead:
-    """What a page tells browsers, search engines and link previews about itself."""
-
-    canonical: str  # absolute URL
-    kind: str  # the OpenGraph type: website, article or profile
-    description: str
-    structured_data: tuple[JsonObject, ...]  # schema.org objects
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    path: str
-    template: str
-    title: str  # the page's own title; the base layout adds the site's
-    context: PageContext
-    crumbs: tuple[Crumb, ...] = ()
 
 
 def summarise(article: Article) -> ArticleSummary:
@@ -332,88 +113,6 @@ def plan_pages(
             context=NotFoundPage(),
         ),
     )
-
-
-@dataclass(frozen=True, slots=True)
-class PageHeads:
-    """Makes each page's head when it renders: it follows from the page and the settings,
-    which its fingerprint already covers, so planning need not build 100,000 of them."""
-
-    absolute: Absolute
-    site_title: str
-    description: str
-
-    def head(self, page: Page) -> PageHead | None:
-        context = page.context
-        if isinstance(context, NotFoundPage | GeneratedText):
-            return None
-        url = self.absolute(page.path)
-        trail = [("Home", self.absolute(urls.home_path()))]
-        trail += [(crumb.label, self.absolute(crumb.path)) for crumb in page.crumbs]
-        data: list[JsonObject] = [breadcrumbs(trail)] if page.crumbs else []
-        if isinstance(context, ArticlePage):
-            article = context.article
-            data[:0] = [
-                self._news_article(context, url),
-                *claim_reviews(
-                    context.fact_checks,
-                    page_url=url,
-                    publisher=self.site_title,
-                    date_published=article.date.isoformat(),
-                ),
-            ]
-            return PageHead(url, "article", article.dek or article.title, tuple(data))
-        if isinstance(context, ActorPage):
-            actor = context.actor
-            about = {"@context": SCHEMA, **self._thing(actor)}
-            if actor.role and actor.type is ActorType.PERSON:
-                about["jobTitle"] = actor.role
-            if context.country is not None:
-                key = "nationality" if actor.type is ActorType.PERSON else "location"
-                about[key] = self._thing(context.country)
-            kind = "profile" if actor.type is ActorType.PERSON else "website"
-            description = f"{actor.name}: {actor.role}" if actor.role else actor.name
-            return PageHead(url, kind, description, (about, *data))
-        if isinstance(context, HomePage):
-            website = {"@context": SCHEMA, "@type": "WebSite", "name": self.site_title, "url": url}
-            return PageHead(url, "website", self.description, (website, *data))
-        return PageHead(url, "website", self.description, tuple(data))
-
-    def _thing(self, actor: Actor) -> dict[str, object]:
-        return thing(
-            actor.type.value,
-            actor.name,
-            self.absolute(urls.actor_path(actor.id)),
-            aliases=actor.aliases,
-            wikidata=actor.wikidata,
-        )
-
-    def _news_article(self, context: ArticlePage, url: str) -> JsonObject:
-        article = context.article
-        data: dict[str, object] = {
-            "@context": SCHEMA,
-            "@type": "NewsArticle",
-            "headline": article.title,
-            "url": url,
-            "mainEntityOfPage": url,
-            "datePublished": article.date.isoformat(),
-            "isPartOf": {"@type": "WebSite", "name": self.site_title},
-            "mentions": [self._thing(actor) for actor in context.actors],
-        }
-        if article.dek:
-            data["description"] = article.dek
-        if article.dateline:
-            data["dateline"] = article.dateline
-        source = {"@type": "NewsMediaOrganization", "name": article.source or self.site_title}
-        data["publisher"] = source
-        data["author"] = (
-            [{"@type": "Person", "name": name} for name in article.authors]
-            if article.authors
-            else source
-        )
-        if article.source:
-            data["sourceOrganization"] = source
-        return data
 
 
 def _plan_search() -> Page:

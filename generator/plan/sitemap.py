@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 
 from generator import urls
-from generator.plan.pages import ArticlePage, EditionPage, GeneratedText, Page
+from generator.plan.contexts import ArticlePage, EditionPage, GeneratedText, Page
 from generator.plan.structured import Absolute
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"

@@ -24,8 +24,8 @@ from generator.build.build import PARALLEL_THRESHOLD, BuildReport, build
 from generator.build.cache import CACHE_DIR, CACHE_FILE
 from generator.config import load_config
 from generator.errors import ContentError, MarginaliaError, OutputError, TemplateError
+from generator.plan.contexts import Page
 from generator.plan.fingerprint import Fingerprinter
-from generator.plan.pages import Page
 from generator.urls import output_file
 
 REPO = Path(__file__).resolve().parents[2]

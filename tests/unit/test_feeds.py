@@ -23,9 +23,9 @@ from sample_archive import (
 
 from generator.content.actors import Actor, ActorType
 from generator.content.types import Article, Quote
+from generator.plan.contexts import GeneratedText, Page
 from generator.plan.feeds import FEED_SIZE, plan_feeds
 from generator.plan.model import Site, build_site
-from generator.plan.pages import GeneratedText, Page
 from generator.urls import Linker
 
 BASE_URL = "https://example.github.io/archive/"

@@ -16,9 +16,9 @@ from sample_archive import AUG_30, SEP_11, build_repo_content
 
 from generator.content.actors import Actor, ActorType
 from generator.content.types import Annotation, AnnotationKind, Article, ArticleImage, Event, Quote
+from generator.plan.contexts import GeneratedText, Page
 from generator.plan.model import Site, build_site
 from generator.plan.opendata import ANNO_CONTEXT, plan_open_data
-from generator.plan.pages import GeneratedText, Page
 
 REPO = Path(__file__).resolve().parents[2]
 CONTEXT_FIXTURE = REPO / "tests" / "fixtures" / "jsonld" / "anno.jsonld"

@@ -16,8 +16,7 @@ from sample_archive import (
 
 from generator.content.actors import Actor, ActorType
 from generator.content.types import Article
-from generator.plan.model import Site, build_site
-from generator.plan.pages import (
+from generator.plan.contexts import (
     ActorCount,
     ActorPage,
     ActorsPage,
@@ -33,8 +32,9 @@ from generator.plan.pages import (
     Pager,
     QuoteRef,
     SpeakerQuote,
-    plan_pages,
 )
+from generator.plan.model import Site, build_site
+from generator.plan.pages import plan_pages
 
 ALPHA = article("alpha", "Alpha", AUG_30, actors=("north-korea",))
 BRAVO = article("bravo", "Bravo", SEP_11, actors=("russia",), quotes=(KIM_QUOTE,))

@@ -14,9 +14,10 @@ from sample_archive import build_repo_content
 from generator import urls
 from generator.content.actors import Actor, ActorType
 from generator.content.types import Article
+from generator.plan.contexts import GeneratedText, Page
 from generator.plan.feeds import plan_feeds
 from generator.plan.model import Site, build_site
-from generator.plan.pages import GeneratedText, Page, plan_pages
+from generator.plan.pages import plan_pages
 from generator.plan.sitemap import plan_sitemap
 from generator.urls import Linker
 
