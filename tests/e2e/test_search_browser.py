@@ -15,8 +15,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from generator.cli import main
+from tests.support import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 BASE = "/archive/"
 SEED_TITLE = "US threatens sanctions if North Korea sells arms to Russia"
 SEED_PATH = "2023/09/11/us-threatens-sanctions-if-north-korea-sells-arms-to-russia/"

@@ -23,7 +23,8 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.support import REPO
+
 PYTHON = sys.executable
 # No subprocess may hang CI: every one is bounded, and killed when the bound passes.
 TIMEOUT = 120

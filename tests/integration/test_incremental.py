@@ -17,7 +17,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup, Tag
 
 import generator.build.build
 from generator.build.build import PARALLEL_THRESHOLD, BuildReport, build
@@ -27,10 +26,10 @@ from generator.errors import ContentError, MarginaliaError, OutputError, Templat
 from generator.plan.contexts import Page
 from generator.plan.fingerprint import Fingerprinter
 from generator.urls import output_file
+from tests.support import golden_project as make_project
+from tests.support import parse_page, visible_text
+from tests.support import site_tree as tree
 
-REPO = Path(__file__).resolve().parents[2]
-FIXTURE = REPO / "tests" / "fixtures" / "golden"
-TEMPLATES = REPO / "templates"
 SITE = "site"
 WORK = ".site.marginalia"  # the build's folder beside site/
 
@@ -106,16 +105,6 @@ Ada Okafor watched the River Authority open the gates.
 # Projects, builds and sites
 
 
-def parse_page(data: bytes) -> BeautifulSoup:
-    """A built page, parsed with BeautifulSoup's html.parser."""
-    return BeautifulSoup(data, "html.parser")
-
-
-def visible_text(element: Tag) -> str:
-    """The text a reader sees, with runs of whitespace collapsed (nothing is inserted)."""
-    return " ".join(element.get_text().split())
-
-
 def link_texts(data: bytes, href: str) -> list[str]:
     """The visible text of each link on the page to href, in page order."""
     return [visible_text(link) for link in parse_page(data).find_all("a", href=href)]
@@ -139,15 +128,6 @@ def is_generated(name: str) -> bool:
     )
 
 
-def make_project(folder: Path) -> Path:
-    """The golden fixture's settings and content with the real templates; no cache, no site."""
-    folder.mkdir(parents=True)
-    shutil.copy2(FIXTURE / SETTINGS, folder / SETTINGS)
-    shutil.copytree(FIXTURE / "content", folder / "content")
-    shutil.copytree(TEMPLATES, folder / "templates")
-    return folder
-
-
 def build_project(root: Path, *, full: bool = False, **settings: str) -> BuildReport:
     config = replace(load_config(root), **settings)
     return build(root, config, full=full)
@@ -159,14 +139,6 @@ def clean_build(root: Path, scratch: Path) -> Path:
     shutil.copytree(root, copy, ignore=shutil.ignore_patterns(CACHE_DIR, SITE, WORK))
     build_project(copy)
     return copy / SITE
-
-
-def tree(site_dir: Path) -> dict[str, bytes]:
-    return {
-        path.relative_to(site_dir).as_posix(): path.read_bytes()
-        for path in sorted(site_dir.rglob("*"))
-        if path.is_file()
-    }
 
 
 def mtimes(site_dir: Path) -> dict[str, int]:

@@ -33,8 +33,8 @@ def site_tree(folder: Path) -> dict[str, bytes]:
 
 def parse_page(page: Path | bytes) -> BeautifulSoup:
     """A built page (its file, or its bytes), parsed with BeautifulSoup's html.parser."""
-    data = page.read_bytes() if isinstance(page, Path) else page
-    return BeautifulSoup(data, "html.parser")
+    text = page.read_text(encoding="utf-8") if isinstance(page, Path) else page
+    return BeautifulSoup(text, "html.parser")
 
 
 def visible_text(element: Tag) -> str:

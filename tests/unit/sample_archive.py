@@ -10,8 +10,7 @@ from pathlib import Path
 from generator.cli import main
 from generator.content.actors import Actor, ActorType
 from generator.content.types import Article, Quote
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.support import REPO
 
 AUG_30 = datetime.date(2023, 8, 30)
 SEP_11 = datetime.date(2023, 9, 11)

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from sample_archive import REPO
 
 from generator.body.markdown_tree import parse, to_html
 from generator.cli import main
@@ -32,6 +31,7 @@ from generator.ingest.ingest import (
     is_unedited,
 )
 from generator.urls import SLUG_MAX_LENGTH, slugify
+from tests.support import REPO
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"

@@ -19,8 +19,8 @@ from generator.content.types import Annotation, AnnotationKind, Article, Article
 from generator.plan.contexts import GeneratedText, Page
 from generator.plan.model import Site, build_site
 from generator.plan.opendata import ANNO_CONTEXT, plan_open_data
+from tests.support import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 CONTEXT_FIXTURE = REPO / "tests" / "fixtures" / "jsonld" / "anno.jsonld"
 BASE = "https://example.org/archive/"
 TITLE = "Test Archive"

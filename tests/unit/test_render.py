@@ -9,12 +9,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sample_archive import REPO
 
 from generator.build import build as build_module
 from generator.build.build import build
 from generator.config import load_config
 from generator.errors import TemplateError
+from tests.support import REPO
 
 PARTIAL = "partials/article_header.html"
 # Inserted as the partial's third line: each breaks only when it renders.

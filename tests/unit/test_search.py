@@ -13,7 +13,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup, Tag
 
 import generator.build.build
 import generator.plan.search
@@ -37,8 +36,9 @@ from generator.plan.search import (
     shard_file,
     words,
 )
+from tests.support import REPO, golden_project, parse_page, visible_text
+from tests.support import site_tree as site_files
 
-REPO = Path(__file__).resolve().parents[2]
 FIXTURE = REPO / "tests" / "fixtures" / "golden"
 
 SEP_11 = dt.date(2023, 9, 11)
@@ -328,24 +328,11 @@ def test_search_setting_must_be_true_or_false() -> None:
 
 
 def make_project(tmp_path: Path) -> Path:
-    root = tmp_path / "project"
-    root.mkdir()
-    shutil.copy2(FIXTURE / "site.yaml", root / "site.yaml")
-    shutil.copytree(FIXTURE / "content", root / "content")
-    shutil.copytree(REPO / "templates", root / "templates")
-    return root
+    return golden_project(tmp_path / "project")
 
 
 def build_project(root: Path, **settings: object) -> generator.build.build.BuildReport:
     return build(root, replace(load_config(root), **settings))
-
-
-def site_files(site: Path) -> dict[str, bytes]:
-    return {
-        path.relative_to(site).as_posix(): path.read_bytes()
-        for path in sorted(site.rglob("*"))
-        if path.is_file()
-    }
 
 
 def search_files(site: Path) -> dict[str, tuple[bytes, int]]:
@@ -382,15 +369,6 @@ class WordsRead:
             return original(article)
 
         monkeypatch.setattr(generator.plan.search, "article_words", counting)
-
-
-def parse_page(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-
-
-def visible_text(element: Tag) -> str:
-    """The text a reader sees, with runs of whitespace collapsed (nothing is inserted)."""
-    return " ".join(element.get_text().split())
 
 
 def masthead_links(path: Path) -> list[tuple[str, str]]:

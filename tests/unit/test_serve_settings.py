@@ -11,12 +11,12 @@ import threading
 from pathlib import Path
 
 from rich.console import Console
-from sample_archive import REPO
 
 from generator.cli import _configure, _parser
 from generator.config import load_config
 from generator.dev.serve import BuildRequests, SiteServer
 from generator.dev.watch import ChangeKind, ChangeSet
+from tests.support import REPO
 
 
 def test_a_settings_change_keeps_the_folders_and_base_url_given_on_the_command_line(

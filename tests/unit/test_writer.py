@@ -17,14 +17,7 @@ from hypothesis import strategies as st
 import generator.build.writer
 from generator.build.writer import SiteFolder, Staging, work_folder
 from generator.errors import OutputError
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {
-        path.relative_to(folder).as_posix(): path.read_bytes()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
+from tests.support import site_tree as tree
 
 
 def folders_in(folder: Path) -> set[str]:
