@@ -2,7 +2,7 @@
 """How the build's time for one article grows with its size (a script, not a test).
 
 Each case writes one article file, then times what the build does with it: loading
-(content.load_articles: read, split the front matter, parse and check every field) and
+(content.loading.load_articles: read, split the front matter, parse and check every field) and
 rendering its body (render.BodyRenderer: Markdown, actor links, anchoring every note,
 quote and event). Sizes double, so a linear cost doubles from row to row; the last
 column is the time per unit of input, which stays flat when it is linear.

@@ -64,7 +64,7 @@ def origin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 # Accents, other scripts and case: the page's script must split and fold words exactly as
-# generator/search.py did when it built the index.
+# generator/plan/search.py did when it built the index.
 UNICODE_ARTICLE = """---
 title: Ministers meet in Zürich
 date: 2023-09-13

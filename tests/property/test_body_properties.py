@@ -1,7 +1,7 @@
 """Any article body, and any note, quote or event anchored in it, renders safely.
 
 Property-based: hypothesis writes the article files, which go through the build's own
-path: content.load_articles reads them from disk, render.BodyRenderer turns the body
+path: content.loading.load_articles reads them from disk, render.BodyRenderer turns the body
 into HTML with actor links and anchored notes, quotes and events. Whatever the body
 and the anchors, the result is HTML, or content errors that name the file and the
 line; nothing else escapes, no example hangs, and the HTML never carries a script, an

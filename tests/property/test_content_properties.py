@@ -1,7 +1,7 @@
 """Any article file, however hostile its front matter, loads or is reported.
 
 Property-based: hypothesis writes the files. Whatever it writes, loading an article
-(content.parse_article, and content.load_articles from a real file) gives an article or
+(validation.parse_article, and loading.load_articles from a real file) gives an article or
 content errors that name the file and say what is wrong in words, never a Python repr;
 nothing else escapes, and no example takes long (a deadline per example, and an alarm
 that turns a hang into a failure).

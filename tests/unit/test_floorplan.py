@@ -149,3 +149,20 @@ def test_an_edit_deep_in_a_subpackage_changes_the_digest_a_build_uses(tmp_path: 
     pages = tmp_path / "generator" / "plan" / "pages.py"
     pages.write_text(pages.read_text(encoding="utf-8") + "\n# an edit\n", encoding="utf-8")
     assert digest() != before
+
+
+def test_the_readme_layout_lists_every_package_and_module() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    layout = readme[readme.index("## Layout") :].split("\n## ")[0]
+    lines = [line.strip() for line in layout.splitlines()]
+    listed = [line.split()[0] for line in lines if line and line.split()[0].endswith((".py", "/"))]
+    missing = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if "__pycache__" in path.parts or path.name == "__init__.py":
+            continue
+        if path.name not in listed:
+            missing.append(path.relative_to(REPO).as_posix())
+    for package in sorted(p for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()):
+        if f"{package.name}/" not in listed:
+            missing.append(f"{package.relative_to(REPO).as_posix()}/")
+    assert missing == [], f"README 'Layout' leaves out {missing}"
