@@ -166,3 +166,23 @@ def test_the_readme_layout_lists_every_package_and_module() -> None:
         if f"{package.name}/" not in listed:
             missing.append(f"{package.relative_to(REPO).as_posix()}/")
     assert missing == [], f"README 'Layout' leaves out {missing}"
+
+
+def test_unit_tests_mirror_the_packages_and_every_test_file_is_collected() -> None:
+    packages = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()}
+    folders = {p.name for p in (REPO / "tests" / "unit").iterdir() if p.is_dir()} - {"__pycache__"}
+    assert folders <= packages, f"tests/unit folders that name no package: {folders - packages}"
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    collected = {line.split("::")[0] for line in result.stdout.splitlines() if "::" in line}
+    files = {
+        p.relative_to(REPO).as_posix()
+        for p in (REPO / "tests").rglob("test_*.py")
+        if "__pycache__" not in p.parts
+    }
+    assert files - collected == set(), f"never collected: {sorted(files - collected)}"

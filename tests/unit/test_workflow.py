@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
-WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
+from tests.support import REPO
+
+WORKFLOW = REPO / ".github" / "workflows" / "pages.yml"
 
 
 def find_actionlint() -> str | None:
@@ -36,7 +37,7 @@ def test_actionlint_finds_no_problem() -> None:
         pytest.skip("actionlint is not installed (pip install -e '.[test]')")
     run = subprocess.run(
         [actionlint, "-no-color", str(WORKFLOW)],
-        cwd=ROOT,
+        cwd=REPO,
         capture_output=True,
         text=True,
         check=False,

@@ -11,7 +11,14 @@ from urllib.parse import urlsplit
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
-from sample_archive import (
+
+from generator.content.actors import Actor, ActorType
+from generator.content.types import Article, Quote
+from generator.plan.contexts import GeneratedText, Page
+from generator.plan.feeds import FEED_SIZE, plan_feeds
+from generator.plan.model import Site, build_site
+from generator.urls import Linker
+from tests.support.sample_archive import (
     AUG_30,
     JAN_05,
     NORTH_KOREA,
@@ -20,13 +27,6 @@ from sample_archive import (
     article,
     build_repo_content,
 )
-
-from generator.content.actors import Actor, ActorType
-from generator.content.types import Article, Quote
-from generator.plan.contexts import GeneratedText, Page
-from generator.plan.feeds import FEED_SIZE, plan_feeds
-from generator.plan.model import Site, build_site
-from generator.urls import Linker
 
 BASE_URL = "https://example.github.io/archive/"
 LINKER = Linker(base_path="/archive/", base_url=BASE_URL)

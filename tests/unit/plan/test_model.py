@@ -1,7 +1,17 @@
 import dataclasses
 
 import pytest
-from sample_archive import (
+
+from generator.content.actors import ActorType
+from generator.content.types import Article
+from generator.plan.model import (
+    AttributedQuote,
+    Neighbours,
+    Site,
+    article_actor_ids,
+    build_site,
+)
+from tests.support.sample_archive import (
     ACTORS,
     AUG_30,
     JAN_05,
@@ -12,16 +22,6 @@ from sample_archive import (
     SEP_11,
     UNKNOWN_QUOTE,
     article,
-)
-
-from generator.content.actors import ActorType
-from generator.content.types import Article
-from generator.plan.model import (
-    AttributedQuote,
-    Neighbours,
-    Site,
-    article_actor_ids,
-    build_site,
 )
 
 ALPHA = article("alpha", "Alpha", AUG_30, actors=("north-korea",))

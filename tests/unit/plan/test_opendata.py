@@ -10,16 +10,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import sample_archive
 from pyld import jsonld
-from sample_archive import AUG_30, SEP_11, build_repo_content
 
 from generator.content.actors import Actor, ActorType
 from generator.content.types import Annotation, AnnotationKind, Article, ArticleImage, Event, Quote
 from generator.plan.contexts import GeneratedText, Page
 from generator.plan.model import Site, build_site
 from generator.plan.opendata import ANNO_CONTEXT, plan_open_data
-from tests.support import REPO
+from tests.support import REPO, sample_archive
+from tests.support.sample_archive import AUG_30, SEP_11, build_repo_content
 
 CONTEXT_FIXTURE = REPO / "tests" / "fixtures" / "jsonld" / "anno.jsonld"
 BASE = "https://example.org/archive/"

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 import xmlschema
-from sample_archive import build_repo_content
 
 from generator import urls
 from generator.content.actors import Actor, ActorType
@@ -20,8 +19,10 @@ from generator.plan.model import Site, build_site
 from generator.plan.pages import plan_pages
 from generator.plan.sitemap import plan_sitemap
 from generator.urls import Linker
+from tests.support import REPO
+from tests.support.sample_archive import build_repo_content
 
-SCHEMA_FILE = Path(__file__).resolve().parents[1] / "fixtures" / "sitemap" / "sitemap.xsd"
+SCHEMA_FILE = REPO / "tests" / "fixtures" / "sitemap" / "sitemap.xsd"
 BASE_URL = "https://example.github.io/archive/"
 LINKER = Linker(base_path="/archive/", base_url=BASE_URL)
 NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

@@ -1,14 +1,12 @@
-from pathlib import Path
-
 import pytest
 import yaml
 
 from generator.content.actors import build_matcher, parse_actor_registry
 from generator.ingest.attribution import QuoteSuggestion, find_candidate_actors, find_quotes
+from tests.support import REPO
 
-ROOT = Path(__file__).resolve().parents[2]
-REGISTRY = ROOT / "content" / "actors.yaml"
-SEED = ROOT / "seeds" / "000_fb03fb027bc92a78.txt"
+REGISTRY = REPO / "content" / "actors.yaml"
+SEED = REPO / "seeds" / "000_fb03fb027bc92a78.txt"
 
 QUOTE = "We will not stand for this at all"
 

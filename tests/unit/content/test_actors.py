@@ -13,10 +13,10 @@ from generator.content.actors import (
     parse_actor_registry,
 )
 from generator.errors import BuildErrors, ContentError
+from tests.support import REPO
 
-ROOT = Path(__file__).resolve().parents[2]
-REGISTRY = ROOT / "content" / "actors.yaml"
-SEED = ROOT / "seeds" / "000_fb03fb027bc92a78.txt"
+REGISTRY = REPO / "content" / "actors.yaml"
+SEED = REPO / "seeds" / "000_fb03fb027bc92a78.txt"
 PATH = Path("content/actors.yaml")
 
 

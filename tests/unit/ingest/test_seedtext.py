@@ -16,9 +16,10 @@ from generator.ingest.seedtext import (
     split_dateline,
 )
 from generator.sources import DEFAULT_SOURCES, normalise_source
+from tests.support import REPO
 
-FIXTURES = Path(__file__).parents[1] / "fixtures" / "seeds"
-SHIPPED = Path(__file__).parents[2] / "seeds" / "000_fb03fb027bc92a78.txt"
+FIXTURES = REPO / "tests" / "fixtures" / "seeds"
+SHIPPED = REPO / "seeds" / "000_fb03fb027bc92a78.txt"
 NBSP = "\xa0"
 
 

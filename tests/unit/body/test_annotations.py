@@ -1,5 +1,3 @@
-from pathlib import Path
-
 import pytest
 
 import generator.body.annotations as annotations_module
@@ -16,9 +14,9 @@ from generator.body.annotations import (
 )
 from generator.body.body_markup import plain_text
 from generator.content.types import Annotation, AnnotationKind, Quote
+from tests.support import REPO
 
-ROOT = Path(__file__).resolve().parents[2]
-SEED = ROOT / "seeds" / "000_fb03fb027bc92a78.txt"
+SEED = REPO / "seeds" / "000_fb03fb027bc92a78.txt"
 
 TEXT = (
     "Today the envoy met the minister in Seoul. Later the envoy flew to Tokyo, "

@@ -33,8 +33,7 @@ from generator.ingest.ingest import (
 from generator.urls import SLUG_MAX_LENGTH, slugify
 from tests.support import REPO
 
-ROOT = Path(__file__).resolve().parents[2]
-SEEDS = ROOT / "seeds"
+SEEDS = REPO / "seeds"
 SHIPPED_NAME = "000_fb03fb027bc92a78.txt"
 SHIPPED_TARGET = Path(
     "articles/2023/09/us-threatens-sanctions-if-north-korea-sells-arms-to-russia.md"
@@ -51,7 +50,7 @@ ANNOTATION = (
 
 @pytest.fixture(scope="module")
 def registry() -> tuple[Actor, ...]:
-    return load_actors(ROOT / "content")
+    return load_actors(REPO / "content")
 
 
 @pytest.fixture
@@ -622,7 +621,7 @@ def test_forced_reingest_of_a_file_with_broken_front_matter_fails_and_keeps_it(
 
 def test_shipped_article_is_reported_unchanged(tmp_path: Path, registry: tuple[Actor, ...]) -> None:
     content = tmp_path / "content"
-    shutil.copytree(ROOT / "content", content)
+    shutil.copytree(REPO / "content", content)
     target = content / SHIPPED_TARGET
     before = stamp(target)
     result = run_shipped(content, registry)
@@ -649,10 +648,10 @@ def repeated_quote_seed(*paragraphs: str) -> str:
 def build_project(tmp_path: Path, seed: str) -> Path:
     """A project with the shipped templates and actors, and one seed; ingested and built."""
     root = tmp_path / "project"
-    shutil.copytree(ROOT / "templates", root / "templates")
+    shutil.copytree(REPO / "templates", root / "templates")
     (root / "content").mkdir(parents=True)
-    shutil.copy(ROOT / "content" / "actors.yaml", root / "content" / "actors.yaml")
-    shutil.copy(ROOT / "site.yaml", root / "site.yaml")
+    shutil.copy(REPO / "content" / "actors.yaml", root / "content" / "actors.yaml")
+    shutil.copy(REPO / "site.yaml", root / "site.yaml")
     write_seed(root / "seeds", "001_geneva.txt", seed)
     assert main(["--root", str(root), "ingest"]) == 0
     return root
@@ -807,7 +806,7 @@ def test_unreadable_seed_is_a_message_for_a_user_without_permission(
     done = subprocess.run(
         [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups",
          sys.executable, "-m", "generator", "--root", str(tmp_path), "ingest"],
-        capture_output=True, text=True, timeout=120, cwd=ROOT,
+        capture_output=True, text=True, timeout=120, cwd=REPO,
     )  # fmt: skip
     assert done.returncode == 1, done.stderr
     assert "001_secret.txt" in done.stderr and "permission denied" in done.stderr
@@ -826,11 +825,11 @@ def test_seed_with_one_5_mib_paragraph_ingests_in_seconds(tmp_path: Path) -> Non
     )
     paragraph = sentence * (5 * 2**20 // len(sentence.encode()))
     write_seed(tmp_path / "seeds", "001_big.txt", repeated_quote_seed(paragraph))
-    shutil.copytree(ROOT / "content", tmp_path / "content", ignore=shutil.ignore_patterns("*.md"))
+    shutil.copytree(REPO / "content", tmp_path / "content", ignore=shutil.ignore_patterns("*.md"))
     started = time.monotonic()
     done = subprocess.run(
         [sys.executable, "-m", "generator", "--root", str(tmp_path), "ingest"],
-        capture_output=True, text=True, timeout=120, cwd=ROOT,
+        capture_output=True, text=True, timeout=120, cwd=REPO,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert time.monotonic() - started < 60  # today's code: hours
@@ -846,14 +845,14 @@ def make_copy(tmp_path: Path) -> Path:
     root = tmp_path / "clone"
     root.mkdir()
     for name in ("seeds", "content", "templates"):
-        shutil.copytree(ROOT / name, root / name)
+        shutil.copytree(REPO / name, root / name)
     for name in ("site.yaml", "Makefile", "pyproject.toml"):
-        shutil.copy2(ROOT / name, root / name)
+        shutil.copy2(REPO / name, root / name)
     write_seed(root / "seeds", "001_broken.txt", "Only a headline\n\nand a paragraph.\n")
     return root
 
 
-MAKE_ARGS = ["-o", ".venv/.installed", f"BIN={ROOT / '.venv' / 'bin'}"]
+MAKE_ARGS = ["-o", ".venv/.installed", f"BIN={REPO / '.venv' / 'bin'}"]
 
 
 def test_make_site_reports_a_bad_seed_and_builds_the_rest(tmp_path: Path) -> None:

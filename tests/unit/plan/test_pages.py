@@ -1,18 +1,6 @@
 import datetime
 
 import pytest
-from sample_archive import (
-    ACTORS,
-    AUG_30,
-    JAN_05,
-    KIM,
-    KIM_QUOTE,
-    NORTH_KOREA,
-    RUSSIA,
-    SEP_11,
-    UNKNOWN_QUOTE,
-    article,
-)
 
 from generator.content.actors import Actor, ActorType
 from generator.content.types import Article
@@ -35,6 +23,18 @@ from generator.plan.contexts import (
 )
 from generator.plan.model import Site, build_site
 from generator.plan.pages import plan_pages
+from tests.support.sample_archive import (
+    ACTORS,
+    AUG_30,
+    JAN_05,
+    KIM,
+    KIM_QUOTE,
+    NORTH_KOREA,
+    RUSSIA,
+    SEP_11,
+    UNKNOWN_QUOTE,
+    article,
+)
 
 ALPHA = article("alpha", "Alpha", AUG_30, actors=("north-korea",))
 BRAVO = article("bravo", "Bravo", SEP_11, actors=("russia",), quotes=(KIM_QUOTE,))
