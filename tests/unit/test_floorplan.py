@@ -186,3 +186,18 @@ def test_unit_tests_mirror_the_packages_and_every_test_file_is_collected() -> No
         if "__pycache__" not in p.parts
     }
     assert files - collected == set(), f"never collected: {sorted(files - collected)}"
+
+
+def test_no_module_imports_a_private_name_of_another() -> None:
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if "__pycache__" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("generator"):
+                found += [
+                    f"{path.relative_to(REPO).as_posix()}: {node.module}.{alias.name}"
+                    for alias in node.names
+                    if alias.name.startswith("_") and not alias.name.startswith("__")
+                ]
+    assert found == [], f"private names used across modules (make them public): {found}"

@@ -53,6 +53,15 @@ def test_runs_on_push_to_main_and_by_hand(workflow: dict[Any, Any]) -> None:
     assert workflow["concurrency"]["group"] == "pages"
 
 
+def test_the_build_job_lints_the_code_and_its_import_layers(workflow: dict[Any, Any]) -> None:
+    runs = [step.get("run", "").strip() for step in workflow["jobs"]["build"]["steps"]]
+    assert "make lint" in runs
+    assert runs.index("make lint") < runs.index("make test")
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    lint = makefile.split("\nlint:", 1)[1].split("\n\n", 1)[0]
+    assert "lint-imports" in lint
+
+
 def test_build_tests_then_builds_with_the_pages_base_url(workflow: dict[Any, Any]) -> None:
     build = workflow["jobs"]["build"]
     runs = [step.get("run", "") for step in build["steps"]]
