@@ -695,7 +695,7 @@ class Bench:
 
 
 # --------------------------------------------------------------------------- watch
-# Kept apart: it depends on the dev server's live-reload protocol (generator/livereload.py:
+# Kept apart: it depends on the dev server's live-reload protocol (generator/dev/livereload.py:
 # server-sent events at EVENTS_PATH, each a JSON build state with an increasing "epoch" and
 # the URL paths of the pages that build "changed"; the page's client reloads on that).
 
@@ -707,7 +707,8 @@ WATCH_TIMEOUT_S = 120.0
 def serve_has_live_reload(code: Path | None) -> bool:
     """Whether the serve under test pushes reload events to the browser."""
     folder = (code or REPO) / "generator"
-    sources = [folder / "serve.py", folder / "livereload.py"]
+    # generator/dev/ now, generator/ itself in older snapshots: wherever they are.
+    sources = sorted([*folder.rglob("serve.py"), *folder.rglob("livereload.py")])
     text = "".join(p.read_text(encoding="utf-8") for p in sources if p.is_file())
     return "text/event-stream" in text
 

@@ -2,7 +2,7 @@
 """How the build's time for one article grows with its size (a script, not a test).
 
 Each case writes one article file, then times what the build does with it: loading
-(content.load_articles: read, split the front matter, parse and check every field) and
+(content.loading.load_articles: read, split the front matter, parse and check every field) and
 rendering its body (render.BodyRenderer: Markdown, actor links, anchoring every note,
 quote and event). Sizes double, so a linear cost doubles from row to row; the last
 column is the time per unit of input, which stays flat when it is linear.
@@ -24,10 +24,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generator.actors import Actor, ActorType, build_matcher
-from generator.content import load_articles
+from generator.build.render import BodyRenderer
+from generator.content.actors import Actor, ActorType, build_matcher
+from generator.content.loading import load_articles
 from generator.errors import MarginaliaError
-from generator.render import BodyRenderer
 from generator.urls import Linker
 
 KIB = 1024

@@ -3,7 +3,7 @@
 not a test).
 
 Each row writes one seed whose body is a single paragraph of the given size, then times
-generator.ingest.ingest on it with the shipped actor registry: reading the seed, parsing
+generator.ingest.ingest.ingest on it with the shipped actor registry: reading the seed, parsing
 it, finding actors, quotes and candidate actors, anchoring the suggested quotes as the
 build does, escaping the body and writing the article. The last column is the time per
 MiB of input, which stays flat when the cost is linear.
@@ -33,8 +33,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from generator.config import SiteConfig
-from generator.content import load_actors
-from generator.ingest import ingest
+from generator.content.loading import load_actors
+from generator.ingest.ingest import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 KB = 1000

@@ -14,9 +14,9 @@ from rich.console import Console
 from rich.markup import escape
 
 from generator import __version__
-from generator.build import BuildReport, ProgressHook, build
+from generator.build.build import BuildReport, ProgressHook, build
 from generator.config import SiteConfig, load_config
-from generator.content import load_actors
+from generator.content.loading import load_actors
 from generator.deploy import DEFAULT_BRANCH, deploy
 from generator.errors import BuildErrors, MarginaliaError, ProjectError, file_error
 
@@ -129,7 +129,7 @@ def _with_folder(config: SiteConfig, field: str, folder: Path) -> SiteConfig:
 
 def run_ingest(args: argparse.Namespace, root: Path, console: Console) -> int:
     # Imported here, as serve is: a build, the command run most, never needs it.
-    from generator.ingest import IngestStatus, ingest
+    from generator.ingest.ingest import IngestStatus, ingest
 
     config = _configure(args, root)
     content_dir = root / config.content_dir
@@ -238,7 +238,7 @@ def print_report(report: BuildReport, console: Console, *, all_warnings: bool = 
 
 
 def run_serve(args: argparse.Namespace, root: Path, console: Console) -> int:
-    from generator.serve import serve
+    from generator.dev.serve import serve
 
     config = _configure(args, root)
     return serve(

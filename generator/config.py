@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from generator.content.frontmatter import YamlLoader, normalise_newlines, parse_yaml
 from generator.errors import ConfigError, did_you_mean
-from generator.frontmatter import YamlLoader, normalise_newlines, parse_yaml
 from generator.sources import DEFAULT_SOURCES
 
 SETTINGS_FILE = "site.yaml"

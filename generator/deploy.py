@@ -17,8 +17,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.build.lock import project_lock
 from generator.errors import DeployError
-from generator.lock import project_lock
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ EXPECTED = REPO / "tests" / "golden"
 
 def build_golden(out_dir: Path) -> None:
     sys.path.insert(0, str(REPO))
-    from generator.build import build
+    from generator.build.build import build
     from generator.config import load_config
 
     config = replace(

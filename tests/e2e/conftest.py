@@ -11,11 +11,11 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 
 from generator.cli import main
+from tests.support import REPO, parse_page, visible_text
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
-REPO = Path(__file__).resolve().parents[2]
 ARCHIVE_BASE_URL = "https://example.github.io/archive/"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -70,15 +70,6 @@ def ingest_and_build(root: Path, *build_args: str) -> Path:
     assert run_cli(root, "ingest") == 0, "ingest failed"
     assert run_cli(root, "build", *build_args) == 0, "build failed"
     return root
-
-
-def parse_page(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-
-
-def visible_text(element: Tag) -> str:
-    """The text a reader sees, with runs of whitespace collapsed (nothing is inserted)."""
-    return " ".join(element.get_text().split())
 
 
 @pytest.fixture(scope="session")

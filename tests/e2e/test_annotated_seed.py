@@ -12,8 +12,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from generator.cli import main
+from tests.support import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 SLUG = "us-threatens-sanctions-if-north-korea-sells-arms-to-russia"
 ARTICLE_FILE = f"content/articles/2023/09/{SLUG}.md"
 

@@ -22,9 +22,9 @@ from rich.console import Console
 
 from generator.cli import main
 from generator.config import load_config
-from generator.serve import serve
+from generator.dev.serve import serve
+from tests.support import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 SLUG = "us-threatens-sanctions-if-north-korea-sells-arms-to-russia"
 ARTICLE_FILE = f"content/articles/2023/09/{SLUG}.md"
 BASE = "/archive/"

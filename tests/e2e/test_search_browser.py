@@ -15,8 +15,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from generator.cli import main
+from tests.support import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 BASE = "/archive/"
 SEED_TITLE = "US threatens sanctions if North Korea sells arms to Russia"
 SEED_PATH = "2023/09/11/us-threatens-sanctions-if-north-korea-sells-arms-to-russia/"
@@ -64,7 +64,7 @@ def origin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 # Accents, other scripts and case: the page's script must split and fold words exactly as
-# generator/search.py did when it built the index.
+# generator/plan/search.py did when it built the index.
 UNICODE_ARTICLE = """---
 title: Ministers meet in Zürich
 date: 2023-09-13

@@ -19,7 +19,8 @@ import pytest
 import yaml
 from test_live_reload import EventStream
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.support import REPO
+
 BASE = "/archive/"
 SLUG = "us-threatens-sanctions-if-north-korea-sells-arms-to-russia"
 ARTICLE_URL = f"{BASE}2023/09/11/{SLUG}/"

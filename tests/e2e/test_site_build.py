@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.support import site_tree as tree_bytes
+
 ARTICLE = "2023/09/11/us-threatens-sanctions-if-north-korea-sells-arms-to-russia/"
 ARTICLE_LINK = "/" + ARTICLE
 HEADLINE = "US threatens sanctions if North Korea sells arms to Russia"
@@ -21,14 +23,6 @@ ARTICLE_FILE = (
 
 def registry(root: Path) -> list[dict]:
     return yaml.safe_load((root / "content" / "actors.yaml").read_text(encoding="utf-8"))
-
-
-def tree_bytes(folder: Path) -> dict[str, bytes]:
-    return {
-        path.relative_to(folder).as_posix(): path.read_bytes()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
 
 
 def tree_state(folder: Path) -> dict[str, tuple[bytes, int] | None]:

@@ -11,8 +11,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from generator.cli import main
+from tests.support import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 BASE_URL = "https://example.github.io/archive/"
 SLUG = "us-threatens-sanctions-if-north-korea-sells-arms-to-russia"
 ARTICLE = f"2023/09/11/{SLUG}/"

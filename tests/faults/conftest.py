@@ -23,7 +23,8 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.support import REPO
+
 PYTHON = sys.executable
 # No subprocess may hang CI: every one is bounded, and killed when the bound passes.
 TIMEOUT = 120
@@ -31,7 +32,7 @@ SITE = "site"
 WORK = ".site.marginalia"
 INPUTS = ("content", "templates", "seeds", "site.yaml")
 # An article page, an edition, actors: enough articles make >= 300 pages, which the
-# build renders with forked worker processes (generator.build.PARALLEL_THRESHOLD).
+# build renders with forked worker processes (generator.build.build.PARALLEL_THRESHOLD).
 BIG = 360
 SMALL = 12
 ACTORS = ("united-states", "north-korea", "russia", "ukraine", "china", "japan")

@@ -17,21 +17,20 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup, Tag
 
-import generator.build
-from generator.build import PARALLEL_THRESHOLD, BuildReport, LiveState, build
-from generator.cache import CACHE_DIR, CACHE_FILE
+import generator.build.build
+from generator.build.build import PARALLEL_THRESHOLD, BuildReport, LiveState, build
+from generator.build.cache import CACHE_DIR, CACHE_FILE
 from generator.config import load_config
+from generator.dev.live import update_article_pages
 from generator.errors import ContentError, MarginaliaError, OutputError, TemplateError
-from generator.fingerprint import Fingerprinter
-from generator.live import update_article_pages
-from generator.pages import Page
+from generator.plan.contexts import Page
+from generator.plan.fingerprint import Fingerprinter
 from generator.urls import output_file
+from tests.support import golden_project as make_project
+from tests.support import parse_page, visible_text
+from tests.support import site_tree as tree
 
-REPO = Path(__file__).resolve().parents[2]
-FIXTURE = REPO / "tests" / "fixtures" / "golden"
-TEMPLATES = REPO / "templates"
 SITE = "site"
 WORK = ".site.marginalia"  # the build's folder beside site/
 
@@ -107,16 +106,6 @@ Ada Okafor watched the River Authority open the gates.
 # Projects, builds and sites
 
 
-def parse_page(data: bytes) -> BeautifulSoup:
-    """A built page, parsed with BeautifulSoup's html.parser."""
-    return BeautifulSoup(data, "html.parser")
-
-
-def visible_text(element: Tag) -> str:
-    """The text a reader sees, with runs of whitespace collapsed (nothing is inserted)."""
-    return " ".join(element.get_text().split())
-
-
 def link_texts(data: bytes, href: str) -> list[str]:
     """The visible text of each link on the page to href, in page order."""
     return [visible_text(link) for link in parse_page(data).find_all("a", href=href)]
@@ -140,15 +129,6 @@ def is_generated(name: str) -> bool:
     )
 
 
-def make_project(folder: Path) -> Path:
-    """The golden fixture's settings and content with the real templates; no cache, no site."""
-    folder.mkdir(parents=True)
-    shutil.copy2(FIXTURE / SETTINGS, folder / SETTINGS)
-    shutil.copytree(FIXTURE / "content", folder / "content")
-    shutil.copytree(TEMPLATES, folder / "templates")
-    return folder
-
-
 def build_project(root: Path, *, full: bool = False, **settings: str) -> BuildReport:
     config = replace(load_config(root), **settings)
     return build(root, config, full=full)
@@ -160,14 +140,6 @@ def clean_build(root: Path, scratch: Path) -> Path:
     shutil.copytree(root, copy, ignore=shutil.ignore_patterns(CACHE_DIR, SITE, WORK))
     build_project(copy)
     return copy / SITE
-
-
-def tree(site_dir: Path) -> dict[str, bytes]:
-    return {
-        path.relative_to(site_dir).as_posix(): path.read_bytes()
-        for path in sorted(site_dir.rglob("*"))
-        if path.is_file()
-    }
 
 
 def mtimes(site_dir: Path) -> dict[str, int]:
@@ -720,13 +692,13 @@ def test_touched_output_stylesheet_is_recorded_so_later_builds_are_no_ops(
     assert build_project(project).rendered == 0  # same bytes: checked, not rewritten
 
     loads: list[Path] = []
-    load_articles = generator.build.load_articles
+    load_articles = generator.build.build.load_articles
 
     def counting_load_articles(content_dir: Path, *args: object, **kwargs: object) -> object:
         loads.append(content_dir)
         return load_articles(content_dir, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(generator.build, "load_articles", counting_load_articles)
+    monkeypatch.setattr(generator.build.build, "load_articles", counting_load_articles)
     build_project(project)
 
     # Nothing changed since the last build: it need not even read the articles.
@@ -1080,18 +1052,18 @@ def test_parallel_and_single_process_builds_give_identical_bytes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     workers: list[int] = []
-    for_each_batch = generator.build.for_each_batch
+    for_each_batch = generator.build.build.for_each_batch
 
     def counting_for_each_batch(*args: object, **kwargs: object) -> object:
         workers.append(kwargs["workers"])  # type: ignore[arg-type]
         return for_each_batch(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(generator.build, "for_each_batch", counting_for_each_batch)
+    monkeypatch.setattr(generator.build.build, "for_each_batch", counting_for_each_batch)
     roots = {count: write_large_project(tmp_path / f"{count}-workers", 400) for count in (3, 1)}
 
     def build_with(count: int) -> BuildReport:
         # build.py imported cpu_count by name, so it is patched where it is used.
-        monkeypatch.setattr(generator.build, "cpu_count", lambda: count)
+        monkeypatch.setattr(generator.build.build, "cpu_count", lambda: count)
         return build_project(roots[count])
 
     parallel, single = build_with(3), build_with(1)

@@ -18,14 +18,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from limits import no_hang
-
-from generator.actors import Actor, ActorType, build_matcher
-from generator.annotations import MOST_PLACES, Target, anchor_all
-from generator.body_markup import ArticleMarkup, NoteSpec, render_body
-from generator.content import load_articles
-from generator.render import BodyRenderer
+from generator.body.annotations import MOST_PLACES, Target, anchor_all
+from generator.body.body_markup import ArticleMarkup, NoteSpec, render_body
+from generator.build.render import BodyRenderer
+from generator.content.actors import Actor, ActorType, build_matcher
+from generator.content.loading import load_articles
 from generator.urls import Linker
+from tests.support.limits import no_hang
 
 FACTOR = 4
 ALLOWED = 10  # times longer for FACTOR times the input: linear is 4, quadratic 16

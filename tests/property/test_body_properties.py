@@ -1,7 +1,7 @@
 """Any article body, and any note, quote or event anchored in it, renders safely.
 
 Property-based: hypothesis writes the article files, which go through the build's own
-path: content.load_articles reads them from disk, render.BodyRenderer turns the body
+path: content.loading.load_articles reads them from disk, render.BodyRenderer turns the body
 into HTML with actor links and anchored notes, quotes and events. Whatever the body
 and the anchors, the result is HTML, or content errors that name the file and the
 line; nothing else escapes, no example hangs, and the HTML never carries a script, an
@@ -17,16 +17,16 @@ from unittest import mock
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from limits import EXAMPLES, no_hang
 
-from generator import annotations
-from generator.actors import Actor, ActorType, build_matcher
-from generator.annotations import Target, anchor_all
-from generator.content import load_articles
+from generator.body import annotations
+from generator.body.annotations import Target, anchor_all
+from generator.build.render import BodyRenderer
+from generator.content.actors import Actor, ActorType, build_matcher
+from generator.content.frontmatter import render_front_matter
+from generator.content.loading import load_articles
 from generator.errors import BuildErrors, ContentError, MarginaliaError
-from generator.frontmatter import render_front_matter
-from generator.render import BodyRenderer
 from generator.urls import Linker
+from tests.support.limits import EXAMPLES, no_hang
 
 ACTORS = (
     Actor("vladimir-putin", "Vladimir Putin", ActorType.PERSON, short=("Putin",)),

@@ -1,7 +1,7 @@
 """Any article file, however hostile its front matter, loads or is reported.
 
 Property-based: hypothesis writes the files. Whatever it writes, loading an article
-(content.parse_article, and content.load_articles from a real file) gives an article or
+(validation.parse_article, and loading.load_articles from a real file) gives an article or
 content errors that name the file and say what is wrong in words, never a Python repr;
 nothing else escapes, and no example takes long (a deadline per example, and an alarm
 that turns a hang into a failure).
@@ -15,11 +15,12 @@ from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from limits import EXAMPLES, no_hang
 
-from generator.actors import Actor, ActorType
-from generator.content import load_actors, load_articles, parse_article
+from generator.content.actors import Actor, ActorType
+from generator.content.loading import load_actors, load_articles
+from generator.content.validation import parse_article
 from generator.errors import BuildErrors, ContentError, MarginaliaError
+from tests.support.limits import EXAMPLES, no_hang
 
 ACTORS = {
     actor.id: actor

@@ -18,18 +18,18 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from limits import EXAMPLES, no_hang
 
-from generator.actors import Actor, ActorType, build_matcher
+from generator.body.markdown_tree import parse, to_html
+from generator.build.render import BodyRenderer
 from generator.config import SiteConfig
-from generator.content import load_articles
+from generator.content.actors import Actor, ActorType, build_matcher
+from generator.content.frontmatter import split_front_matter
+from generator.content.loading import load_articles
 from generator.errors import SeedError
-from generator.frontmatter import split_front_matter
-from generator.ingest import IngestStatus, ingest, is_unedited
-from generator.markdown_tree import parse, to_html
-from generator.render import BodyRenderer
-from generator.seedtext import parse_seed
+from generator.ingest.ingest import IngestStatus, ingest, is_unedited
+from generator.ingest.seedtext import parse_seed
 from generator.urls import Linker
+from tests.support.limits import EXAMPLES, no_hang
 
 ACTORS = (
     Actor("vladimir-putin", "Vladimir Putin", ActorType.PERSON, short=("Putin",)),

@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sample_archive import REPO
 
 from generator.cli import as_message
 from generator.errors import FileAccessError, MarginaliaError
+from tests.support import REPO
 
 
 def marginalia(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

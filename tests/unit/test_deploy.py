@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from generator.build.lock import project_lock
 from generator.cli import main
 from generator.deploy import DEFAULT_MESSAGE, deploy
 from generator.errors import DeployError
-from generator.lock import project_lock
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

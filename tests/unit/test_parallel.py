@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from sample_archive import REPO
 
 from generator.parallel import for_each_batch, map_batches
+from tests.support import REPO
 
 
 def _squares(numbers: Sequence[int], batch: Sequence[int]) -> list[int]:

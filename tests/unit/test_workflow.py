@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
-WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
+from tests.support import REPO
+
+WORKFLOW = REPO / ".github" / "workflows" / "pages.yml"
 
 
 def find_actionlint() -> str | None:
@@ -36,7 +37,7 @@ def test_actionlint_finds_no_problem() -> None:
         pytest.skip("actionlint is not installed (pip install -e '.[test]')")
     run = subprocess.run(
         [actionlint, "-no-color", str(WORKFLOW)],
-        cwd=ROOT,
+        cwd=REPO,
         capture_output=True,
         text=True,
         check=False,
@@ -50,6 +51,15 @@ def test_runs_on_push_to_main_and_by_hand(workflow: dict[Any, Any]) -> None:
     assert "workflow_dispatch" in triggers
     assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
     assert workflow["concurrency"]["group"] == "pages"
+
+
+def test_the_build_job_lints_the_code_and_its_import_layers(workflow: dict[Any, Any]) -> None:
+    runs = [step.get("run", "").strip() for step in workflow["jobs"]["build"]["steps"]]
+    assert "make lint" in runs
+    assert runs.index("make lint") < runs.index("make test")
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    lint = makefile.split("\nlint:", 1)[1].split("\n\n", 1)[0]
+    assert "lint-imports" in lint
 
 
 def test_build_tests_then_builds_with_the_pages_base_url(workflow: dict[Any, Any]) -> None:

@@ -1,0 +1,107 @@
+"""Each page's head: its canonical URL, its OpenGraph kind and its schema.org data. Pure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator import urls
+from generator.content.actors import Actor, ActorType
+from generator.plan.contexts import (
+    ActorPage,
+    ArticlePage,
+    GeneratedText,
+    HomePage,
+    NotFoundPage,
+    Page,
+    PageHead,
+)
+from generator.plan.structured import (
+    SCHEMA,
+    Absolute,
+    JsonObject,
+    breadcrumbs,
+    claim_reviews,
+    thing,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PageHeads:
+    """Makes each page's head when it renders: it follows from the page and the settings,
+    which its fingerprint already covers, so planning need not build 100,000 of them."""
+
+    absolute: Absolute
+    site_title: str
+    description: str
+
+    def head(self, page: Page) -> PageHead | None:
+        context = page.context
+        if isinstance(context, NotFoundPage | GeneratedText):
+            return None
+        url = self.absolute(page.path)
+        trail = [("Home", self.absolute(urls.home_path()))]
+        trail += [(crumb.label, self.absolute(crumb.path)) for crumb in page.crumbs]
+        data: list[JsonObject] = [breadcrumbs(trail)] if page.crumbs else []
+        if isinstance(context, ArticlePage):
+            article = context.article
+            data[:0] = [
+                self._news_article(context, url),
+                *claim_reviews(
+                    context.fact_checks,
+                    page_url=url,
+                    publisher=self.site_title,
+                    date_published=article.date.isoformat(),
+                ),
+            ]
+            return PageHead(url, "article", article.dek or article.title, tuple(data))
+        if isinstance(context, ActorPage):
+            actor = context.actor
+            about = {"@context": SCHEMA, **self._thing(actor)}
+            if actor.role and actor.type is ActorType.PERSON:
+                about["jobTitle"] = actor.role
+            if context.country is not None:
+                key = "nationality" if actor.type is ActorType.PERSON else "location"
+                about[key] = self._thing(context.country)
+            kind = "profile" if actor.type is ActorType.PERSON else "website"
+            description = f"{actor.name}: {actor.role}" if actor.role else actor.name
+            return PageHead(url, kind, description, (about, *data))
+        if isinstance(context, HomePage):
+            website = {"@context": SCHEMA, "@type": "WebSite", "name": self.site_title, "url": url}
+            return PageHead(url, "website", self.description, (website, *data))
+        return PageHead(url, "website", self.description, tuple(data))
+
+    def _thing(self, actor: Actor) -> dict[str, object]:
+        return thing(
+            actor.type.value,
+            actor.name,
+            self.absolute(urls.actor_path(actor.id)),
+            aliases=actor.aliases,
+            wikidata=actor.wikidata,
+        )
+
+    def _news_article(self, context: ArticlePage, url: str) -> JsonObject:
+        article = context.article
+        data: dict[str, object] = {
+            "@context": SCHEMA,
+            "@type": "NewsArticle",
+            "headline": article.title,
+            "url": url,
+            "mainEntityOfPage": url,
+            "datePublished": article.date.isoformat(),
+            "isPartOf": {"@type": "WebSite", "name": self.site_title},
+            "mentions": [self._thing(actor) for actor in context.actors],
+        }
+        if article.dek:
+            data["description"] = article.dek
+        if article.dateline:
+            data["dateline"] = article.dateline
+        source = {"@type": "NewsMediaOrganization", "name": article.source or self.site_title}
+        data["publisher"] = source
+        data["author"] = (
+            [{"@type": "Person", "name": name} for name in article.authors]
+            if article.authors
+            else source
+        )
+        if article.source:
+            data["sourceOrganization"] = source
+        return data

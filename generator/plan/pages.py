@@ -1,0 +1,336 @@
+"""Plan every page of the site: its path, its template and its typed context. Pure."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from itertools import groupby
+from pathlib import Path
+from typing import TypeVar
+
+from generator import urls
+from generator.content.actors import ActorType
+from generator.content.types import Article
+from generator.dates import long_date
+from generator.plan.cameo import CAMEO_ROOTS
+from generator.plan.charts import timeline
+from generator.plan.contexts import (
+    ActorCount,
+    ActorPage,
+    ActorsPage,
+    ActorTypeGroup,
+    ArticlePage,
+    ArticleSummary,
+    Crumb,
+    EditionPage,
+    EditionsPage,
+    EditionSummary,
+    EventView,
+    HomePage,
+    MonthGroup,
+    NotFoundPage,
+    Page,
+    Pager,
+    QuoteRef,
+    SearchPage,
+    SpeakerQuote,
+    Summaries,
+    YearGroup,
+)
+from generator.plan.model import AttributedEvent, Edition, Neighbours, Site, actor_sort_key
+from generator.plan.search import DATA_PATH
+from generator.plan.structured import (
+    FactCheck,
+)
+
+T = TypeVar("T")
+
+CO_ACTORS_SHOWN = 10
+
+ACTOR_TYPE_LABELS = {
+    ActorType.PERSON: "People",
+    ActorType.COUNTRY: "Countries",
+    ActorType.ORGANIZATION: "Organisations",
+    ActorType.GROUP: "Groups",
+}
+
+
+def summarise(article: Article) -> ArticleSummary:
+    return ArticleSummary(
+        path=urls.article_path(article.date, article.slug),
+        title=article.title,
+        date=article.date,
+        dek=article.dek,
+        source=article.source,
+    )
+
+
+def _edition_summary(edition: Edition) -> EditionSummary:
+    return EditionSummary(edition.date, len(edition.articles))
+
+
+def _edition_summaries(editions: Sequence[Edition]) -> tuple[EditionSummary, ...]:
+    return tuple(_edition_summary(edition) for edition in editions)
+
+
+def _chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
+    return [items[start : start + size] for start in range(0, len(items), size)] or [items[:0]]
+
+
+def _pagers(count: int, path_of: Callable[[int], str]) -> list[Pager]:
+    return [
+        Pager(
+            number=number,
+            count=count,
+            previous=path_of(number - 1) if number > 1 else None,
+            next=path_of(number + 1) if number < count else None,
+        )
+        for number in range(1, count + 1)
+    ]
+
+
+def plan_pages(
+    site: Site,
+    *,
+    body_keys: Mapping[Path, str],
+    page_size: int,
+    home_editions: int,
+    search: bool = False,
+) -> tuple[Page, ...]:
+    summaries = {article.path: summarise(article) for article in site.articles}
+    return (
+        _plan_home(site, summaries, home_editions),
+        *_plan_editions(site, page_size),
+        *_plan_edition_days(site, summaries),
+        *_plan_articles(site, summaries, body_keys),
+        _plan_actor_index(site),
+        *_plan_actors(site, summaries, page_size),
+        *([_plan_search()] if search else []),
+        Page(
+            path=urls.not_found_path(),
+            template="404.html",
+            title="Page not found",
+            context=NotFoundPage(),
+        ),
+    )
+
+
+def _plan_search() -> Page:
+    return Page(
+        path=urls.search_path(),
+        template="search.html",
+        title="Search",
+        context=SearchPage(index=DATA_PATH),
+        crumbs=(Crumb("Search", urls.search_path()),),
+    )
+
+
+def _plan_home(site: Site, summaries: Summaries, home_editions: int) -> Page:
+    latest = site.editions[0] if site.editions else None
+    return Page(
+        path=urls.home_path(),
+        template="home.html",
+        title="",
+        context=HomePage(
+            latest=_edition_summary(latest) if latest else None,
+            latest_articles=tuple(summaries[a.path] for a in latest.articles) if latest else (),
+            previous_editions=_edition_summaries(site.editions[1 : 1 + home_editions]),
+            edition_count=len(site.editions),
+        ),
+    )
+
+
+def _plan_editions(site: Site, page_size: int) -> list[Page]:
+    chunks = _chunks(site.editions, page_size)
+    pagers = _pagers(len(chunks), urls.editions_path)
+    pages = []
+    for chunk, pager in zip(chunks, pagers, strict=True):
+        years = tuple(
+            YearGroup(
+                year=year,
+                months=tuple(
+                    MonthGroup(year, month, _edition_summaries(tuple(month_editions)))
+                    for month, month_editions in groupby(year_editions, key=lambda e: e.date.month)
+                ),
+            )
+            for year, year_editions in groupby(chunk, key=lambda e: e.date.year)
+        )
+        title = "Previous Editions" + (f", page {pager.number}" if pager.number > 1 else "")
+        pages.append(
+            Page(
+                path=urls.editions_path(pager.number),
+                template="editions.html",
+                title=title,
+                context=EditionsPage(years=years, pager=pager),
+                crumbs=(Crumb("Previous Editions", urls.editions_path()),),
+            )
+        )
+    return pages
+
+
+def _plan_edition_days(site: Site, summaries: Summaries) -> list[Page]:
+    editions = site.editions
+    return [
+        Page(
+            path=urls.edition_path(edition.date),
+            template="edition.html",
+            title=f"Edition of {long_date(edition.date)}",
+            context=EditionPage(
+                edition=_edition_summary(edition),
+                articles=tuple(summaries[a.path] for a in edition.articles),
+                older=_edition_summary(editions[index + 1]) if index + 1 < len(editions) else None,
+                newer=_edition_summary(editions[index - 1]) if index > 0 else None,
+            ),
+            crumbs=(
+                Crumb("Previous Editions", urls.editions_path()),
+                Crumb(long_date(edition.date), urls.edition_path(edition.date)),
+            ),
+        )
+        for index, edition in enumerate(editions)
+    ]
+
+
+def _plan_articles(site: Site, summaries: Summaries, body_keys: Mapping[Path, str]) -> list[Page]:
+    pages = []
+    # Crumbs shared by the articles of a day: ten thousand pages need only a few hundred.
+    editions = Crumb("Previous Editions", urls.editions_path())
+    days: dict[dt.date, Crumb] = {}
+    for article in site.articles:
+        neighbours = site.neighbours.get(article.path, Neighbours(None, None))
+        quotes = tuple(
+            SpeakerQuote(quote, site.actors.get(quote.speaker) if quote.speaker else None)
+            for quote in article.quotes
+        )
+        path = summaries[article.path].path
+        events = tuple(
+            _event_view(site, AttributedEvent(event, number, article), summaries, listed=False)
+            for number, event in enumerate(article.events, start=1)
+        )
+        fact_checks = tuple(
+            FactCheck(note.claim, note.rating, note.note, note.quote)  # type: ignore[arg-type]
+            for note in article.annotations
+            if note.is_claim_review
+        )
+        day = days.get(article.date)
+        if day is None:
+            day = days[article.date] = Crumb(
+                long_date(article.date), urls.edition_path(article.date)
+            )
+        pages.append(
+            Page(
+                path=path,
+                template="article.html",
+                title=article.title,
+                context=ArticlePage(
+                    article=article,
+                    body_key=body_keys[article.path],
+                    actors=tuple(site.actors[actor_id] for actor_id in article.actors),
+                    quotes=quotes,
+                    events=events,
+                    fact_checks=fact_checks,
+                    previous=summaries[neighbours.previous.path] if neighbours.previous else None,
+                    next=summaries[neighbours.next.path] if neighbours.next else None,
+                ),
+                crumbs=(editions, day, Crumb(article.title, path)),
+            )
+        )
+    return pages
+
+
+def _event_view(
+    site: Site,
+    item: AttributedEvent,
+    summaries: Mapping[Path, ArticleSummary],
+    *,
+    listed: bool,
+) -> EventView:
+    """listed: shown away from its article (on actor pages), so it names the article."""
+    event = item.event
+    summary = summaries[item.article.path]
+    return EventView(
+        subject=site.actors[event.subject],
+        action=event.action,
+        object=site.actors[event.object],
+        code=event.code,
+        category=CAMEO_ROOTS.get(event.code[:2]) if event.code else None,
+        passage=f"{summary.path}#{urls.event_anchor(item.number)}" if event.quote else None,
+        article=summary if listed else None,
+    )
+
+
+def _plan_actor_index(site: Site) -> Page:
+    groups = []
+    for actor_type, label in ACTOR_TYPE_LABELS.items():
+        actors = site.actors_of_type(actor_type)
+        if actors:
+            entries = tuple(
+                ActorCount(actor, len(site.articles_by_actor[actor.id])) for actor in actors
+            )
+            groups.append(ActorTypeGroup(actor_type, label, entries))
+    return Page(
+        path=urls.actors_path(),
+        template="actors.html",
+        title="Actors",
+        context=ActorsPage(groups=tuple(groups), count=len(site.actors)),
+        crumbs=(Crumb("Actors", urls.actors_path()),),
+    )
+
+
+def _plan_actors(site: Site, summaries: Summaries, page_size: int) -> list[Page]:
+    pages = []
+    for actor in sorted(site.actors.values(), key=lambda a: actor_sort_key(a.id)):
+        articles = site.articles_by_actor[actor.id]
+        chunks = _chunks(articles, page_size)
+        pagers = _pagers(len(chunks), lambda n, actor_id=actor.id: urls.actor_path(actor_id, n))
+        country = site.actors.get(actor.country) if actor.country else None
+        for chunk, pager in zip(chunks, pagers, strict=True):
+            first = pager.number == 1  # the first page shows who they are; later ones list
+            pages.append(
+                Page(
+                    path=urls.actor_path(actor.id, pager.number),
+                    template="actor.html",
+                    title=actor.name + (f", page {pager.number}" if pager.number > 1 else ""),
+                    context=ActorPage(
+                        actor=actor,
+                        type_label=ACTOR_TYPE_LABELS[actor.type],
+                        country=country,
+                        articles=tuple(summaries[a.path] for a in chunk),
+                        article_count=len(articles),
+                        quotes=tuple(
+                            QuoteRef(
+                                item.quote,
+                                summaries[item.article.path],
+                                f"{summaries[item.article.path].path}#{urls.quote_anchor(item.number)}",
+                            )
+                            for item in site.quotes_by_speaker[actor.id]
+                        )
+                        if first
+                        else (),
+                        actions=tuple(
+                            _event_view(site, item, summaries, listed=True)
+                            for item in site.events_by_subject[actor.id]
+                        )
+                        if first
+                        else (),
+                        actions_towards=tuple(
+                            _event_view(site, item, summaries, listed=True)
+                            for item in site.events_by_object[actor.id]
+                        )
+                        if first
+                        else (),
+                        co_actors=tuple(
+                            ActorCount(site.actors[other], count)
+                            for other, count in site.co_actors[actor.id][:CO_ACTORS_SHOWN]
+                        )
+                        if first
+                        else (),
+                        timeline=timeline(site.mentions_by_month[actor.id]) if first else None,
+                        pager=pager,
+                    ),
+                    crumbs=(
+                        Crumb("Actors", urls.actors_path()),
+                        Crumb(actor.name, urls.actor_path(actor.id)),
+                    ),
+                )
+            )
+    return pages
