@@ -7,7 +7,7 @@ import gc
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -243,9 +243,14 @@ def build(
             site_folder.recover()
         except OSError as error:
             raise output_error(error, folders.output) from error
+        # What an older version wrote, from its manifest: read now, since opening the
+        # cache drops another version's tables.
+        adopted = (
+            set() if site_folder.has_record() else BuildCache.recorded_outputs(root, folders.output)
+        )
         # Without a cache the folder is checked before one is made: a refused build
         # leaves nothing behind.
-        present = None if BuildCache.exists_in(root) else _check_ownership(site_folder, {})
+        present = None if BuildCache.exists_in(root) else _check_ownership(site_folder, adopted)
         cache = BuildCache.in_folder(root)
         collecting = gc.isenabled()
         # Loading and planning make a million objects and free few: a pass of the cyclic
@@ -257,6 +262,7 @@ def build(
                 folders=folders,
                 site_folder=site_folder,
                 present=present,
+                adopted=adopted,
                 cache=cache,
                 full=full,
                 progress=progress,
@@ -339,6 +345,7 @@ def _build(
     folders: ProjectFolders,
     site_folder: SiteFolder,
     present: set[str] | None,
+    adopted: Set[str],
     cache: BuildCache,
     full: bool,
     progress: ProgressHook | None,
@@ -356,7 +363,7 @@ def _build(
     if not full and not wants_state and _nothing_to_do(cache, out_dir, snapshot.digest, previous):
         return _unchanged(cache, folders, previous, started)
     if present is None:
-        present = _check_ownership(site_folder, manifest)
+        present = _check_ownership(site_folder, adopted)
     # Until this build has finished, the site is not known to match these inputs.
     cache.store_input_snapshot(out_dir, None)
 
@@ -434,13 +441,13 @@ def _unchanged(
     )
 
 
-def _check_ownership(site_folder: SiteFolder, manifest: Mapping[str, OutputRecord]) -> set[str]:
+def _check_ownership(site_folder: SiteFolder, adopted: Set[str]) -> set[str]:
     """What the output folder holds, once it is known to hold only what builds wrote."""
     try:
         present = site_folder.files()
     except OSError as error:
         raise output_error(error, site_folder.out_dir) from error
-    owned = site_folder.owned(adopt=manifest.keys())
+    owned = site_folder.owned(adopt=adopted)
     site_folder.refuse_foreign(site_folder.foreign(present, owned))
     return present
 

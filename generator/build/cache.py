@@ -136,6 +136,26 @@ class BuildCache:
     def exists_in(root: Path) -> bool:
         return (root / CACHE_DIR / CACHE_FILE).is_file()
 
+    @staticmethod
+    def recorded_outputs(root: Path, site: Path) -> set[str]:
+        """The outputs any version's manifest records for a site, read before opening
+        the cache drops another version's tables: what an older Marginalia wrote, so
+        that the first build after an upgrade knows the site for its own."""
+        path = root / CACHE_DIR / CACHE_FILE
+        if not path.is_file():
+            return set()
+        try:
+            db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+            try:
+                rows = db.execute("SELECT site, path FROM outputs").fetchall()
+            finally:
+                db.close()
+        except sqlite3.Error:
+            return set()
+        sites = {key for key, _ in rows}
+        mine = {key for key in sites if Path(key).resolve() == site}
+        return {output for key, output in rows if key in mine}
+
     def _open(self, path: Path) -> sqlite3.Connection | None:
         for attempt in range(2):
             try:

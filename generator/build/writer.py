@@ -150,6 +150,9 @@ class SiteFolder:
         except (OSError, ValueError, TypeError):
             return set(adopt)
 
+    def has_record(self) -> bool:
+        return self._owned_file.is_file()
+
     def files(self) -> set[str]:
         """Every file and folder in the site, folders with a trailing slash."""
         if not self.out_dir.is_dir():

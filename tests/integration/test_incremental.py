@@ -1107,3 +1107,17 @@ def test_a_page_the_instant_path_wrote_stays_after_the_next_build(
     site = project / SITE
     assert "already dry" in (site / RIVER_PAGE).read_text(encoding="utf-8")
     assert_same_site(site, clean_build(project, tmp_path))
+
+
+def test_a_site_built_by_an_older_version_is_known_for_ours(project: Path, tmp_path: Path) -> None:
+    # An upgrade changes the code: the cache's tables are another version's and are
+    # dropped, and an older version kept no record beside the site. Its manifest still
+    # says what it wrote.
+    (project / WORK / "owned").unlink()
+    with sqlite3.connect(project / CACHE_DIR / CACHE_FILE) as db:
+        db.execute("UPDATE meta SET value = 'an older version' WHERE key = 'version'")
+    _body_edited(project)
+
+    build_project(project)
+
+    assert_same_site(project / SITE, clean_build(project, tmp_path))
