@@ -394,7 +394,8 @@ def _build(
                 staging,
                 delete=present - set(rendered.fingerprints),
                 present=present,
-                checked=_touched(out_dir, rendered.stale, previous),
+                # Without a manifest nothing tells which outputs were touched since.
+                checked=_touched(out_dir, rendered.stale, previous) if previous else None,
             )
             if live is not None:
                 _keep_live_state(live, plan, loaded, out_dir, folders.root)

@@ -46,10 +46,12 @@ FOREIGN_SHOWN = 5
 
 
 @contextmanager
-def atomic_file(path: Path) -> Iterator[BinaryIO]:
+def atomic_file(path: Path, *, scratch: Path | None = None) -> Iterator[BinaryIO]:
     """A file to write that replaces path only once it is whole, so a reader sees the
-    old bytes or the new, never half of them; on failure nothing is left behind."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    old bytes or the new, never half of them; on failure nothing is left behind. The
+    file is made in `scratch` (on the same file system) when given, else beside path."""
+    folder = scratch if scratch is not None else path.parent
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as file:
             yield file
@@ -59,8 +61,8 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
         raise
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    with atomic_file(path) as file:
+def write_atomically(path: Path, data: bytes, *, scratch: Path | None = None) -> None:
+    with atomic_file(path, scratch=scratch) as file:
         file.write(data)
 
 
@@ -211,13 +213,13 @@ class SiteFolder:
         *,
         delete: Iterable[str],
         present: Set[str],
-        checked: Iterable[str],
+        checked: Iterable[str] | None,
     ) -> list[str]:
         """Make the site the current one plus the staged files, less `delete`, in one
         step; the deleted paths. `present` is what the site holds now (from files());
-        `checked` the outputs this build looked at, taken into the new site as they are
-        in the current one unless staged (an output touched since the last build may
-        differ from the spare's)."""
+        `checked` the outputs touched since the last build, taken into the new site as
+        they are in the current one unless staged (they may differ from the spare's),
+        or None when that is not known: the spare is then made again from the site."""
         staged = staging.staged()
         files = {path for path in present if not path.endswith("/")}
         deleted = sorted(set(delete) & files)
@@ -232,12 +234,12 @@ class SiteFolder:
         self._forget_spare()
         if not files:
             return self._publish_whole(staging, staged)
-        if lagging is None or tampered or not self.spare.is_dir():
+        if lagging is None or checked is None or tampered or not self.spare.is_dir():
             _remove_tree(self.spare)
             _link_tree(self.out_dir, self.spare, present)
         else:
             try:
-                for relative in {*lagging, *checked}:
+                for relative in {*lagging, *(checked or ())}:
                     self._take_from_site(relative, files)
             except PermissionError:
                 # A folder made read-only in the site that the spare now is: ours to

@@ -17,7 +17,7 @@ from pathlib import Path
 from generator import urls
 from generator.build.build import BuildReport, LiveState
 from generator.build.lock import project_lock
-from generator.build.writer import write_atomically
+from generator.build.writer import work_folder, write_atomically
 from generator.content.types import Article
 from generator.content.validation import parse_article
 from generator.plan.contexts import ArticlePage
@@ -86,7 +86,10 @@ def update_article_pages(live: LiveState, changed: Collection[Path]) -> BuildRep
     # next build takes it as it is, since its stamp is not the manifest's.
     with project_lock(live.root, wait=False):
         for page_path, data in updates:
-            write_atomically(live.out_dir / urls.output_file(page_path), data)
+            # Made in the build's own folder: one left by a kill is never in the site.
+            scratch = work_folder(live.out_dir)
+            scratch.mkdir(exist_ok=True)
+            write_atomically(live.out_dir / urls.output_file(page_path), data, scratch=scratch)
     return BuildReport(
         articles=len(live.articles),
         actors=len(live.known_actors),

@@ -1121,3 +1121,22 @@ def test_a_site_built_by_an_older_version_is_known_for_ours(project: Path, tmp_p
     build_project(project)
 
     assert_same_site(project / SITE, clean_build(project, tmp_path))
+
+
+@pytest.mark.parametrize("how", ["full", "no-cache"])
+def test_a_page_the_instant_path_wrote_stays_after_a_build_without_the_manifest(
+    project: Path, tmp_path: Path, how: str
+) -> None:
+    # Without the manifest nothing says which outputs were replaced since the last build.
+    live = LiveState()
+    build(project, load_config(project), live=live)
+    _body_edited(project)
+    assert update_article_pages(live, [(project / RIVER).resolve()]) is not None
+    assert not list((project / SITE).rglob(".*.tmp"))  # nothing of the write left in site/
+    if how == "no-cache":
+        shutil.rmtree(project / CACHE_DIR)
+
+    build_project(project, full=how == "full")
+
+    assert "already dry" in (project / SITE / RIVER_PAGE).read_text(encoding="utf-8")
+    assert_same_site(project / SITE, clean_build(project, tmp_path))
