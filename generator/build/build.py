@@ -392,6 +392,7 @@ def _build(
             stop_if(cancelled)
             deleted = site_folder.publish(
                 staging,
+                staged=rendered.changed,
                 delete=present - set(rendered.fingerprints),
                 present=present,
                 # Without a manifest nothing tells which outputs were touched since.

@@ -32,7 +32,11 @@ def publish(site: Path, wanted: dict[str, bytes], *, checked: set[str] = frozens
     staging = Staging(site)
     staged = {relative for relative, data in wanted.items() if staging.stage(relative, data)}
     return folder.publish(
-        staging, delete=present - set(wanted), present=present, checked=staged | set(checked)
+        staging,
+        staged=staged,
+        delete=present - set(wanted),
+        present=present,
+        checked=staged | set(checked),
     )
 
 
