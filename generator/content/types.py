@@ -77,7 +77,9 @@ class Article:
     source: str | None = None
     authors: tuple[str, ...] = ()
     dek: str | None = None
-    dateline: str | None = None
+    dateline: str | None = None  # the place, as printed: "DUBAI, United Arab Emirates"
+    agency: str | None = None  # the wire agency printed with the dateline: "Reuters"
+    credits: tuple[str, ...] = ()  # "Reporting by ...; Editing by ..."
     image: ArticleImage | None = None
     actors: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()  # topics
@@ -95,6 +97,8 @@ ARTICLE_FIELDS = (
     "authors",
     "dek",
     "dateline",
+    "agency",
+    "credits",
     "image",
     "actors",
     "tags",

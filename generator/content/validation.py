@@ -96,7 +96,7 @@ def parse_article(
                 key=yaml_text(key),
             )
 
-    for key in ("title", "dek", "dateline", "source"):
+    for key in ("title", "dek", "dateline", "agency", "source"):
         if isinstance(data.get(key), bool):
             problems.add(
                 f"YAML read '{key}' as a yes/no value, not as text",
@@ -127,6 +127,7 @@ def parse_article(
         )
 
     authors = _text_list(data, "authors", problems)
+    credits = _text_list(data, "credits", problems)
     actor_ids = _text_list(data, "actors", problems)
     tags = _text_list(data, "tags", problems)
     for index, actor_id in enumerate(actor_ids):
@@ -161,6 +162,8 @@ def parse_article(
             authors=authors,
             dek=_text(data.get("dek")),
             dateline=_text(data.get("dateline")),
+            agency=_text(data.get("agency")),
+            credits=credits,
             image=image,
             actors=actor_ids,
             tags=tags,

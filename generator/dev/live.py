@@ -24,7 +24,7 @@ from generator.plan.contexts import ArticlePage
 
 # What only the article's own page shows; everything else of an article is in listings.
 PAGE_ONLY_FIELDS = frozenset(
-    {"body", "body_line", "digest", "annotations", "image", "dateline", "seed"}
+    {"body", "body_line", "digest", "annotations", "image", "dateline", "agency", "credits", "seed"}
 )
 
 

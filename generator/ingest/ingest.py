@@ -33,7 +33,9 @@ from generator.urls import slugify
 DIGEST_FIELD = "ingest_digest"
 # Fields that come from the seed: every ingest writes them afresh. Every other field
 # (actors, quotes, annotations, events, tags, any other) is an editor's once edited.
-SEED_FIELDS = ("title", "date", "source", "authors", "dek", "dateline", "image", "seed")
+SEED_FIELDS = (
+    "title", "date", "source", "authors", "dek", "dateline", "agency", "credits", "image", "seed"
+)  # fmt: skip
 # A seed is one article; the longest news articles are some hundred kilobytes. The
 # limit keeps a wrong file (a log, a dump) from being read whole into memory.
 MAX_SEED_BYTES = 16 * 1024 * 1024
@@ -138,6 +140,10 @@ def plan_article(
         front["dek"] = seed.dek
     if seed.dateline:
         front["dateline"] = seed.dateline
+    if seed.agency:
+        front["agency"] = seed.agency
+    if seed.credits:
+        front["credits"] = list(seed.credits)
     if seed.image:
         image: dict[str, object] = {"caption": seed.image.caption}
         if seed.image.credit:

@@ -35,9 +35,11 @@ class SeedArticle:
     authors: tuple[str, ...]
     dek: str | None
     image: SeedImage | None
-    dateline: str | None
+    dateline: str | None  # the place as printed, without the agency
     paragraphs: tuple[str, ...]  # body paragraphs, dateline removed from the first
     paragraph_lines: tuple[int, ...]  # 1-based line in the seed where each paragraph starts
+    agency: str | None = None  # the wire agency printed with the dateline: "Reuters"
+    credits: tuple[str, ...] = ()  # trailer lines that say who reported: "Reporting by ..."
 
 
 # Page furniture copied along with the article. Each pattern must match a whole block

@@ -95,6 +95,8 @@ class PageHeads:
             data["description"] = article.dek
         if article.dateline:
             data["dateline"] = article.dateline
+        if article.agency:
+            data["sourceOrganization"] = {"@type": "NewsMediaOrganization", "name": article.agency}
         source = {"@type": "NewsMediaOrganization", "name": article.source or self.site_title}
         data["publisher"] = source
         data["author"] = (

@@ -124,6 +124,8 @@ def _article(site: Site, article: Article, absolute: Absolute) -> Json:
         "authors": list(article.authors),
         "dek": article.dek,
         "dateline": article.dateline,
+        "agency": article.agency,
+        "credits": list(article.credits),
         "image": {"caption": image.caption, "credit": image.credit} if image else None,
         # Speakers and the actors of events count too, as on the actor pages, so an
         # actor's "articles" is the number of articles listing it here.

@@ -92,7 +92,12 @@ def _distinct(text: str) -> str:
 def article_words(article: Article) -> ArticleWords:
     """The words of an article; a loaded article has no body, so its file is read again."""
     body = article.body or read_body(article)
-    parts = [_LINK_TARGET.sub("]", body), article.dateline or "", article.source or ""]
+    parts = [
+        _LINK_TARGET.sub("]", body),
+        article.dateline or "",
+        article.agency or "",
+        article.source or "",
+    ]
     parts += article.authors
     if article.image is not None:
         parts += [article.image.caption, article.image.credit or ""]
