@@ -93,10 +93,14 @@ class PageHeads:
         }
         if article.dek:
             data["description"] = article.dek
-        if article.dateline:
-            data["dateline"] = article.dateline
-        if article.agency:
-            data["sourceOrganization"] = {"@type": "NewsMediaOrganization", "name": article.agency}
+        # schema.org's dateline is the line as printed, agency included: "BEIRUT (AP)".
+        dateline = " ".join(
+            part
+            for part in (article.dateline, f"({article.agency})" if article.agency else None)
+            if part
+        )
+        if dateline:
+            data["dateline"] = dateline
         source = {"@type": "NewsMediaOrganization", "name": article.source or self.site_title}
         data["publisher"] = source
         data["author"] = (
