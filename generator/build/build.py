@@ -33,6 +33,7 @@ from generator.build.search_cache import (
     write_index_state,
     write_word_cache,
 )
+from generator.build.site_size import SiteSize, measure
 from generator.build.writer import SiteFolder, Staging, output_error, stamp_of
 from generator.config import SiteConfig
 from generator.content.actors import Actor, ambiguous_surfaces, build_matcher
@@ -87,12 +88,14 @@ class BuildReport:
     out_dir: Path
     warnings: tuple[str, ...] = ()
     changed_paths: tuple[str, ...] = ()  # site-relative outputs written or deleted
+    size: SiteSize | None = None  # None when no manifest tells the files' sizes
 
     def summary(self) -> str:
+        size = f"; {self.size.summary()}" if self.size else ""
         return (
             f"{self.planned} files planned, {self.rendered} written, {self.unchanged} unchanged, "
             f"{self.deleted} deleted in {self.seconds:.2f} s "
-            f"({self.articles} articles, {self.actors} actors)"
+            f"({self.articles} articles, {self.actors} actors{size})"
         )
 
 
@@ -406,9 +409,10 @@ def _build(
     except BaseException:
         staging.discard()
         raise
-    _record(
+    records = _record(
         plan, decision, rendered, cache=cache, folders=folders, snapshot=snapshot, previous=previous
     )
+    size = _site_size(records)
     return BuildReport(
         articles=len(loaded.articles),
         actors=len(loaded.actors),
@@ -418,9 +422,19 @@ def _build(
         deleted=len(deleted),
         seconds=time.perf_counter() - started,
         out_dir=out_dir,
-        warnings=ambiguous_surfaces(loaded.actors),
+        warnings=_with_size_warning(ambiguous_surfaces(loaded.actors), size),
         changed_paths=tuple(sorted(rendered.changed | set(deleted))),
+        size=size,
     )
+
+
+def _site_size(records: Mapping[str, OutputRecord]) -> SiteSize:
+    return measure((path, record.size) for path, record in records.items())
+
+
+def _with_size_warning(warnings: tuple[str, ...], size: SiteSize | None) -> tuple[str, ...]:
+    warning = size.warning() if size else None
+    return (*warnings, warning) if warning else warnings
 
 
 def _unchanged(
@@ -430,6 +444,7 @@ def _unchanged(
     started: float,
 ) -> BuildReport:
     actors = load_actors(folders.content)
+    size = _site_size(previous)
     return BuildReport(
         articles=cache.snapshot_articles(folders.output),
         actors=len(actors),
@@ -439,7 +454,8 @@ def _unchanged(
         deleted=0,
         seconds=time.perf_counter() - started,
         out_dir=folders.output,
-        warnings=ambiguous_surfaces(actors),
+        warnings=_with_size_warning(ambiguous_surfaces(actors), size),
+        size=size,
     )
 
 
@@ -715,10 +731,11 @@ def _record(
     folders: ProjectFolders,
     snapshot: InputSnapshot,
     previous: Mapping[str, OutputRecord],
-) -> None:
+) -> dict[str, OutputRecord]:
     """Keep what the next build starts from: caches, then the manifest, last the inputs
     snapshot that lets a build with nothing changed stop at once. The site is already in
-    place: a cache that cannot be written is only a slower next build."""
+    place: a cache that cannot be written is only a slower next build. Returns the
+    manifest."""
     out_dir = folders.output
     search_index = rendered.search_index
     if rendered.stored_bodies:
@@ -740,6 +757,7 @@ def _record(
     records = _records(out_dir, rendered.fingerprints, previous, set(rendered.stale))
     cache.replace_outputs(out_dir, records, previous=previous, plan=plan.page_plan)
     cache.store_input_snapshot(out_dir, snapshot.digest, articles=len(plan.site.articles))
+    return records
 
 
 def _fingerprint_pages(
