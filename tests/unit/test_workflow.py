@@ -88,3 +88,40 @@ def test_deploy_job_publishes_the_artifact_with_deploy_pages(workflow: dict[Any,
     (step,) = steps_using(deploy, "actions/deploy-pages")
     assert deploy["environment"]["name"] == "github-pages"
     assert deploy["environment"]["url"] == f"${{{{ steps.{step['id']}.outputs.page_url }}}}"
+
+
+def size_check_script(workflow: dict[Any, Any]) -> str:
+    steps = workflow["jobs"]["build"]["steps"]
+    [step] = [step for step in steps if "GitHub Pages" in step.get("name", "")]
+    names = [step.get("name") or step.get("uses") for step in steps]
+    assert names.index(step["name"]) < names.index("actions/upload-pages-artifact@v3")
+    return step["run"]
+
+
+def run_size_check(script: str, folder: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["bash", "-e", "-c", script], cwd=folder, capture_output=True, text=True, check=False
+    )
+
+
+def test_a_site_under_the_pages_limit_passes_the_size_check(
+    workflow: dict[Any, Any], tmp_path: Path
+) -> None:
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "index.html").write_text("<p>hello</p>", encoding="utf-8")
+    run = run_size_check(size_check_script(workflow), tmp_path)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "site: 10240 bytes" in run.stdout
+
+
+def test_a_site_over_the_pages_limit_stops_the_workflow_before_upload(
+    workflow: dict[Any, Any], tmp_path: Path
+) -> None:
+    (tmp_path / "site").mkdir()
+    # A sparse file: a real 1 GiB of content to pack, without a 1 GiB write.
+    with (tmp_path / "site" / "big.json").open("wb") as big:
+        big.truncate(2**30)
+    run = run_size_check(size_check_script(workflow), tmp_path)
+    assert run.returncode == 1
+    assert "::error title=Site too big for GitHub Pages::" in run.stdout
+    assert "over its limit of 1 GB" in run.stdout
