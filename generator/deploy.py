@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.build.lock import project_lock
+from generator.build.site_size import SiteSize, measure
 from generator.errors import DeployError
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ class DeployResult:
     commit: str | None
     changed: bool
     pushed: bool
+    size: SiteSize | None = None  # the site as GitHub Pages counts it
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,7 @@ class _SiteFile:
     path: str  # relative to the site, with '/'
     source: Path
     mode: str
+    size: int = 0
 
 
 def deploy(
@@ -60,8 +63,12 @@ def deploy(
     cname: str | None = None,
     message: str | None = None,
     push: bool = True,
+    allow_oversize: bool = False,
 ) -> DeployResult:
-    """Commit site_dir as the whole tree of `branch` in repo_dir, then push it to remote."""
+    """Commit site_dir as the whole tree of `branch` in repo_dir, then push it to remote.
+
+    A site over GitHub Pages' 1 GB is refused before anything is committed, unless
+    allow_oversize (another host may take it)."""
     if shutil.which("git") is None:
         raise DeployError(
             "git is not installed (no 'git' on the PATH)",
@@ -74,6 +81,14 @@ def deploy(
     # Read while no build runs, so the branch gets one site, not two halves.
     with project_lock(repo_dir):
         files = _read_site(site_dir)
+    size = measure((file.path, file.size) for file in files.values())
+    if size.over_pages_limit and not allow_oversize:
+        raise DeployError(
+            str(size.warning()),
+            path=site_dir,
+            fix="make the site smaller, or deploy with --allow-oversize to push it anyway "
+            "(for a host other than GitHub Pages)",
+        )
     _check_branch(repo_dir, branch)
     ref = f"refs/heads/{branch}"
     local = _commit_of(repo_dir, ref)
@@ -93,8 +108,8 @@ def deploy(
         # A local branch is pushed anyway, so a remote that missed an earlier push catches up.
         if push and remote is not None and local is not None:
             _push(repo_dir, remote, branch, commit=None)
-            return DeployResult(branch=branch, commit=None, changed=False, pushed=True)
-        return DeployResult(branch=branch, commit=None, changed=False, pushed=False)
+            return DeployResult(branch, None, changed=False, pushed=True, size=size)
+        return DeployResult(branch, None, changed=False, pushed=False, size=size)
 
     commit = _commit(repo_dir, tree, parent=parent, message=message or DEFAULT_MESSAGE)
     # The old value makes the update fail, not clobber, if the branch moved meanwhile.
@@ -111,8 +126,8 @@ def deploy(
     )
     if push and remote is not None:
         _push(repo_dir, remote, branch, commit=commit)
-        return DeployResult(branch=branch, commit=commit, changed=True, pushed=True)
-    return DeployResult(branch=branch, commit=commit, changed=True, pushed=False)
+        return DeployResult(branch, commit, changed=True, pushed=True, size=size)
+    return DeployResult(branch, commit, changed=True, pushed=False, size=size)
 
 
 def _read_site(site_dir: Path) -> dict[str, _SiteFile]:
@@ -130,9 +145,12 @@ def _read_site(site_dir: Path) -> dict[str, _SiteFile]:
             source = Path(folder, name)
             if name == ".git" or not source.is_file():
                 continue
-            executable = source.stat().st_mode & stat.S_IXUSR
+            info = source.stat()
+            executable = info.st_mode & stat.S_IXUSR
             path = source.relative_to(site_dir).as_posix()
-            files[path] = _SiteFile(path, source, "100755" if executable else "100644")
+            files[path] = _SiteFile(
+                path, source, "100755" if executable else "100644", info.st_size
+            )
     if not files:
         raise DeployError(
             "there is no built site to deploy: the folder has no files",

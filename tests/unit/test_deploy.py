@@ -296,3 +296,25 @@ def test_deploy_waits_for_a_build_and_publishes_the_site_it_left(clone: Path, re
     deployer.join(timeout=60)
     assert done.is_set() and published
     assert git(remote, "show", "gh-pages:index.html") == "<p>the new site</p>"
+
+
+def test_deploy_reports_the_size_github_pages_counts(clone: Path) -> None:
+    result = deploy(clone / "site", repo_dir=clone, push=False)
+    assert result.size is not None
+    assert result.size.files == len(list((clone / "site").rglob("*.*")))
+    assert not result.size.over_pages_limit
+
+
+def test_a_site_over_the_pages_limit_is_refused_before_any_commit(
+    clone: Path, remote: Path
+) -> None:
+    # A sparse file: 1 GiB to publish without writing 1 GiB.
+    with (clone / "site" / "big.bin").open("wb") as big:
+        big.truncate(2**30)
+    before = snapshot(clone)
+    with pytest.raises(DeployError) as caught:
+        deploy(clone / "site", repo_dir=clone)
+    assert "over its limit of 1 GB" in caught.value.what
+    assert "--allow-oversize" in (caught.value.fix or "")
+    assert snapshot(clone) == before
+    assert git(clone, "branch", "--list", "gh-pages") == ""
