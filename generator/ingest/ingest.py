@@ -11,7 +11,7 @@ import stat
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 
@@ -23,10 +23,21 @@ from generator.body.body_markup import TextFlow
 from generator.body.markdown_tree import parse
 from generator.content.actors import Actor, ActorMatcher, build_matcher, find_mentions
 from generator.content.frontmatter import render_front_matter, split_front_matter
-from generator.content.loading import ARTICLES_DIR, article_paths
+from generator.content.loading import ARTICLES_DIR
 from generator.errors import ContentError, MarginaliaError, SeedError
 from generator.ingest.attribution import QuoteSuggestion, find_candidate_actors, find_quotes
+from generator.ingest.ingest_cache import (
+    ArticleRecord,
+    IngestCache,
+    SeedRecord,
+    Stamp,
+    bytes_digest,
+    fingerprint,
+    same_file,
+    stamp_of,
+)
 from generator.ingest.seedtext import SeedArticle, parse_seed
+from generator.parallel import cpu_count, map_batches
 from generator.sources import normalise_source
 from generator.urls import slugify
 
@@ -67,6 +78,9 @@ class IngestResult:
     candidates: tuple[str, ...] = ()
     error: MarginaliaError | None = None
     notes: tuple[str, ...] = ()  # suggestions left out, and why
+    # A kept (edited) article: (id, name) of registered actors its seed mentions that
+    # its front matter does not list, for the editor to add.
+    unlisted: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,19 +332,56 @@ def is_unedited(text: str) -> bool:
     return written_by(text) is not Written.EDITOR
 
 
-def _existing_by_seed(content_dir: Path) -> dict[str, Path]:
-    """Seed name -> the article ingested from it, wherever an editor moved it."""
+def _existing_by_seed(
+    content_dir: Path, known: dict[str, ArticleRecord] | None = None
+) -> dict[str, Path]:
+    """Seed name -> the article ingested from it, wherever an editor moved it.
+
+    known: the articles' seed names from the last ingest, by path; a file whose stamp is
+    the one recorded is not read again. Updated in place to what is on disk now.
+    """
+    stamps = _article_stamps(content_dir / ARTICLES_DIR)
+    records = known if known is not None else {}
     found: dict[str, Path] = {}
-    for path in article_paths(content_dir):
-        try:
-            text = path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue  # not readable: not one ingest can update; the build will say why
-        front_matter = text.split("\n---", 1)[0] if text.startswith("---") else ""
-        match = _SEED_LINE.search(front_matter)
-        if match:
-            found.setdefault(match.group("name").strip(), path)
+    for name in sorted(stamps, key=lambda name: Path(name).parts):  # as article_paths sorts
+        stamp = stamps[name]
+        record = records.get(name)
+        if record is None or record.stamp != stamp:
+            record = ArticleRecord(stamp, _seed_name_in(Path(name)))
+            records[name] = record
+        if record.seed_name is not None:
+            found.setdefault(record.seed_name, Path(name))
+    for name in [name for name in records if name not in stamps]:
+        del records[name]
     return found
+
+
+def _article_stamps(folder: Path) -> dict[str, Stamp]:
+    """Every *.md file under the folder (following links to folders) with its stamp."""
+    found: dict[str, Stamp] = {}
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return found
+    for entry in entries:
+        try:
+            if entry.is_dir(follow_symlinks=True):
+                found.update(_article_stamps(Path(entry.path)))
+            elif entry.name.endswith(".md"):
+                found[entry.path] = Stamp.of(entry.stat())
+        except OSError:
+            continue  # vanished or unreadable: not one ingest can update
+    return found
+
+
+def _seed_name_in(path: Path) -> str | None:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None  # not readable: not one ingest can update; the build will say why
+    front_matter = text.split("\n---", 1)[0] if text.startswith("---") else ""
+    match = _SEED_LINE.search(front_matter)
+    return match.group("name").strip() if match else None
 
 
 def _free_target(path: Path, taken: AbstractSet[Path]) -> Path:
@@ -424,6 +475,12 @@ def _check_size(path: Path, size: int) -> None:
         )
 
 
+# Planning is spread over the cores when at least this many seeds need it: forking
+# workers costs more than planning a few seeds here.
+PARALLEL_PLAN_THRESHOLD = 64
+_PLAN_BATCH = 32
+
+
 def ingest(
     paths: Iterable[Path],
     *,
@@ -431,66 +488,213 @@ def ingest(
     actors: Sequence[Actor],
     sources: Mapping[str, str],
     force: bool = False,
+    cache_root: Path | None = None,
+    workers: int | None = None,
 ) -> tuple[IngestResult, ...]:
-    """Ingest every seed; a seed that fails is reported and the others still go in."""
-    matcher = build_matcher(actors)
-    existing = _existing_by_seed(content_dir)
+    """Ingest every seed; a seed that fails is reported and the others still go in.
+
+    cache_root: the project folder whose .cache/ingest/ remembers the last ingest, so
+    that an unchanged seed whose article is as it was left is not parsed again (None:
+    no cache). Seeds are parsed and planned on `workers` processes (default: the
+    cores, when there are many); articles are written here, in seed order, so the
+    result is the same as one process's.
+    """
+    cache = IngestCache.load(cache_root, fingerprint(actors, sources, content_dir))
+    existing = _existing_by_seed(content_dir, cache.articles)
+    files = seed_files(paths)
+    remembered: dict[int, IngestResult] = {}
+    to_plan: list[int] = []
+    for index, seed_path in enumerate(files):
+        result = _remembered(seed_path, cache, existing, force=force)
+        if result is None:
+            to_plan.append(index)
+        else:
+            remembered[index] = result
+    if workers is None:
+        workers = cpu_count() if len(to_plan) >= PARALLEL_PLAN_THRESHOLD else 1
+    job = _PlanJob(tuple(files), build_matcher(actors), sources)
+    planned: dict[int, _Planned] = {}
+    for batch in map_batches(
+        _plan_batch, job, to_plan, batch_size=_PLAN_BATCH, workers=max(1, workers)
+    ):
+        planned.update((item.index, item) for item in batch)
+
+    names = {actor.id: actor.name for actor in actors}
     results: list[IngestResult] = []
     written: set[Path] = set()
-    for seed_path in seed_files(paths):
-        try:
-            seed = parse_seed(read_seed(seed_path), name=seed_path.name)
-        except SeedError as error:
-            error.path = seed_path
-            results.append(IngestResult(seed_path, IngestStatus.FAILED, error=error))
+    for index, seed_path in enumerate(files):
+        if index in remembered:
+            result = remembered[index]
+            assert result.target is not None
+            written.add(result.target)
+            results.append(result)
             continue
-        planned = plan_article(seed, matcher=matcher, sources=sources)
-        target = existing.get(seed.seed_name) or _free_target(
-            content_dir / planned.relative_path, written
+        item = planned[index]
+        key = _cache_key(seed_path)
+        cache.seeds.pop(key, None)
+        if isinstance(item.outcome, SeedError):
+            item.outcome.path = seed_path
+            results.append(IngestResult(seed_path, IngestStatus.FAILED, error=item.outcome))
+            continue
+        plan = item.outcome
+        target = existing.get(seed_path.name) or _free_target(
+            content_dir / plan.relative_path, written
         )
         written.add(target)
-        results.append(_write_article(seed_path, target, planned, force=force))
+        result, on_disk = _write_article(seed_path, target, plan, force=force, names=names)
+        results.append(result)
+        if on_disk is not None and item.stamp is not None:
+            cache.seeds[key] = SeedRecord(
+                seed_stamp=item.stamp,
+                seed_digest=item.digest,
+                target=str(target),
+                target_stamp=on_disk[0],
+                target_digest=on_disk[1],
+                status="edited" if result.status is IngestStatus.KEPT_EDITED else "ingest",
+                unlisted=result.unlisted,
+            )
+            cache.articles.pop(str(target), None)  # read again next time: cheap, and sure
+    cache.save()
     return tuple(results)
 
 
+def _cache_key(seed_path: Path) -> str:
+    return os.path.abspath(seed_path)
+
+
+def _remembered(
+    seed_path: Path, cache: IngestCache, existing: Mapping[str, Path], *, force: bool
+) -> IngestResult | None:
+    """The result of ingesting the seed, from the cache, when neither the seed nor its
+    article changed since the last ingest recorded them; None when it must be done."""
+    key = _cache_key(seed_path)
+    record = cache.seeds.get(key)
+    if record is None or (force and record.status != "ingest"):
+        return None
+    # The article is still the one ingest would pick for this seed (not moved, not
+    # shadowed by another file naming the same seed).
+    if str(existing.get(seed_path.name)) != record.target:
+        return None
+    if not (
+        same_file(seed_path, record.seed_stamp, record.seed_digest)
+        and same_file(record.target, record.target_stamp, record.target_digest)
+    ):
+        return None
+    seed_stamp, target_stamp = stamp_of(seed_path), stamp_of(record.target)
+    if seed_stamp is None or target_stamp is None:
+        return None
+    if (seed_stamp, target_stamp) != (record.seed_stamp, record.target_stamp):
+        # Touched, not changed: the next ingest need not read them again.
+        cache.seeds[key] = replace(record, seed_stamp=seed_stamp, target_stamp=target_stamp)
+    status = IngestStatus.KEPT_EDITED if record.status == "edited" else IngestStatus.UNCHANGED
+    return IngestResult(seed_path, status, Path(record.target), unlisted=record.unlisted)
+
+
+@dataclass(frozen=True, slots=True)
+class _PlanJob:
+    files: tuple[Path, ...]
+    matcher: ActorMatcher
+    sources: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Planned:
+    index: int
+    outcome: PlannedArticle | SeedError
+    stamp: Stamp | None = None  # the seed's, taken before it was read
+    digest: str = ""
+
+
+def _plan_batch(job: _PlanJob, batch: Sequence[int]) -> list[_Planned]:
+    """Read, parse and plan some seeds (in a worker process, or here). Pure but for the
+    reading."""
+    done: list[_Planned] = []
+    for index in batch:
+        seed_path = job.files[index]
+        stamp = stamp_of(seed_path)
+        try:
+            text = read_seed(seed_path)
+            seed = parse_seed(text, name=seed_path.name)
+        except SeedError as error:
+            done.append(_Planned(index, error))
+            continue
+        planned = plan_article(seed, matcher=job.matcher, sources=job.sources)
+        digest = bytes_digest(text.encode("utf-8", "surrogatepass"))
+        done.append(_Planned(index, planned, stamp, digest))
+    return done
+
+
 def _write_article(
-    seed_path: Path, target: Path, planned: PlannedArticle, *, force: bool
-) -> IngestResult:
-    def result(status: IngestStatus, error: MarginaliaError | None = None) -> IngestResult:
+    seed_path: Path,
+    target: Path,
+    planned: PlannedArticle,
+    *,
+    force: bool,
+    names: Mapping[str, str] | None = None,
+) -> tuple[IngestResult, tuple[Stamp, str] | None]:
+    """Write (or keep) the article; the result, and the stamp and digest of the file as
+    it is now on disk (None when it could not be known)."""
+
+    def result(
+        status: IngestStatus,
+        error: MarginaliaError | None = None,
+        unlisted: tuple[tuple[str, str], ...] = (),
+    ) -> IngestResult:
         return IngestResult(
             seed_path,
             status,
             None if error else target,
-            planned.candidates,
+            # Candidates are news only when the article is.
+            planned.candidates if status in (IngestStatus.CREATED, IngestStatus.UPDATED) else (),
             error,
             planned.notes,
+            unlisted,
         )
+
+    def wrote(text: str) -> tuple[Stamp, str]:
+        return write_text_atomically(target, text), bytes_digest(text.encode("utf-8"))
 
     fresh = render_article_file(planned.front_matter, planned.body)
     try:
         if not target.exists():
-            _write_text(target, fresh)
-            return result(IngestStatus.CREATED)
-        current = _read_article(target)
+            return result(IngestStatus.CREATED), wrote(fresh)
+        stamp, current = _read_article(target)
+        on_disk = (stamp, bytes_digest(current.encode("utf-8")))
         writer = written_by(current)
         if writer is Written.INGEST or (writer is Written.EDITOR and not force):
             if fresh == current:
-                return result(IngestStatus.UNCHANGED)
+                return result(IngestStatus.UNCHANGED), on_disk
             if writer is Written.EDITOR:
-                return result(IngestStatus.KEPT_EDITED)
-            _write_text(target, fresh)
-            return result(IngestStatus.UPDATED)
+                unlisted = _unlisted_actors(planned, current, target, names or {})
+                return result(IngestStatus.KEPT_EDITED, unlisted=unlisted), on_disk
+            return result(IngestStatus.UPDATED), wrote(fresh)
         # Forced, or forced before: the seed's fields afresh, every other field kept.
         merged = _keep_editors_fields(planned.front_matter, current, target)
         text = render_article_file(merged, planned.body, kept=True)
         if text == current:
-            return result(IngestStatus.UNCHANGED)
+            return result(IngestStatus.UNCHANGED), on_disk
         if not force:
-            return result(IngestStatus.KEPT_EDITED)
-        _write_text(target, text)
-        return result(IngestStatus.UPDATED)
+            unlisted = _unlisted_actors(planned, current, target, names or {})
+            return result(IngestStatus.KEPT_EDITED, unlisted=unlisted), on_disk
+        return result(IngestStatus.UPDATED), wrote(text)
     except MarginaliaError as error:
-        return result(IngestStatus.FAILED, error)
+        return result(IngestStatus.FAILED, error), None
+
+
+def _unlisted_actors(
+    planned: PlannedArticle, current: str, target: Path, names: Mapping[str, str]
+) -> tuple[tuple[str, str], ...]:
+    """(id, name) of the registered actors the seed mentions that the edited article
+    does not list: the editor decides whether to add them."""
+    wanted = planned.front_matter.get("actors")
+    if not isinstance(wanted, list) or not wanted:
+        return ()
+    try:
+        listed = split_front_matter(current, path=target).data.get("actors")
+    except MarginaliaError:
+        return ()  # the build reports the broken front matter
+    have = {item for item in listed if isinstance(item, str)} if isinstance(listed, list) else set()
+    return tuple((actor, names.get(actor, actor)) for actor in wanted if actor not in have)
 
 
 def _keep_editors_fields(
@@ -516,9 +720,13 @@ def _keep_editors_fields(
     return merged
 
 
-def _read_article(path: Path) -> str:
+def _read_article(path: Path) -> tuple[Stamp, str]:
+    """The article's stamp, taken before its text is read (so a change while reading
+    shows next time), and its text."""
     try:
-        return path.read_bytes().decode("utf-8")
+        with path.open("rb") as file:
+            stamp = Stamp.of(os.fstat(file.fileno()))
+            return stamp, file.read().decode("utf-8")
     except UnicodeDecodeError:
         raise ContentError(
             "the article is not UTF-8 text, so ingest leaves it alone",
@@ -533,8 +741,10 @@ def _read_article(path: Path) -> str:
         ) from None
 
 
-def _write_text(path: Path, text: str) -> None:
-    """Write whole or not at all: a crash or a full disk never leaves half an article."""
+def write_text_atomically(path: Path, text: str, *, what: str = "the article") -> Stamp:
+    """Write whole or not at all: a crash or a full disk never leaves half an article.
+    Returns the stamp of what was written, taken from the file written (a rename keeps
+    it), so an edit just after it shows as an edit."""
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -543,13 +753,16 @@ def _write_text(path: Path, text: str) -> None:
         try:
             with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as file:
                 file.write(text)
+                file.flush()
+                stamp = Stamp.of(os.fstat(file.fileno()))
             os.replace(temporary, path)
         except BaseException:
             temporary.unlink(missing_ok=True)
             raise
     except OSError as error:
         raise ContentError(
-            f"cannot write the article: {error.strerror or error}",
+            f"cannot write {what}: {error.strerror or error}",
             path=path,
-            fix="check that the folder is writable and the disk has room, then ingest again",
+            fix="check that the folder is writable and the disk has room, then try again",
         ) from None
+    return stamp
