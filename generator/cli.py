@@ -1,4 +1,4 @@
-"""Commands: ingest, build, serve, deploy. Errors become one message and an exit code."""
+"""Commands: ingest, actors, build, serve, deploy. Errors become one message and an exit code."""
 
 from __future__ import annotations
 
@@ -9,9 +9,13 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
+
+if TYPE_CHECKING:
+    from generator.ingest.candidates import Candidate
 
 from generator import __version__
 from generator.build.build import BuildReport, ProgressHook, build
@@ -50,6 +54,17 @@ def _port(text: str) -> int:
     return port
 
 
+def _count(text: str) -> int:
+    """A whole number of zero or more, for --limit and --min-articles."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of 0 or more, e.g. 20")
+    return number
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="marginalia", description="Build an annotated news archive as a static site."
@@ -67,6 +82,52 @@ def _parser() -> argparse.ArgumentParser:
         "--force",
         action="store_true",
         help="re-ingest articles edited since ingest (their actors, quotes and notes are kept)",
+    )
+    ingest_cmd.add_argument(
+        "--verbose",
+        "-v",
+        action="store_true",
+        help="list every seed, the unchanged and kept ones too (default: counted in one line)",
+    )
+
+    actors_cmd = commands.add_parser(
+        "actors",
+        help="candidate actors across the archive; 'actors add NAME' registers them",
+        description="List the names that look like actors but are not in content/actors.yaml, "
+        "across every article, with how many articles name each and an example. "
+        "'marginalia actors add NAME...' adds them to the registry.",
+    )
+    actors_cmd.add_argument(
+        "--limit", type=_count, default=50, help="show at most N names (default 50; 0: all)"
+    )
+    actors_cmd.add_argument(
+        "--min-articles",
+        type=_count,
+        default=1,
+        metavar="N",
+        help="only names found in at least N articles (default 1)",
+    )
+    actors_sub = actors_cmd.add_subparsers(dest="actors_command", metavar="add")
+    add_cmd = actors_sub.add_parser(
+        "add",
+        help="add actors to content/actors.yaml",
+        description="Add one entry per NAME (id: the name as a slug) to content/actors.yaml, "
+        "keeping everything already in the file; the next ingest suggests them.",
+    )
+    add_cmd.add_argument("names", nargs="+", metavar="NAME", help="the actor's full name")
+    add_cmd.add_argument(
+        "--type",
+        default="person",
+        help="person, country, organization or group (default: person)",
+    )
+    add_cmd.add_argument(
+        "--alias", action="append", default=[], help="another full name (one NAME only)"
+    )
+    add_cmd.add_argument(
+        "--short",
+        action="append",
+        default=[],
+        help="a short name used after the full one, e.g. a surname (one NAME only)",
     )
 
     for name, help_text in (
@@ -127,9 +188,12 @@ def _with_folder(config: SiteConfig, field: str, folder: Path) -> SiteConfig:
     return replace(config, **{field: str(folder.resolve())})
 
 
+INDENT = " " * 16
+
+
 def run_ingest(args: argparse.Namespace, root: Path, console: Console) -> int:
     # Imported here, as serve is: a build, the command run most, never needs it.
-    from generator.ingest.ingest import IngestStatus, ingest
+    from generator.ingest.ingest import IngestStatus, ingest, summary
 
     config = _configure(args, root)
     content_dir = root / config.content_dir
@@ -140,35 +204,102 @@ def run_ingest(args: argparse.Namespace, root: Path, console: Console) -> int:
         actors=load_actors(content_dir),
         sources=config.source_table,
         force=args.force,
+        cache_root=root,
     )
-    failed = 0
+    quiet = (IngestStatus.UNCHANGED, IngestStatus.KEPT_EDITED)
     for result in results:
         where = _shown_path(result.target, root)
         if result.status is IngestStatus.FAILED:
-            failed += 1
             assert result.error is not None
             console.print("[red]error[/red] ", end="", markup=True)
             console.print(result.error.message(), markup=False)
+            continue
+        # Seeds that did not change are counted, not listed: an archive has thousands.
+        if result.status in quiet and not args.verbose and not result.unlisted:
             continue
         # Seed names and the words taken from them are shown as they are, never as markup.
         console.print(f"{result.status.value:>14}  {result.seed.name} -> {where}", markup=False)
         if result.status is IngestStatus.KEPT_EDITED:
             console.print(
-                "                edited since it was ingested, so left as it is; "
+                f"{INDENT}edited since it was ingested, so left as it is; "
                 "run 'marginalia ingest --force' to re-ingest it (every field not from "
                 "the seed is kept)",
                 markup=False,
             )
+        for actor_id, name in result.unlisted:
+            console.print(
+                f"{INDENT}mentions {name} ({actor_id}), not in its actors: add it by hand",
+                markup=False,
+            )
         for note in result.notes:
-            console.print(f"                {note}", markup=False)
+            console.print(f"{INDENT}{note}", markup=False)
         if result.candidates:
             console.print(
-                "                candidate actors not in content/actors.yaml: "
+                f"{INDENT}candidate actors not in content/actors.yaml: "
                 + ", ".join(result.candidates),
                 markup=False,
             )
-    console.print(f"{len(results)} seeds, {failed} failed")
+    console.print(summary(results), markup=False)
+    failed = any(result.status is IngestStatus.FAILED for result in results)
     return EXIT_ERROR if failed else EXIT_OK
+
+
+def run_actors(args: argparse.Namespace, root: Path, console: Console) -> int:
+    from generator.ingest.candidates import archive_candidates
+    from generator.ingest.registry import add_actors, new_actors
+
+    config = _configure(args, root)
+    content_dir = root / config.content_dir
+    if args.actors_command == "add":
+        path = content_dir / "actors.yaml"
+        adding = new_actors(
+            args.names, kind=args.type, aliases=args.alias, short=args.short, path=path
+        )
+        add_actors(content_dir, adding)
+        for new in adding:
+            console.print(
+                f"added {new.name} ({new.id}, {new.type}) to {_shown_path(path, root)}",
+                markup=False,
+            )
+        console.print(
+            "run 'marginalia ingest' to suggest them in the articles that mention them",
+            markup=False,
+        )
+        return EXIT_OK
+    candidates = archive_candidates(content_dir, load_actors(content_dir), cache_root=root)
+    shown = [c for c in candidates if c.articles >= args.min_articles]
+    total = len(shown)
+    if args.limit:
+        shown = shown[: args.limit]
+    _print_candidates(shown, total, root)
+    return EXIT_OK
+
+
+def _print_candidates(shown: Sequence[Candidate], total: int, root: Path) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    out = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
+    if not shown:
+        out.print("no candidate actors: every name found is in content/actors.yaml", markup=False)
+        return
+    table = Table(title="Candidate actors not in content/actors.yaml", title_justify="left")
+    table.add_column("name", no_wrap=True)
+    table.add_column("articles", justify="right", no_wrap=True)
+    table.add_column("example", no_wrap=True)
+    for candidate in shown:
+        table.add_row(
+            Text(candidate.name),
+            f"{candidate.articles:,}",
+            Text(_shown_path(candidate.example, root)),
+        )
+    out.print(table)
+    more = f" (the first {len(shown):,} shown; --limit 0 shows all)" if total > len(shown) else ""
+    out.print(
+        f"{total:,} candidates{more}. Register one with: marginalia actors add "
+        "'NAME' --type person|country|organization|group",
+        markup=False,
+    )
 
 
 def _shown_path(path: Path | None, root: Path) -> str:
@@ -304,7 +435,7 @@ def check_root(root: Path, args: argparse.Namespace) -> None:
             path=root,
             fix="give the project folder with --root DIR",
         )
-    reads_project = args.command in ("build", "serve") or (
+    reads_project = args.command in ("build", "serve", "actors") or (
         args.command == "ingest" and not args.paths
     )
     if reads_project and not any((root / marker).exists() for marker in PROJECT_MARKERS):
@@ -321,6 +452,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     console = make_console()
     commands = {
         "ingest": run_ingest,
+        "actors": run_actors,
         "build": run_build,
         "serve": run_serve,
         "deploy": run_deploy,

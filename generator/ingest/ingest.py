@@ -558,6 +558,30 @@ def ingest(
     return tuple(results)
 
 
+def summary(results: Sequence[IngestResult]) -> str:
+    """One line for a whole ingest: how many seeds, failed, and what became of the rest."""
+    counts = Counter(result.status for result in results)
+    parts = [
+        f"{counts[status]:,} {label}"
+        for status, label in (
+            (IngestStatus.CREATED, "created"),
+            (IngestStatus.UPDATED, "updated"),
+            (IngestStatus.UNCHANGED, "unchanged"),
+            (IngestStatus.KEPT_EDITED, "kept as edited"),
+        )
+        if counts[status]
+    ]
+    line = f"{len(results):,} seeds, {counts[IngestStatus.FAILED]:,} failed"
+    if parts:
+        line += ": " + ", ".join(parts)
+    if counts[IngestStatus.KEPT_EDITED]:
+        line += (
+            " (edited since ingested: 'marginalia ingest --force' re-ingests them, keeping "
+            "every field not from the seed)"
+        )
+    return line
+
+
 def _cache_key(seed_path: Path) -> str:
     return os.path.abspath(seed_path)
 
