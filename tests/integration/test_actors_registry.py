@@ -135,9 +135,7 @@ def test_add_then_ingest_links_the_unedited_articles_and_lists_the_edited_one(
     assert done.returncode == 0, done.stderr
     assert "denis-manturov" in actors_of(unedited)
     assert edited.read_bytes() == edited_bytes  # an editor's file is never rewritten
-    assert (
-        f"mentions {NAME} (denis-manturov), not in its actors: add it by hand" in done.stderr
-    )
+    assert f"mentions {NAME} (denis-manturov), not in its actors: add it by hand" in done.stderr
     edited_line = next(line for line in done.stderr.splitlines() if edited.name in line)
     assert "kept (edited)" in edited_line
 
