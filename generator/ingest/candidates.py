@@ -22,11 +22,17 @@ from generator.content.frontmatter import body_of
 from generator.content.loading import ARTICLES_DIR, MAX_ARTICLE_BYTES
 from generator.errors import MarginaliaError
 from generator.ingest.attribution import find_candidate_actors
-from generator.ingest.ingest_cache import Stamp, bytes_digest, stamp_of, write_quietly
+from generator.ingest.ingest_cache import (
+    Stamp,
+    bytes_digest,
+    stamp_from,
+    stamp_of,
+    write_quietly,
+)
 from generator.parallel import cpu_count, map_batches
 
 CANDIDATES_CACHE = Path(CACHE_DIR, "actors", "candidates.json")
-FORMAT = 1
+FORMAT = 2
 # Worth forking for: below this many articles to read, one process is quicker.
 PARALLEL_THRESHOLD = 200
 
@@ -153,12 +159,8 @@ def _load(path: Path | None, registry: str) -> dict[str, _Entry]:
         ):
             return {}
         return {
-            str(name): _Entry(
-                Stamp(int(size), int(mtime), int(inode)),
-                str(digest),
-                tuple(str(n) for n in names),
-            )
-            for name, ((size, mtime, inode), digest, names) in data["articles"].items()
+            str(name): _Entry(stamp_from(stamp), str(digest), tuple(str(n) for n in names))
+            for name, (stamp, digest, names) in data["articles"].items()
         }
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return {}  # unreadable or corrupt: made again

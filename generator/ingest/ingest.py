@@ -778,11 +778,18 @@ def write_text_atomically(path: Path, text: str, *, what: str = "the article") -
             with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as file:
                 file.write(text)
                 file.flush()
-                stamp = Stamp.of(os.fstat(file.fileno()))
+                written = os.fstat(file.fileno())
             os.replace(temporary, path)
         except BaseException:
             temporary.unlink(missing_ok=True)
             raise
+        # The rename set the change time: the file's stamp now, when it is still the
+        # file written (else the stamp written, which tells the next ingest to look).
+        now = os.stat(path)
+        same = (now.st_ino, now.st_size, now.st_mtime_ns)
+        stamp = Stamp.of(
+            now if same == (written.st_ino, written.st_size, written.st_mtime_ns) else written
+        )
     except OSError as error:
         raise ContentError(
             f"cannot write {what}: {error.strerror or error}",

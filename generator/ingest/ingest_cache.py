@@ -12,6 +12,7 @@ again; one that cannot be written is left out, and ingest is only slower next ti
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -26,24 +27,26 @@ from generator.content.actors import Actor
 INGEST_CACHE_DIR = "ingest"
 STATE_FILE = "state.json"
 # Changes whenever what this file holds changes meaning.
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass(frozen=True, slots=True)
 class Stamp:
-    """What tells a file changed without reading it: an edit changes the modification
-    time or the size, a save by renaming the inode."""
+    """What tells a file changed without reading it: any write changes the change time
+    (which, unlike the modification time, no program can set back), a save by renaming
+    the inode."""
 
     size: int
     mtime_ns: int
+    ctime_ns: int
     inode: int
 
     @staticmethod
     def of(info: os.stat_result) -> Stamp:
-        return Stamp(info.st_size, info.st_mtime_ns, info.st_ino)
+        return Stamp(info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
 
     def as_list(self) -> list[int]:
-        return [self.size, self.mtime_ns, self.inode]
+        return [self.size, self.mtime_ns, self.ctime_ns, self.inode]
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +94,7 @@ class IngestCache:
             # Articles' seed names hold whatever the registry is: they are kept across
             # fingerprints. Seeds' outcomes are not.
             cache.articles = {
-                str(name): ArticleRecord(_stamp(stamp), None if seed is None else str(seed))
+                str(name): ArticleRecord(stamp_from(stamp), None if seed is None else str(seed))
                 for name, (stamp, seed) in data["articles"].items()
             }
             if data.get("fingerprint") == fingerprint:
@@ -129,9 +132,9 @@ class IngestCache:
         write_quietly(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
 
-def _stamp(value: object) -> Stamp:
-    size, mtime_ns, inode = value  # type: ignore[misc]
-    return Stamp(int(size), int(mtime_ns), int(inode))
+def stamp_from(value: object) -> Stamp:
+    size, mtime_ns, ctime_ns, inode = value  # type: ignore[misc]
+    return Stamp(int(size), int(mtime_ns), int(ctime_ns), int(inode))
 
 
 def _seed_record(entry: Mapping[str, object]) -> SeedRecord:
@@ -139,10 +142,10 @@ def _seed_record(entry: Mapping[str, object]) -> SeedRecord:
     if status not in ("ingest", "edited"):
         raise ValueError(status)
     return SeedRecord(
-        seed_stamp=_stamp(entry["seed"]),
+        seed_stamp=stamp_from(entry["seed"]),
         seed_digest=str(entry["seed_digest"]),
         target=str(entry["target"]),
-        target_stamp=_stamp(entry["target_stamp"]),
+        target_stamp=stamp_from(entry["target_stamp"]),
         target_digest=str(entry["target_digest"]),
         status=status,
         unlisted=tuple((str(i), str(n)) for i, n in entry.get("unlisted", ())),  # type: ignore[attr-defined]
@@ -157,7 +160,8 @@ def write_quietly(path: Path, text: str) -> None:
         temporary.write_text(text, encoding="utf-8")
         os.replace(temporary, path)
     except OSError:
-        temporary.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
 
 
 def bytes_digest(data: bytes) -> str:
