@@ -541,7 +541,9 @@ def ingest(
             content_dir / plan.relative_path, written
         )
         written.add(target)
-        result, on_disk = _write_article(seed_path, target, plan, force=force, names=names)
+        result, on_disk = _write_article(
+            seed_path, target, plan, force=force, names=names, fresh=item.fresh
+        )
         results.append(result)
         if on_disk is not None and item.stamp is not None:
             cache.seeds[key] = SeedRecord(
@@ -627,6 +629,7 @@ class _Planned:
     outcome: PlannedArticle | SeedError
     stamp: Stamp | None = None  # the seed's, taken before it was read
     digest: str = ""
+    fresh: str | None = None  # the article file's text, as a plain ingest writes it
 
 
 def _plan_batch(job: _PlanJob, batch: Sequence[int]) -> list[_Planned]:
@@ -644,7 +647,9 @@ def _plan_batch(job: _PlanJob, batch: Sequence[int]) -> list[_Planned]:
             continue
         planned = plan_article(seed, matcher=job.matcher, sources=job.sources)
         digest = bytes_digest(text.encode("utf-8", "surrogatepass"))
-        done.append(_Planned(index, planned, stamp, digest))
+        # Rendered here too: the parent, which writes every article, has enough to do.
+        fresh = render_article_file(planned.front_matter, planned.body)
+        done.append(_Planned(index, planned, stamp, digest, fresh))
     return done
 
 
@@ -655,6 +660,7 @@ def _write_article(
     *,
     force: bool,
     names: Mapping[str, str] | None = None,
+    fresh: str | None = None,
 ) -> tuple[IngestResult, tuple[Stamp, str] | None]:
     """Write (or keep) the article; the result, and the stamp and digest of the file as
     it is now on disk (None when it could not be known)."""
@@ -678,7 +684,8 @@ def _write_article(
     def wrote(text: str) -> tuple[Stamp, str]:
         return write_text_atomically(target, text), bytes_digest(text.encode("utf-8"))
 
-    fresh = render_article_file(planned.front_matter, planned.body)
+    if fresh is None:
+        fresh = render_article_file(planned.front_matter, planned.body)
     try:
         if not target.exists():
             return result(IngestStatus.CREATED), wrote(fresh)
