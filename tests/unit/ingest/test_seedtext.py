@@ -9,6 +9,7 @@ import pytest
 from generator.errors import SeedError
 from generator.ingest.seedtext import (
     ARTEFACTS,
+    Dateline,
     SeedArticle,
     SeedImage,
     is_artefact,
@@ -131,7 +132,7 @@ def test_single_author_with_caption_dek_and_dateline() -> None:
 
 def test_agency_dateline_is_split_from_first_paragraph() -> None:
     article = parse_fixture("two_authors_ap.txt")
-    assert article.dateline == "PORT ELLIS (AP)"
+    assert (article.dateline, article.agency) == ("PORT ELLIS", "AP")
     assert article.paragraphs[0].startswith("The harbour reopened to shipping on Monday")
 
 
@@ -149,7 +150,7 @@ def test_reuters_dateline_with_date_and_byline_without_commas() -> None:
     assert article.source == "Reuters"
     assert article.date == datetime.date(2023, 9, 11)
     assert article.authors == ("Ana Lima", "Ben Okafor", "Chen Wei")
-    assert article.dateline == "UNITED NATIONS, Sept 11 (Reuters)"
+    assert (article.dateline, article.agency) == ("UNITED NATIONS", "Reuters")
     assert article.paragraphs[0].startswith("Talks on reopening a grain corridor")
     assert article.image == SeedImage(
         caption="Delegates leave the conference hall on Monday", credit="Reuters"
@@ -170,6 +171,7 @@ def test_non_ascii_author_names_are_kept() -> None:
     article = parse_fixture("non_ascii_authors_bbc.txt")
     assert article.authors == ("José Ñúñez", "Zoë O'Brien-Smith")
     assert article.source == "BBC News"
+    assert normalise_source(article.source, DEFAULT_SOURCES) == "BBC"
     assert article.image == SeedImage(
         caption="Members of the choir rehearse in the village hall", credit="Photo: Ilse Brandt"
     )
@@ -177,10 +179,15 @@ def test_non_ascii_author_names_are_kept() -> None:
 
 def test_sentence_with_an_aside_in_dashes_has_no_dateline() -> None:
     article = parse_fixture("non_ascii_authors_bbc.txt")
-    assert article.dek is not None
-    assert article.dek.startswith("A choir of forty singers")
     assert article.dateline is None
-    assert article.paragraphs[0].startswith("The choir – founded in 1952")
+    assert article.paragraphs[1].startswith("The choir – founded in 1952")
+
+
+def test_bbc_prints_no_standfirst_so_its_first_block_is_the_lede() -> None:
+    article = parse_fixture("non_ascii_authors_bbc.txt")
+    assert article.dek is None
+    assert article.paragraphs[0].startswith("A choir of forty singers")
+    assert len(article.paragraphs) == 4
     assert "Share" not in article.paragraphs
 
 
@@ -243,7 +250,7 @@ def test_first_block_is_headline_and_last_before_byline_is_caption(
 def test_agency_dateline_in_the_paragraph_after_a_dek() -> None:
     article = parse_fixture("agency_after_dek.txt")
     assert article.dek == "Engineers expect most homes to be reconnected by Wednesday."
-    assert article.dateline == "KYIV, Ukraine (AP)"
+    assert (article.dateline, article.agency) == ("KYIV, Ukraine", "AP")
     assert article.paragraphs[0].startswith("Floods caused by three days of rain")
     assert article.authors == ("Oksana Kovalenko", "Mark Stone")
     assert normalise_source(article.source, DEFAULT_SOURCES) == "Associated Press"
@@ -266,7 +273,7 @@ def test_crlf_line_endings_and_bom_are_normalised(tmp_path: Path) -> None:
     seed.write_bytes(("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8"))
     article = parse_seed(seed.read_bytes().decode("utf-8"), name=seed.name)
     assert article.title == "Headline with CRLF"
-    assert article.dateline == "BEIRUT (AP)"
+    assert (article.dateline, article.agency) == ("BEIRUT", "AP")
     assert article.paragraphs == ("First paragraph\nover two lines.", "Second paragraph.")
     assert article.paragraph_lines == (7, 10)
 
@@ -352,23 +359,25 @@ def test_source_is_kept_as_written(source: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("paragraph", "dateline", "rest"),
+    ("paragraph", "place", "agency", "rest"),
     [
-        ("Washington, DC – As Russian", "Washington, DC", "As Russian"),
-        (f"Washington, DC –{NBSP}As Russian", "Washington, DC", "As Russian"),
-        ("BEIRUT (AP) — Text here.", "BEIRUT (AP)", "Text here."),
-        ("LONDON (Reuters) - Text here.", "LONDON (Reuters)", "Text here."),
-        ("KYIV, Ukraine (AP) — Text here.", "KYIV, Ukraine (AP)", "Text here."),
-        ("UNITED NATIONS, Sept 11 (Reuters) - Text.", "UNITED NATIONS, Sept 11 (Reuters)", "Text."),
-        ("WASHINGTON — Text here.", "WASHINGTON", "Text here."),
-        ("SÃO PAULO, Brazil (AP) — Text.", "SÃO PAULO, Brazil (AP)", "Text."),
-        ("Rio de Janeiro, Brazil – Text.", "Rio de Janeiro, Brazil", "Text."),
-        ("Washington, D.C. – Text.", "Washington, D.C.", "Text."),
-        ("Paris (AFP) - Text.", "Paris (AFP)", "Text."),
+        ("Washington, DC – As Russian", "Washington, DC", None, "As Russian"),
+        (f"Washington, DC –{NBSP}As Russian", "Washington, DC", None, "As Russian"),
+        ("BEIRUT (AP) — Text here.", "BEIRUT", "AP", "Text here."),
+        ("LONDON (Reuters) - Text here.", "LONDON", "Reuters", "Text here."),
+        ("KYIV, Ukraine (AP) — Text here.", "KYIV, Ukraine", "AP", "Text here."),
+        ("UNITED NATIONS, Sept 11 (Reuters) - Text.", "UNITED NATIONS", "Reuters", "Text."),
+        ("WASHINGTON — Text here.", "WASHINGTON", None, "Text here."),
+        ("SÃO PAULO, Brazil (AP) — Text.", "SÃO PAULO, Brazil", "AP", "Text."),
+        ("Rio de Janeiro, Brazil – Text.", "Rio de Janeiro, Brazil", None, "Text."),
+        ("Washington, D.C. – Text.", "Washington, D.C.", None, "Text."),
+        ("Paris (AFP) - Text.", "Paris", "AFP", "Text."),
     ],
 )
-def test_dateline_shapes_are_recognised(paragraph: str, dateline: str, rest: str) -> None:
-    assert split_dateline(paragraph) == (dateline, rest)
+def test_dateline_shapes_are_recognised(
+    paragraph: str, place: str, agency: str | None, rest: str
+) -> None:
+    assert split_dateline(paragraph) == (Dateline(place, agency), rest)
 
 
 @pytest.mark.parametrize(
