@@ -363,7 +363,7 @@ def _build(
     manifest = cache.outputs(out_dir)
     previous = {} if full else manifest
     wants_state = live is not None and not live.pages
-    if not full and not wants_state and _nothing_to_do(cache, out_dir, snapshot.digest, previous):
+    if not full and not wants_state and nothing_to_do(cache, out_dir, snapshot.digest, previous):
         return _unchanged(cache, folders, previous, started)
     if present is None:
         present = _check_ownership(site_folder, adopted)
@@ -372,7 +372,7 @@ def _build(
 
     loaded = _load(config, folders, cache=None if full else cache, snapshot=snapshot)
     stop_if(cancelled)
-    plan = _plan(
+    plan = plan_build(
         config, folders, loaded, cache=cache, full=full, previous=previous, cancelled=cancelled
     )
     stop_if(cancelled)
@@ -471,7 +471,7 @@ def _check_ownership(site_folder: SiteFolder, adopted: Set[str]) -> set[str]:
 
 
 @dataclass(frozen=True, slots=True)
-class _Loaded:
+class Loaded:
     actors: Mapping[str, Actor]
     articles: Sequence[Article]
 
@@ -482,14 +482,14 @@ def _load(
     *,
     cache: BuildCache | None,
     snapshot: InputSnapshot,
-) -> _Loaded:
+) -> Loaded:
     actors = load_actors(folders.content)
     articles = load_articles(folders.content, actors, cache=cache, stamps=snapshot.content)
-    return _Loaded(actors, articles)
+    return Loaded(actors, articles)
 
 
 @dataclass(frozen=True, slots=True)
-class _Plan:
+class BuildPlan:
     """Every output of the site with its fingerprint, and what renders them."""
 
     site: Site
@@ -506,16 +506,16 @@ class _Plan:
     bodies: BodyRenderer
 
 
-def _plan(
+def plan_build(
     config: SiteConfig,
     folders: ProjectFolders,
-    loaded: _Loaded,
+    loaded: Loaded,
     *,
     cache: BuildCache,
     full: bool,
     previous: Mapping[str, OutputRecord],
     cancelled: Callable[[], bool] | None,
-) -> _Plan:
+) -> BuildPlan:
     site = build_site(loaded.articles, loaded.actors)
     linker = Linker(base_path=config.base_path, base_url=config.base_url)
     surfaces = registry_surfaces_digest(loaded.actors)
@@ -563,7 +563,7 @@ def _plan(
     search_digest = index_digest(site.articles, site.actors, CODE_DIGEST) if config.search else ""
     if config.search:
         fingerprints.update(dict.fromkeys(index_files(previous), search_digest))
-    return _Plan(
+    return BuildPlan(
         site=site,
         pages=pages,
         static=static,
@@ -593,7 +593,7 @@ class _Decision:
 
 
 def _decide(
-    plan: _Plan,
+    plan: BuildPlan,
     folders: ProjectFolders,
     previous: Mapping[str, OutputRecord],
     *,
@@ -605,7 +605,7 @@ def _decide(
     stale = frozenset(
         path
         for path in plan.fingerprints
-        if not _is_current(site, path, plan.fingerprints, previous)
+        if not is_current(site, path, plan.fingerprints, previous)
     )
     to_render = [
         index for index, page in enumerate(plan.pages) if urls.output_file(page.path) in stale
@@ -643,7 +643,7 @@ class _RenderedSite:
 
 
 def _render_site(
-    plan: _Plan,
+    plan: BuildPlan,
     decision: _Decision,
     staging: Staging,
     *,
@@ -712,7 +712,7 @@ def _render_site(
 
 
 def _keep_live_state(
-    live: LiveState, plan: _Plan, loaded: _Loaded, out_dir: Path, root: Path
+    live: LiveState, plan: BuildPlan, loaded: Loaded, out_dir: Path, root: Path
 ) -> None:
     live.pages = {page.path: page for page in plan.pages}
     live.articles = {article.path: article for article in loaded.articles}
@@ -723,7 +723,7 @@ def _keep_live_state(
 
 
 def _record(
-    plan: _Plan,
+    plan: BuildPlan,
     decision: _Decision,
     rendered: _RenderedSite,
     *,
@@ -832,7 +832,7 @@ def input_snapshot(config: SiteConfig, content_dir: Path, templates_dir: Path) -
     return InputSnapshot(digest_of(inputs), content)
 
 
-def _nothing_to_do(
+def nothing_to_do(
     cache: BuildCache, out_dir: Path, snapshot: str, previous: Mapping[str, OutputRecord]
 ) -> bool:
     """The inputs are those of the last build, and every output it wrote is as it left it."""
@@ -845,7 +845,7 @@ def _nothing_to_do(
     )
 
 
-def _is_current(
+def is_current(
     site: str, path: str, fingerprints: Mapping[str, str], previous: Mapping[str, OutputRecord]
 ) -> bool:
     """The output was built from these very inputs and nobody has touched it since."""
