@@ -1,16 +1,24 @@
 """Suggest quotes, their speakers and unknown actors for ingest (pure: no I/O).
 
-These are suggestions for an editor, so the heuristics are conservative: a quote counts
-only when a speaker and a speech verb sit right next to it, or when it is a paragraph of
-its own that continues the previous paragraph's quote.
+These are suggestions for an editor, so the heuristics are conservative: a quotation
+counts only when the text says who spoke it, right next to it: a speech verb and a
+speaker before it ("Miller said: “…”", "According to Miller, “…”", a paragraph ending
+"Miller said:" before a paragraph that opens with the quote) or after it ("“…,” Miller
+said", "“…,” said Miller"), a mid-quote attribution ("“…,” she said, “…”"), or a
+paragraph that continues the previous paragraph's quotation. The speaker is the fullest
+name the article gives the person, without titles ("Mr Sunak" -> "Rishi Sunak").
+
+Everything here reads a bounded stretch of text around a quote or a name, never a
+paragraph from its start over and over: a seed may be one paragraph of megabytes.
 """
 
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from generator.content.actors import ActorMatcher, ActorType, Mention, find_mentions
@@ -20,61 +28,132 @@ from generator.content.actors import ActorMatcher, ActorType, Mention, find_ment
 class QuoteSuggestion:
     text: str  # the quoted words, without the quote marks, trailing comma kept out
     speaker_id: str | None  # actor id if the speaker resolves to the registry
-    speaker_name: str | None  # the speaker as written, when not in the registry
+    speaker_name: str | None  # the speaker's fullest name, when not in the registry
     verb: str | None  # "said", "told reporters", ...; None for a continuation
     paragraph: int  # index of the paragraph it was found in
     start: int = 0  # where `text` starts in that paragraph
 
 
 MIN_QUOTE_WORDS = 4
-MAX_SPEAKER_WORDS = 8
+MAX_NAME_WORDS = 4  # capitalised words in a person's name, titles left off
+_HEAD_WINDOW = 400  # characters looked back from a quote for its attribution
+_TAIL_WINDOW = 300  # characters looked ahead after a quote
+_MAX_ATTRIBUTION_WORDS = 14  # words between a quote and its speech verb
 
-_VERB = (
-    r"(?:said|says|told|tells|added|adds|argued|argues|asked|asks|stated|explained|explains"
-    r"|noted|notes|wrote|writes|insisted|insists|warned|warns|claimed|claims|declared"
-    r"|responded|replied|replies|continued|stressed|stresses|emphasised|emphasized"
-    r"|announced|acknowledged|urged|remarked|observed|recalled|concluded|suggested"
-    r"|conceded|admitted|tweeted|posted|posts)"
+_VERBS = (
+    "said|says|told|tells|added|adds|argued|argues|asked|asks|stated|states|explained"
+    "|explains|noted|notes|wrote|writes|insisted|insists|warned|warns|claimed|claims"
+    "|declared|declares|responded|responds|replied|replies|continued|continues|stressed"
+    "|stresses|emphasised|emphasized|emphasises|emphasizes|announced|announces"
+    "|acknowledged|urged|urges|remarked|observed|recalled|concluded|suggested|suggests"
+    "|conceded|admitted|admits|tweeted|posted|posts|cautioned|countered|recounted"
+    "|predicted|vowed|vows|pledged|promised|confirmed|confirms|assured|reiterated"
+    "|insisted|complained|maintained|lamented|joked|quipped|shouted|told|testified"
+    "|wrote|tells|underlined|highlighted|demanded|charged|alleged|agreed|boasted"
+    "|conceded|proclaimed|mused|sighed|thundered|snapped|pleaded|said|adding|saying"
+    "|writing|telling|noting|warning|declaring|arguing|insisting|stressing|explaining"
+    "|called on|called for|calls on|calls for|appealed|described|describes|dismissed"
 )
-# "told reporters", "told Al Jazeera", "told the BBC"
-_OBJECT = r"(?:(?:the|a|an)\s+)?(?:[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3}|[a-z]+)"
-_VERB_PHRASE = rf"(?:(?:told|tells)\s+{_OBJECT}|{_VERB})"
-_ADVERB = r"(?:also|later|then|again|earlier|previously|once|had|has|have|was)"
-# A word of a speaker phrase: no sentence punctuation, but "U.S." is one word.
-_TOKEN = r"(?:(?:[A-Z]\.)+|[^\s.,;:!?“”\"—–()]+)"
-_PHRASE = rf"{_TOKEN}(?:\s+{_TOKEN}){{0,{MAX_SPEAKER_WORDS - 1}}}"
+_PARTICIPLES = {
+    "adding", "saying", "writing", "telling", "noting", "warning", "declaring", "arguing",
+    "insisting", "stressing", "explaining",
+}  # fmt: skip
+# "told reporters", "told Al Jazeera", "told the BBC's Today programme"
+_TOLD_OBJECT = (
+    r"(?:(?:the|a|an|his|her|their|its)\s+)?"
+    r"(?:[A-Z][\w’'.&-]*(?:\s+[A-Z][\w’'.&-]*){0,3}(?:\s+(?!that\b)[a-z]+)?"
+    r"|(?!that\b)[a-z]+(?:\s+(?!that\b)[a-z]+)?)"
+)
+_VERB_PHRASE = (
+    rf"(?:(?:was|were|is|has\s+been|had\s+been)\s+quoted\s+as\s+saying"
+    rf"|(?:told|tells|telling)\s+{_TOLD_OBJECT}|(?:{_VERBS}))"
+)
+_AUXILIARIES = {
+    "also", "later", "then", "again", "earlier", "previously", "once", "had", "has", "have",
+    "was", "is", "would", "will", "repeatedly", "publicly", "reportedly", "privately",
+    "separately", "recently", "simply", "subsequently", "further", "just", "openly", "similarly",
+}  # fmt: skip
+_ADVERB = r"(?:also|later|then|again|earlier|previously|once|had|has|have|was|is|would|will)"
+_LEADING = re.compile(r"[\s,]*")
 
-_QUOTE = re.compile(r"“([^“”]+)”|\"([^\"\n]+)\"")
-# After the quote: ', Miller told reporters.' / ' said Jane Doe, a spokeswoman.'
-_TAIL_SPEAKER_FIRST = re.compile(
-    rf"\s*,?\s*(?P<phrase>{_TOKEN}(?:\s+{_TOKEN}){{0,{MAX_SPEAKER_WORDS - 1}}}?)"
-    rf"(?:\s+{_ADVERB})?\s+(?P<verb>{_VERB_PHRASE})(?!\w)"
+# A speech verb that ends a head before the quote: "said", "said:", "told reporters, ",
+# "said in a statement on Telegram:", "said that ".
+_HEAD = re.compile(
+    rf"(?<![\w’'-])(?P<verb>{_VERB_PHRASE})"
+    r"(?:(?P<adjunct>\s[^:.!?;“”\"‘’]{0,100})?\s*:|\s*,|\s+that)?\s*\Z"
 )
-_TAIL_VERB_FIRST = re.compile(rf"\s*,?\s*(?P<verb>{_VERB_PHRASE})\s+(?P<phrase>{_PHRASE})")
-# Before the quote: 'Miller said: ' / 'Miller said ' / 'Miller told reporters, '
-_HEAD = re.compile(rf"(?<!\w)(?P<verb>{_VERB_PHRASE})\s*[:,]?\s*\Z")
-# No match of _HEAD holds one of these, so it starts after the last one before the quote.
-_NOT_IN_HEAD = re.compile(r"[^\w\s’'\-:,]")
-# A clause starts after the last of these (and the spaces after it) before its verb.
-_SENTENCE_BREAK = re.compile(r"[.!?;:,“”\"—–(]")
-_FIRST_LOOK_BACK = 64  # characters; doubled until the text looked for is found
+_HEAD_VERB = re.compile(rf"(?<![\w’'-])(?P<verb>{_VERB_PHRASE})(?![\w’'-])")
+# "According to Miller, “…”" and "“…,” according to Miller."
+_ACCORDING = re.compile(r"(?<![\w’'-])[Aa]ccording\s+to\s+")
+# Where a sentence ends: ". " after a word that is not a title or an initial.
+_SENTENCE_END = re.compile(r"[.!?…][\"”’)\]]*\s+(?=[^\sa-z])")
+_ABBREVIATIONS = frozenset(
+    {
+        "mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "sgt", "capt", "cmdr", "adm", "gov",
+        "sen", "rep", "prof", "rev", "jr", "sr", "no", "vs", "co", "inc", "corp", "ltd", "jan",
+        "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s",
+        "u.k", "u.n", "e.u",
+    }
+)  # fmt: skip
 
 _PRONOUNS = {"he", "she"}
-# Words that end a speaker phrase: the verb belongs to another clause.
-_CLAUSE_WORDS = {
-    "and", "or", "but", "that", "which", "who", "whom", "when", "while", "as", "if",
-    "because", "not", "it", "they", "we", "i", "you", "this", "there",
+_PREPOSITIONS = {
+    "in", "at", "to", "from", "with", "for", "on", "of", "by", "about", "against", "into",
+    "over", "under", "between", "after", "before", "near", "across", "toward", "towards",
+    "via", "than", "like", "during", "since", "without", "within", "outside", "inside",
+    "among", "through", "whether", "if", "that", "visit", "visited", "visiting", "met",
+    "meet", "meeting", "called", "named", "urged", "urging", "asked", "criticised",
+    "criticized", "accused", "blamed",
 }  # fmt: skip
+_DETERMINERS = {"the", "a", "an", "his", "her", "its", "their", "our", "this", "that"}
 
 _TITLES = {
     "President", "Vice", "Minister", "Prime", "Secretary", "General", "Leader", "Chancellor",
     "Ambassador", "Spokesperson", "Spokesman", "Spokeswoman", "Senator", "Governor", "Mayor",
-    "King", "Queen", "Prince", "Princess", "Premier", "Chairman", "Chair", "Director",
-    "Chief", "Commander", "Envoy", "Foreign", "Defence", "Defense", "Deputy", "Judge",
-    "Pope", "Sheikh", "Colonel", "Lieutenant", "Captain", "Admiral", "Marshal", "Representative",
-    "Rep", "Sen", "Gen", "Dr", "Mr", "Mrs", "Ms",
+    "King", "Queen", "Prince", "Princess", "Premier", "Chairman", "Chairwoman", "Chair",
+    "Director", "Chief", "Commander", "Envoy", "Foreign", "Defence", "Defense", "Deputy",
+    "Judge", "Justice", "Pope", "Sheikh", "Colonel", "Lieutenant", "Captain", "Admiral",
+    "Marshal", "Representative", "Rep", "Sen", "Gen", "Dr", "Mr", "Mrs", "Ms", "Miss", "Mx",
+    "Sir", "Dame", "Lord", "Lady", "Baroness", "Baron", "Speaker", "Professor", "Prof",
+    "Rev", "Reverend", "Father", "Imam", "Rabbi", "Archbishop", "Bishop", "Cardinal",
+    "Sgt", "Sergeant", "Major", "Maj", "Brigadier", "Lt", "Col", "Capt", "Gov", "Cmdr",
+    "Supt", "Superintendent", "Inspector", "Detective", "Officer", "Constable", "Attorney",
+    "Solicitor", "Counsel", "Home", "Interior", "Finance", "Trade", "Economy", "Health",
+    "Education", "Energy", "Culture", "Transport", "Treasury", "State", "Acting", "Former",
+    "Senior", "Emir", "Crown", "Chairperson", "Congressman", "Congresswoman",
+    "Executive", "CEO", "Head", "Coach", "Manager", "Councillor", "Alderman", "MP", "MEP",
+    "Ayatollah", "Grand", "Supreme", "Sultan", "Tsar", "Comrade", "Dean", "Warden", "Nurse",
+    "Minister-President", "Secretary-General", "Director-General", "Vice-President",
+    "Lieutenant-General", "Major-General", "Field", "Air", "Rear", "Staff", "Army",
 }  # fmt: skip
-_TITLE_WORDS = {title.lower() for title in _TITLES} | {"leader", "official", "adviser", "advisor"}
+_TITLE_WORDS = {title.lower() for title in _TITLES} | {
+    "leader", "official", "adviser", "advisor", "spokesperson", "spokesman", "spokeswoman",
+    "minister", "president", "chief", "head", "envoy", "secretary",
+}  # fmt: skip
+# Words that make a capitalised run an organisation, not a person.
+_ORG_WORDS = {
+    "Ministry", "Department", "Office", "Agency", "Committee", "Council", "Government",
+    "Administration", "Police", "Army", "Forces", "Force", "Military", "Navy", "Court",
+    "Parliament", "Senate", "Congress", "Assembly", "Party", "Bank", "Fund", "Union",
+    "Organisation", "Organization", "Association", "Institute", "University", "Company",
+    "Corporation", "Corp", "Inc", "Ltd", "Group", "Authority", "Service", "Services",
+    "Commission", "Board", "Guard", "Guards", "Command", "Front", "Movement", "Brigade",
+    "Brigades", "Federation", "League", "Foundation", "Center", "Centre", "Network",
+    "Times", "Post", "News", "Press", "Television", "Radio", "Journal", "Kremlin",
+    "Pentagon", "Hamas", "Hezbollah", "Taliban", "Cabinet", "Presidency", "Secretariat",
+    "Embassy", "Mission", "Coalition", "Alliance", "Houthis", "Watch", "International",
+    "Bureau", "Directorate", "Staff", "Ministries", "Unit", "Corps", "Division", "House",
+    "Street", "Palace", "Fleet", "Chiefs", "Nations", "Wales", "Reserve", "Society",
+    "Trust", "Institution", "Observatory", "Monitor", "Programme", "Program",
+}  # fmt: skip
+# Generic words of an organisation: a run made only of these and titles names no one.
+_GENERIC_ORG = {
+    "Ministry", "Department", "Office", "Agency", "Committee", "Council", "Government",
+    "Administration", "Police", "Army", "Forces", "Force", "Military", "Navy", "Court",
+    "Parliament", "Senate", "Assembly", "Party", "Authority", "Service", "Services",
+    "Commission", "Board", "Guard", "Command", "Cabinet", "Presidency", "Embassy",
+    "Ministries", "Unit", "Division", "Staff", "Bureau", "Directorate", "Mission",
+}  # fmt: skip
 _DATES = {
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -89,18 +168,57 @@ _COMMON = {
     "I", "His", "Her", "Their", "Our", "Its", "My", "Your", "If", "Separately", "However",
     "Meanwhile", "Earlier", "Later", "Since", "During", "Despite", "Although", "Yet", "So",
     "Then", "There", "Here", "Some", "Many", "All", "Most", "Such", "Other", "Also", "Now",
+    "According", "Speaking", "Asked", "Writing", "Addressing", "Responding", "Today",
+    "Yesterday", "Tomorrow", "Tonight", "Not", "No", "Yes", "Under", "Over", "Amid", "Among",
+    "Unlike", "Like", "Following", "Without", "Within", "Instead", "Still", "Even", "Only",
+    "Just", "Thus", "Hence", "One", "Two", "Three", "Several", "Another", "Every", "Each",
+    "Any", "Local", "Few", "Senior", "Top", "Indeed", "Moreover", "Furthermore",
+    "Nevertheless", "Mr.", "Mrs.", "Ms.", "Dr.", "Gen.", "Sen.", "Rep.", "Gov.", "Lt.", "Col.", "Prof.", "Sgt.",
 }  # fmt: skip
 
+# Capital letters beyond ASCII: "Étienne", "Łukasz", "Żaneta", "Ψ", "Олена".
+_UPPER = "A-Z" + "".join(
+    sorted({c for c in map(chr, range(0xC0, 0x530)) if c.isupper() and c.isalpha()})
+)
 _PARTICLE = r"(?:bin|bint|ibn|abu|al|el|de|del|della|der|den|di|da|du|dos|van|von|la|le)"
 # A capitalised word, keeping "O’Brien" and "Jong-un" whole but leaving off a possessive.
-_CAPWORD = r"(?:(?:al|el|as|ash|ad)-)?[A-Z][\w]*(?:[-’'](?!s\b)\w+)*"
-_NAME_RUN = re.compile(
-    rf"(?<![\w’'-]){_CAPWORD}(?:[ \u00a0]+(?:{_PARTICLE}[ \u00a0]+)*{_CAPWORD})*"
+_CAPWORD = (
+    rf"(?:(?:(?:al|el|as|ash|ad)-)?[{_UPPER}][\w]*(?:[-’'](?!s\b)\w+)*\.?"
+    rf"|\d+(?:st|nd|rd|th)(?=[ \u00a0][{_UPPER}]))"
 )
-_CAPITALISED = re.compile(r"(?:(?:al|el|as|ash|ad)-)?[A-Z]")
+# "Joint Chiefs of Staff", "Institute for the Study of War": joined by "of" and "for"
+# only when an organisation's word is in the run (see _runs_in).
+_JOINER = r"(?:of|for|and)(?:[ \u00a0]+the)?"
+_NAME_RUN = re.compile(
+    rf"(?<![\w’'-]){_CAPWORD}"
+    rf"(?:[ \u00a0]+(?:(?:{_PARTICLE}|{_JOINER})[ \u00a0]+)*{_CAPWORD})*"
+)
+_JOINERS = {"of", "for", "and", "the"}
+_ACRONYM_AFTER = re.compile(r"[ \u00a0]*\(([A-Z][A-Za-z]{1,7})\)")
+_POSSESSIVE_AFTER = re.compile(r"[’']s?(?!\w)")
+_CAPITALISED = re.compile(rf"(?:(?:al|el|as|ash|ad)-)?[{_UPPER}\d]")
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
 _NON_SPACE = re.compile(r"\S+")
-_SPACES = re.compile(r"\s*")
+_LOWER_WORD = re.compile(r"[a-z][\w’'-]*")
+_ANY_WORD = re.compile(r"[\w’'.-]+")
+_NORMALISE = str.maketrans({"’": "'", "\u00a0": " "})
+
+# Quotation marks. Apostrophes share ’ and ' with closing single quotes.
+_MARKS = re.compile(r"[“”\"‘’']")
+_ELISIONS = re.compile(r"(?:n|em|til|tis|cause|bout|twas|\d\ds|\d0s)(?![\w])", re.IGNORECASE)
+_OPEN_BEFORE = set(' \t\n\u00a0([{—–-“"/')
+_CLOSE_AFTER = set(' \t\n\u00a0.,;:!?)]}—–-…”"')
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    """A quotation in one paragraph: the text between its marks."""
+
+    open: int  # the opening mark
+    start: int  # the first character inside
+    end: int  # after the last character inside (the closing mark, or the paragraph's end)
+    after: int  # after the closing mark
+    closed: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,8 +231,7 @@ class _Speaker:
 @dataclass(frozen=True, slots=True)
 class _Mentions:
     """One paragraph's mentions in text order. They never overlap, so their ends are in
-    order too: the mentions in a span are found by bisection, not by a scan of them all
-    (a long paragraph has as many mentions as it has names)."""
+    order too: the mentions in a span are found by bisection."""
 
     items: tuple[Mention, ...] = ()
     starts: tuple[int, ...] = field(default=(), repr=False)
@@ -126,89 +243,729 @@ class _Mentions:
         return cls(items, tuple(m.start for m in items), tuple(m.end for m in items))
 
     def overlapping(self, start: int, end: int) -> tuple[Mention, ...]:
-        """The mentions that overlap [start, end), in text order."""
         first = bisect.bisect_right(self.ends, start)
         last = bisect.bisect_left(self.starts, end, first)
         return self.items[first:last]
 
 
-def find_quotes(paragraphs: Sequence[str], matcher: ActorMatcher) -> tuple[QuoteSuggestion, ...]:
-    """Attributed quotes of at least four words, in text order."""
-    by_paragraph = _mentions_by_paragraph(paragraphs, matcher)
-    quotes: list[QuoteSuggestion] = []
-    last_person: _Speaker | None = None
-    previous: _Speaker | None = None  # speaker of the previous paragraph's last quote
-    for number, paragraph in enumerate(paragraphs):
-        mentions = by_paragraph[number]
-        current: _Speaker | None = None
-        found = list(_QUOTE.finditer(paragraph))
-        for match in found:
-            group = 1 if match.group(1) is not None else 2
-            raw = match.group(group)
-            text = _clean_quote(raw)
-            if len(_WORD.findall(text)) < MIN_QUOTE_WORDS:
+@dataclass(slots=True)
+class _Names:
+    """The article's full names: who "Manturov", "Mr Sunak" or "Dr Tedros" is."""
+
+    by_last: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    by_first: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    mid_sentence: set[str] = field(default_factory=set)  # words capitalised mid-sentence
+    acronyms: dict[str, str] = field(default_factory=dict)  # "JCS" -> "Joint Chiefs of Staff"
+
+    def add(self, order: int, words: Sequence[str]) -> None:
+        name = " ".join(words)
+        self.by_last.setdefault(words[-1], []).append((order, name))
+        self.by_first.setdefault(words[0], []).append((order, name))
+
+    def fullest(self, words: Sequence[str], order: int) -> str | None:
+        """The full name that ends (else starts) with these words, the one named last
+        before `order` when there are several, else the first named after."""
+        for table, key in ((self.by_last, words[-1]), (self.by_first, words[0])):
+            found = [
+                (at, name)
+                for at, name in table.get(key, ())
+                if len(name.split()) > len(words) and _has_words(name.split(), words)
+            ]
+            if not found:
                 continue
-            attributed = _attribute(paragraph, match, mentions, matcher, last_person)
-            if attributed is not None:
-                speaker, verb = attributed
-            elif len(found) == 1 and _only_quote(paragraph, match) and previous is not None:
-                speaker, verb = previous, None
-            else:
-                continue
-            quotes.append(
-                QuoteSuggestion(
-                    text=text,
-                    speaker_id=speaker.actor_id,
-                    speaker_name=speaker.name,
-                    verb=verb,
-                    paragraph=number,
-                    start=match.start(group) + len(raw) - len(raw.lstrip()),
-                )
-            )
-            current = speaker
-            if speaker.is_person:
-                last_person = speaker
-        previous = current
-    return tuple(quotes)
+            before = [item for item in found if item[0] <= order]
+            return (before[-1] if before else found[0])[1]
+        return None
 
 
-def find_candidate_actors(
-    paragraphs: Sequence[str],
-    matcher: ActorMatcher,
-    quotes: Sequence[QuoteSuggestion] | None = None,
-) -> tuple[str, ...]:
-    """Names missing from the registry that look prominent, sorted.
+def _has_words(name: Sequence[str], words: Sequence[str]) -> bool:
+    return name[-len(words) :] == list(words) or name[: len(words)] == list(words)
 
-    Unregistered speakers, plus runs of 2-4 capitalised words seen at least twice or
-    right after a title ("President", "spokesperson", ...). quotes: find_quotes of the
-    same paragraphs, when the caller has them already.
+
+@dataclass(frozen=True, slots=True)
+class _Attribution:
+    speaker: _Speaker
+    verb: str | None
+    end: int  # where the attribution's clause ends in the paragraph
+
+
+def find_quotes(
+    paragraphs: Sequence[str], matcher: ActorMatcher, *, context: Sequence[str] = ()
+) -> tuple[QuoteSuggestion, ...]:
+    """Attributed quotes of at least four words, in text order.
+
+    context: other text of the article (title, dek, caption) whose full names count
+    when resolving a speaker named by surname or title only.
     """
     by_paragraph = _mentions_by_paragraph(paragraphs, matcher)
-    counts: Counter[str] = Counter()
-    titled: set[str] = set()
-    for number, paragraph in enumerate(paragraphs):
-        for run_start, words, after_title in _name_runs(paragraph, by_paragraph[number]):
-            capitals = sum(1 for word in words if _CAPITALISED.match(word))
-            if not 2 <= capitals <= 4:
+    names = _article_names(paragraphs, context, by_paragraph, matcher)
+    finder = _Finder(paragraphs, matcher, by_paragraph, names)
+    return tuple(finder.run())
+
+
+class _Finder:
+    def __init__(
+        self,
+        paragraphs: Sequence[str],
+        matcher: ActorMatcher,
+        mentions: list[_Mentions],
+        names: _Names,
+    ) -> None:
+        self.paragraphs = paragraphs
+        self.matcher = matcher
+        self.mentions = mentions
+        self.names = names
+        self.last_person: _Speaker | None = None
+        # Where a pronoun's sentences may be looked for: after the previous quote, and
+        # before the quote being attributed.
+        self.floor = 0
+        self.here = 0
+
+    def run(self) -> Iterator[QuoteSuggestion]:
+        open_speaker: _Speaker | None = None  # a quotation running on from the paragraph before
+        pending: list[QuoteSuggestion] = []  # such a quotation's paragraphs, unattributed so far
+        previous: _Speaker | None = None  # the previous paragraph's last speaker, if last
+        for number, paragraph in enumerate(self.paragraphs):
+            spans = _quote_spans(paragraph)
+            lead = _first_non_space(paragraph)
+            results: list[tuple[_Span, _Attribution | None]] = []
+            carried: _Attribution | None = None
+            for index, span in enumerate(spans):
+                self.floor, self.here = (spans[index - 1].after if index else 0), span.open
+                attribution = self._attribute(number, span, spans, index, carried)
+                if attribution is None and index == 0 and span.open == lead:
+                    attribution = self._from_before(number, open_speaker, previous, spans)
+                results.append((span, attribution))
+                carried = attribution if attribution and span.closed else None
+                if attribution is not None and attribution.speaker.is_person:
+                    self.last_person = attribution.speaker
+            opens = bool(results) and results[0][0].open == lead
+            # A quotation over several paragraphs may be attributed only where it ends.
+            if pending and opens and results[0][1] is not None:
+                speaker = results[0][1].speaker
+                for quote in pending:
+                    yield replace(quote, speaker_id=speaker.actor_id, speaker_name=speaker.name)
+            if not (opens and len(results) == 1 and not results[0][0].closed):
+                pending = []
+            last_speaker: _Speaker | None = None
+            for span, attribution in results:
+                text, start = _quote_text(paragraph, span)
+                long_enough = len(_WORD.findall(text)) >= MIN_QUOTE_WORDS
+                if attribution is None:
+                    if not span.closed and span.open == lead and len(spans) == 1 and long_enough:
+                        pending.append(QuoteSuggestion(text, None, None, None, number, start))
+                    last_speaker = None
+                    continue
+                speaker = attribution.speaker
+                last_speaker = speaker
+                if long_enough:
+                    yield QuoteSuggestion(
+                        text, speaker.actor_id, speaker.name, attribution.verb, number, start
+                    )
+            final = results[-1] if results else None
+            open_speaker = None
+            if final is not None and not final[0].closed and final[1] is not None:
+                open_speaker = final[1].speaker
+            # The speaker carries to a following quote-only paragraph only when no one
+            # else is named after the quote.
+            previous = None
+            if final is not None and last_speaker is not None:
+                rest_start = max(final[0].after, final[1].end if final[1] else 0)
+                rest = paragraph[rest_start : rest_start + _TAIL_WINDOW + 1]
+                if len(rest) <= _TAIL_WINDOW and not _runs_in(rest, 0, len(rest)):
+                    previous = last_speaker
+            outside = spans[-1].after if spans else 0
+            person = self._sentence_people(number, outside, len(paragraph))
+            if person is not None:
+                self.last_person = person
+
+    # -- attribution ---------------------------------------------------------------
+
+    def _attribute(
+        self,
+        number: int,
+        span: _Span,
+        spans: Sequence[_Span],
+        index: int,
+        carried: _Attribution | None,
+    ) -> _Attribution | None:
+        paragraph = self.paragraphs[number]
+        text = paragraph[span.start : span.end].rstrip()
+        # "“…,” she said, “…”" and "“…,” she said. “…”": the second part is hers too.
+        if carried is not None and index:
+            between = paragraph[carried.end : span.open]
+            if not between.strip(" \t\u00a0.,;:—–-"):
+                return carried
+        if span.closed:
+            tail = self._tail(
+                number, span, text, spans[index + 1] if index + 1 < len(spans) else None
+            )
+            if tail is not None:
+                return tail
+        lowest = spans[index - 1].after if index else 0
+        return self._head(number, span.open, lowest) or self._sentence(number, span.open, lowest)
+
+    def _sentence(self, number: int, opener: int, lowest: int) -> _Attribution | None:
+        """A quotation inside a sentence whose speech verb has a named speaker: "Benali
+        said the strike would be “the first of many if we are not heard”."."""
+        paragraph = self.paragraphs[number]
+        start = _sentence_start(paragraph, max(lowest, opener - _HEAD_WINDOW), opener)
+        verb = _HEAD_VERB.search(paragraph, start, opener)
+        if verb is None or not paragraph[start : verb.start()].strip():
+            return None
+        if verb.group("verb").split()[0] in _PARTICIPLES:
+            return None
+        speaker = self._subject(number, start, verb.start())
+        if speaker is None:
+            return None
+        return _Attribution(speaker, _verb_text(verb.group("verb")), opener)
+
+    def _tail(
+        self, number: int, span: _Span, text: str, following: _Span | None
+    ) -> _Attribution | None:
+        """The speaker named right after a closed quote."""
+        paragraph = self.paragraphs[number]
+        limit = min(len(paragraph), span.after + _TAIL_WINDOW)
+        if following is not None:
+            limit = min(limit, following.open)
+        begin = _LEADING.match(paragraph, span.after, limit).end()  # type: ignore[union-attr]
+        if begin >= limit:
+            return None
+        # A quote that ends its sentence ("…."”) is followed by a new sentence.
+        ended = text.endswith(".") and not text.endswith("..")
+        if ended and not paragraph[begin].islower():
+            return None
+        if paragraph[span.after : begin].count(",") > 1:
+            return None
+        clause_end = _clause_end(paragraph, begin, limit)
+        according = _ACCORDING.match(paragraph, begin, clause_end)
+        if according is not None:
+            speaker = self._speaker_after(number, according.end(), clause_end)
+            return _Attribution(speaker, "according to", clause_end) if speaker else None
+        verb_first = re.compile(rf"(?P<verb>{_VERB_PHRASE})(?![\w’'-])\s+").match(
+            paragraph, begin, clause_end
+        )
+        if verb_first is not None and verb_first.group("verb").split()[0] not in ("told", "tells"):
+            speaker = self._speaker_after(number, verb_first.end(), clause_end)
+            if speaker is not None:
+                return _Attribution(speaker, _verb_text(verb_first.group("verb")), clause_end)
+            return None
+        for verb in _HEAD_VERB.finditer(paragraph, begin, clause_end):
+            if verb.group("verb").split()[0] in _PARTICIPLES:
+                return None
+            words = paragraph[begin : verb.start()].split()
+            if not words or len(words) > _MAX_ATTRIBUTION_WORDS:
+                return None
+            speaker = self._subject(number, begin, verb.start())
+            if speaker is None:
+                return None
+            return _Attribution(speaker, _verb_text(verb.group("verb")), clause_end)
+        return None
+
+    def _head(self, number: int, opener: int, lowest: int) -> _Attribution | None:
+        """The speaker named before a quote in the same sentence."""
+        paragraph = self.paragraphs[number]
+        window = max(lowest, opener - _HEAD_WINDOW)
+        clause_start = _sentence_start(paragraph, window, opener)
+        head = _HEAD.search(paragraph, clause_start, opener)
+        according = None
+        for according in _ACCORDING.finditer(paragraph, clause_start, opener):  # noqa: B007
+            pass
+        if according is not None and (head is None or head.start() < according.start()):
+            comma = paragraph.find(",", according.end(), opener)
+            if comma != -1 and not paragraph[comma + 1 : opener].strip(" \t\u00a0:,"):
+                speaker = self._speaker_after(number, according.end(), comma)
+                if speaker is not None:
+                    return _Attribution(speaker, "according to", opener)
+            return None
+        if head is None:
+            return None
+        verb = head.group("verb")
+        if verb.split()[0] in ("asked", "asks") and head.group(0).rstrip().endswith(":") is False:
+            return None  # "asked “…”" puts a question to someone else
+        speaker = self._subject(number, clause_start, head.start("verb"))
+        if speaker is None:
+            return None
+        return _Attribution(speaker, _verb_text(verb), opener)
+
+    def _from_before(
+        self,
+        number: int,
+        open_speaker: _Speaker | None,
+        previous: _Speaker | None,
+        spans: Sequence[_Span],
+    ) -> _Attribution | None:
+        """A paragraph that opens with a quotation: the speaker of a quotation running
+        on, a colon introduction ending the paragraph before, or the previous
+        paragraph's speaker when this one is only a quotation."""
+        if open_speaker is not None:
+            return _Attribution(open_speaker, None, 0)
+        if number == 0:
+            return None
+        before = self.paragraphs[number - 1].rstrip()
+        if before.endswith(":"):
+            self.floor, self.here = 0, len(before)
+            head = self._head(number - 1, len(before), 0)
+            if head is not None:
+                return _Attribution(head.speaker, head.verb, 0)
+            return None
+        paragraph = self.paragraphs[number]
+        if previous is not None and len(spans) == 1 and _only_quote(paragraph, spans[0]):
+            return _Attribution(previous, None, 0)
+        return None
+
+    # -- speakers --------------------------------------------------------------------
+
+    def _subject(self, number: int, start: int, end: int) -> _Speaker | None:
+        """The speaker named in paragraph[start:end] right before a speech verb:
+        "Kremlin spokesman Dmitry Peskov", "Peskov, the Kremlin spokesman,", "he"."""
+        paragraph = self.paragraphs[number]
+        segments = _segments(paragraph, start, end)
+        if not segments:
+            return None
+        last_start, last_end = segments[-1]
+        last_end = _without_auxiliaries(paragraph, last_start, last_end)
+        words = paragraph[last_start:last_end].split()
+        if len(words) == 1 and words[0].lower() in _PRONOUNS:
+            return self._pronoun(number, self.floor, min(self.here, start))
+        if words:
+            if _has_clause_word(words):
+                return None
+            return self._named(number, last_start, last_end)
+        # "Peskov, the Kremlin spokesman, said", "Gwen Pritchard, 67, said", "the Joint
+        # Chiefs of Staff (JCS) said": past appositives, ages and acronyms.
+        for seg_start, seg_end in reversed(segments[:-1]):
+            text = paragraph[seg_start:seg_end].strip()
+            if not text:
+                return None
+            if text[0].islower() or text[0].isdigit() or paragraph[seg_start - 1] == "(":
                 continue
-            name = " ".join(words)
-            if matcher.knows(name):
+            if _has_clause_word(text.split()):
+                return None
+            return self._named(number, seg_start, seg_end)
+        return None
+
+    def _speaker_after(self, number: int, start: int, end: int) -> _Speaker | None:
+        """The speaker named after "said" or "according to": "Denis Manturov, Russia's
+        trade minister", "Russia's trade minister, Denis Manturov"."""
+        paragraph = self.paragraphs[number]
+        segments = _segments(paragraph, start, end)
+        for index, (seg_start, seg_end) in enumerate(segments[:2]):
+            text = paragraph[seg_start:seg_end].strip()
+            if not text:
+                return None
+            if index and text[0].islower():
+                return None
+            words = text.split()
+            if len(words) == 1 and words[0].lower() in _PRONOUNS:
+                return self._pronoun(number, self.floor, min(self.here, start))
+            if _has_clause_word(words):
+                return None
+            speaker = self._named(number, seg_start, seg_end)
+            if speaker is not None:
+                return speaker
+        return None
+
+    def _named(self, number: int, start: int, end: int) -> _Speaker | None:
+        """Who a noun phrase names: a registered person, else a person's fullest name,
+        else a registered or proper-named organisation. Names after a preposition
+        ("in Moscow") or with a possessive ("Russia's") are not the speaker."""
+        paragraph = self.paragraphs[number]
+        order = self._order(number, start)
+        mentions = [
+            m
+            for m in self.mentions[number].overlapping(start, end)
+            if start <= m.start and m.end <= end and _free(paragraph, start, m.start, m.end)
+        ]
+        people = [m for m in mentions if self.matcher.type_of(m.actor_id) is ActorType.PERSON]
+        runs = [run for run in _runs_in(paragraph, start, end) if _free(paragraph, start, *run[:2])]
+        if people:
+            person = people[-1]
+            later = [r for r in runs if r[0] >= person.end and not _is_org(r[2])]
+            if not later:
+                return _Speaker(person.actor_id, None, is_person=True)
+        for run_start, _run_end, words in reversed(runs):
+            if any(m.start <= run_start < m.end for m in mentions):
                 continue
-            counts[name] += 1
-            if after_title or _title_before(paragraph, run_start):
-                titled.add(name)
-    candidates = {name for name, count in counts.items() if count >= 2} | titled
-    for quote in find_quotes(paragraphs, matcher) if quotes is None else quotes:
-        if quote.speaker_name and not matcher.knows(quote.speaker_name):
-            candidates.add(quote.speaker_name)
-    # "Miller" as a speaker is the "Jane Miller" already found.
-    surnames = {name.split()[-1] for name in candidates if " " in name}
-    return tuple(sorted(name for name in candidates if " " in name or name not in surnames))
+            person_words = _strip_titles(words)
+            if person_words and not _is_org(person_words):
+                if len(person_words) > MAX_NAME_WORDS:
+                    continue
+                return self._person(person_words, order)
+            if _is_org(words) or (len(words) == 1 and words[0] in self.names.acronyms):
+                org = self.names.acronyms.get(" ".join(words)) or _org_name(words)
+                if org is None:
+                    return None
+                actor = self._registered(org)
+                return _Speaker(actor, None if actor else org, is_person=False)
+            if words and words[-1] in _TITLES:
+                return None  # "One Conservative MP", "the Prime Minister"
+        if mentions:
+            last = mentions[-1]
+            kind = self.matcher.type_of(last.actor_id)
+            return _Speaker(last.actor_id, None, is_person=kind is ActorType.PERSON)
+        return None
+
+    def _person(self, words: list[str], order: int) -> _Speaker | None:
+        fullest = self.names.fullest(words, order) or " ".join(words)
+        actor = self._registered(fullest)
+        if actor is not None:
+            return _Speaker(actor, None, is_person=True)
+        if " " not in fullest and fullest not in self.names.mid_sentence:
+            # One capitalised word seen only where sentences start is not a name.
+            return None
+        return _Speaker(None, fullest, is_person=True)
+
+    def _registered(self, name: str) -> str | None:
+        return self.matcher.names.get(name.translate(_NORMALISE))
+
+    def _order(self, number: int, offset: int) -> int:
+        return number * (1 << 40) + offset + (1 << 45)
+
+    def _pronoun(self, number: int, lowest: int, position: int) -> _Speaker | None:
+        """He or she: the person the sentences before (since the last quote) name as
+        their subject, else the last person named so."""
+        person = self._sentence_people(number, lowest, position)
+        return person if person is not None else self.last_person
+
+    def _sentence_people(self, number: int, lowest: int, end: int) -> _Speaker | None:
+        """The last person named as a sentence's subject in paragraph[lowest:end], looking
+        back at most a window: "Zelensky visited the front.", "Peskov said the talks…"."""
+        paragraph = self.paragraphs[number]
+        start = max(lowest, end - _HEAD_WINDOW)
+        found: _Speaker | None = None
+        bounds = [start, *(b.end() for b in _sentence_ends(paragraph, start, end)), end]
+        for sentence_start, sentence_end in itertools.pairwise(bounds):
+            person = self._sentence_person(number, sentence_start, sentence_end)
+            if person is not None:
+                found = person
+        return found
+
+    def _sentence_person(self, number: int, start: int, end: int) -> _Speaker | None:
+        """The person a sentence is about: the subject of its speech verb ("Peskov said
+        the talks…"), else the first person its opening phrases name ("The company's
+        chief executive, Graham Pell, apologised.")."""
+        paragraph = self.paragraphs[number]
+        verb = _HEAD_VERB.search(paragraph, start, end)
+        if verb is not None:
+            words = paragraph[start : verb.start()].split()
+            if words and not (len(words) == 1 and words[0].lower() in _PRONOUNS):
+                speaker = self._subject(number, start, verb.start())
+                if speaker is not None and speaker.is_person:
+                    return speaker
+        for seg_start, seg_end in _segments(paragraph, start, min(end, start + 160))[:3]:
+            runs = [
+                run
+                for run in _runs_in(paragraph, seg_start, seg_end)
+                if _free(paragraph, seg_start, *run[:2])
+            ]
+            if not runs:
+                continue
+            run_start, run_end, _words = runs[0]
+            if len(paragraph[seg_start:run_start].split()) > 5:
+                return None
+            speaker = self._named(number, run_start, run_end)
+            return speaker if speaker is not None and speaker.is_person else None
+        return None
 
 
 # ---------------------------------------------------------------------------
-# Every helper below looks at a bounded stretch of text around a quote or a name, never
-# at the paragraph from its start: a seed may be one paragraph of megabytes.
+# Quotation marks
+
+
+def _quote_spans(paragraph: str) -> list[_Span]:
+    """The quotations of a paragraph in order, outermost only: “…”, "…", ‘…’ and '…',
+    apostrophes told apart from single marks by what stands on either side. A double
+    quotation left open runs to the paragraph's end (it continues in the next one)."""
+    spans: list[_Span] = []
+    state: str | None = None  # None, "double", "single"
+    opened = 0
+    weak: int | None = None  # a single mark that may close ("the ministers’ meeting")
+    nested = False  # a double quotation inside a single one
+    for mark in _MARKS.finditer(paragraph):
+        char, at = mark.group(), mark.start()
+        if state == "double":
+            if char in '”"':
+                spans.append(_Span(opened, opened + 1, at, at + 1, closed=True))
+                state = None
+            continue
+        if state == "single":
+            if nested:
+                nested = char not in '”"'
+                continue
+            if char in '“"' and _opens(paragraph, at):
+                nested = True
+                continue
+            if char in "’'" and _closes_single(paragraph, at):
+                if _weak_close(paragraph, at):
+                    weak = at if weak is None else weak
+                    continue
+                spans.append(_Span(opened, opened + 1, at, at + 1, closed=True))
+                state, weak = None, None
+                continue
+            if char in "‘'" and _opens_single(paragraph, at):
+                if weak is not None:
+                    spans.append(_Span(opened, opened + 1, weak, weak + 1, closed=True))
+                opened, weak = at, None  # the earlier mark was an apostrophe
+            continue
+        if char == "“" or (char == '"' and _opens(paragraph, at)):
+            state, opened = "double", at
+        elif char in "‘'" and _opens_single(paragraph, at):
+            state, opened, weak, nested = "single", at, None, False
+    if state == "double":
+        spans.append(_Span(opened, opened + 1, len(paragraph), len(paragraph), closed=False))
+    elif state == "single" and weak is not None:
+        spans.append(_Span(opened, opened + 1, weak, weak + 1, closed=True))
+    return spans
+
+
+def _opens(paragraph: str, at: int) -> bool:
+    return at + 1 < len(paragraph) and not paragraph[at + 1].isspace()
+
+
+def _opens_single(paragraph: str, at: int) -> bool:
+    if at + 1 >= len(paragraph) or not (paragraph[at + 1].isalnum() or paragraph[at + 1] in "…."):
+        return False
+    if at and paragraph[at - 1] not in _OPEN_BEFORE:
+        return False  # "rock‘n’roll", "O'Brien"
+    return not _ELISIONS.match(paragraph, at + 1)  # "the ’90s", "’em", "rock 'n' roll"
+
+
+def _closes_single(paragraph: str, at: int) -> bool:
+    if not at or paragraph[at - 1].isspace():
+        return False
+    return at + 1 >= len(paragraph) or paragraph[at + 1] in _CLOSE_AFTER
+
+
+def _weak_close(paragraph: str, at: int) -> bool:
+    """A plural possessive ("the ministers’ meeting") looks like a closing mark."""
+    return (
+        paragraph[at - 1] == "s"
+        and at + 2 < len(paragraph)
+        and paragraph[at + 1] == " "
+        and paragraph[at + 2].islower()
+        and not paragraph.startswith(("said", "says", "he ", "she ", "according"), at + 2)
+    )
+
+
+def _quote_text(paragraph: str, span: _Span) -> tuple[str, int]:
+    raw = paragraph[span.start : span.end]
+    stripped = raw.lstrip()
+    start = span.start + len(raw) - len(stripped)
+    return stripped.rstrip().rstrip(",").rstrip(), start
+
+
+def _only_quote(paragraph: str, span: _Span) -> bool:
+    rest = paragraph[: span.open] + paragraph[span.after :]
+    return not rest.strip(" \t.,")
+
+
+def _first_non_space(paragraph: str) -> int:
+    return len(paragraph) - len(paragraph.lstrip())
+
+
+# ---------------------------------------------------------------------------
+# Clauses and names
+
+
+def _sentence_ends(paragraph: str, lowest: int, end: int) -> Iterator[re.Match[str]]:
+    """The ends of sentences in paragraph[lowest:end], "Mr. " and "U.S. " not counted."""
+    for boundary in _SENTENCE_END.finditer(paragraph, lowest, end):
+        word = paragraph[max(lowest, boundary.start() - 6) : boundary.start()].split()
+        last = word[-1].lower().rstrip(".") if word else ""
+        if last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
+            continue
+        yield boundary
+
+
+def _sentence_start(paragraph: str, lowest: int, end: int) -> int:
+    """Where the sentence that holds paragraph[end] starts, at `lowest` at the earliest."""
+    start = lowest
+    for boundary in _sentence_ends(paragraph, lowest, end):
+        start = boundary.end()
+    return start
+
+
+def _clause_end(paragraph: str, start: int, limit: int) -> int:
+    for at in range(start, limit):
+        char = paragraph[at]
+        if char in '.!?;“"‘' or (char == "—" and at > start):
+            word = paragraph[max(start, at - 6) : at].split()
+            last = word[-1].lower() if word else ""
+            if char == "." and (last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha())):
+                continue
+            return at
+    return limit
+
+
+def _segments(paragraph: str, start: int, end: int) -> list[tuple[int, int]]:
+    """paragraph[start:end] cut at commas, dashes and brackets."""
+    segments: list[tuple[int, int]] = []
+    cursor = start
+    for at in range(start, end):
+        if paragraph[at] in ",—–()":
+            segments.append((cursor, at))
+            cursor = at + 1
+    segments.append((cursor, end))
+    return segments
+
+
+_CLAUSE_WORDS = {
+    "and", "or", "but", "which", "who", "whom", "when", "while", "as", "if", "because",
+    "not", "it", "they", "we", "i", "you", "this", "there", "nothing", "so", "what",
+}  # fmt: skip
+
+
+def _without_auxiliaries(paragraph: str, start: int, end: int) -> int:
+    """paragraph[start:end] without trailing "has", "also", "later" ("Benali has also
+    said"): where the speaker phrase ends."""
+    words = list(_NON_SPACE.finditer(paragraph, start, end))
+    while words and words[-1].group().lower() in _AUXILIARIES:
+        words.pop()
+    return words[-1].end() if words else start
+
+
+def _has_clause_word(words: Sequence[str]) -> bool:
+    return any(word.lower().strip(".,") in _CLAUSE_WORDS for word in words)
+
+
+def _free(paragraph: str, lowest: int, start: int, end: int) -> bool:
+    """A name that can be a subject: not "Russia's", not "in Moscow"."""
+    if _POSSESSIVE_AFTER.match(paragraph, end):
+        return False
+    before = paragraph[max(lowest, start - 40) : start].split()
+    while before and before[-1].lower() in _DETERMINERS:
+        before.pop()
+    return not (before and before[-1].lower().strip(",") in _PREPOSITIONS)
+
+
+def _runs_in(paragraph: str, start: int, end: int) -> list[tuple[int, int, list[str]]]:
+    """Capitalised runs in paragraph[start:end]: (start, end, words), sentence-initial
+    common words and dates left off."""
+    runs: list[tuple[int, int, list[str]]] = []
+    for group in _joined_runs(paragraph, start, end):
+        words = [word for _, word in group]
+        offsets = [at for at, _ in group]
+        run_end = offsets[-1] + len(words[-1])
+        first = 0
+        while first < len(words) and (words[first] in _COMMON or words[first] in _DATES):
+            first += 1
+        last = len(words)
+        while last > first and words[last - 1] in _DATES:
+            last -= 1
+        kept = [w.rstrip(".") if not _is_initial(w) else w for w in words[first:last]]
+        if kept:
+            runs.append((offsets[first], run_end, kept))
+    return runs
+
+
+def _joined_runs(paragraph: str, start: int, end: int) -> Iterator[list[tuple[int, str]]]:
+    """The capitalised runs of paragraph[start:end] as (offset, word) lists; a run
+    joined by "of", "for" or "and" stays whole only when it names an organisation
+    ("Joint Chiefs of Staff"), else it is cut there ("Sergei Lavrov of Russia")."""
+    for match in _NAME_RUN.finditer(paragraph, start, end):
+        words = [(w.start(), w.group()) for w in _NON_SPACE.finditer(paragraph, *match.span())]
+        if not any(word in _JOINERS for _, word in words):
+            yield words
+            continue
+        if _is_org([word for _, word in words]) and len(words) <= 12:
+            while words and words[-1][1] in _JOINERS:
+                words.pop()
+            yield words
+            continue
+        piece: list[tuple[int, str]] = []
+        for item in words:
+            if item[1] in _JOINERS:
+                if piece:
+                    yield piece
+                piece = []
+            else:
+                piece.append(item)
+        if piece:
+            yield piece
+
+
+def _is_initial(word: str) -> bool:
+    return len(word) == 2 and word.endswith(".")
+
+
+def _is_org(words: Sequence[str]) -> bool:
+    return any(word in _ORG_WORDS for word in words)
+
+
+def _org_name(words: Sequence[str]) -> str | None:
+    """A proper-named organisation ("Hamas", "Amnesty International", "Kremlin"), or
+    None for a generic one ("the Foreign Ministry", "the Defence Ministry")."""
+    meaningful = [
+        w for w in words if w not in _GENERIC_ORG and w not in _TITLES and w not in _JOINERS
+    ]
+    proper = [w for w in words if w not in _COMMON]
+    if not meaningful and not any(w in ("Kremlin", "Pentagon") for w in words):
+        return None
+    return " ".join(proper) or None
+
+
+def _strip_titles(words: Sequence[str]) -> list[str]:
+    """The name after the last title word: "Russian Foreign Minister Sergei Lavrov" ->
+    "Sergei Lavrov", "Mr Sunak" -> "Sunak"."""
+    last_title = -1
+    for index, word in enumerate(words):
+        if word.rstrip(".") in _TITLES and index < len(words) - 1:
+            last_title = index
+    rest = [w for w in words[last_title + 1 :] if w not in _COMMON]
+    if rest and rest[-1].rstrip(".") in _TITLES:
+        return []  # "One Conservative MP", "the Prime Minister": no name
+    return rest
+
+
+def _verb_text(verb: str) -> str:
+    return " ".join(verb.split())
+
+
+# ---------------------------------------------------------------------------
+# The article's names
+
+
+def _article_names(
+    paragraphs: Sequence[str],
+    context: Sequence[str],
+    mentions: list[_Mentions],
+    matcher: ActorMatcher,
+) -> _Names:
+    """Every person-like full name of the article, in text order (context first, as the
+    title and dek come first), the words capitalised mid-sentence, and the acronyms
+    spelled out ("the Joint Chiefs of Staff (JCS)")."""
+    names = _Names()
+    texts = [*context, *paragraphs]
+    for index, text in enumerate(texts):
+        number = index - len(context)
+        base = (number * (1 << 40) + (1 << 45)) if number >= 0 else index
+        for group in _joined_runs(text, 0, len(text)):
+            words = [word for _, word in group]
+            at_start = _starts_sentence(text, group[0][0])
+            for position, word in enumerate(words):
+                if position or not at_start:
+                    names.mid_sentence.add(word.rstrip("."))
+            if len(words) > 16:
+                continue
+            end = group[-1][0] + len(words[-1])
+            acronym = _ACRONYM_AFTER.match(text, end)
+            if acronym is not None:
+                full = [w for w in words if w not in _COMMON]
+                if full:
+                    names.acronyms.setdefault(acronym.group(1), " ".join(full))
+            person = _strip_titles([w.rstrip(".") if not _is_initial(w) else w for w in words])
+            person = [w for w in person if w not in _DATES]
+            if _is_org(person):
+                continue
+            if 2 <= len(person) <= MAX_NAME_WORDS and not any(w in _COMMON for w in person):
+                names.add(base + group[0][0], person)
+    return names
+
+
+def _starts_sentence(text: str, at: int) -> bool:
+    before = text[max(0, at - 4) : at].rstrip(" \u00a0“\"‘'(")
+    return not before or before[-1] in ".!?:—–-"
 
 
 def _mentions_by_paragraph(paragraphs: Sequence[str], matcher: ActorMatcher) -> list[_Mentions]:
@@ -230,114 +987,74 @@ def _mentions_by_paragraph(paragraphs: Sequence[str], matcher: ActorMatcher) -> 
     return [_Mentions.of(mentions) for mentions in by_paragraph]
 
 
-def _clean_quote(text: str) -> str:
-    return text.strip().rstrip(",").rstrip()
+# ---------------------------------------------------------------------------
+# Candidate actors
 
 
-def _only_quote(paragraph: str, match: re.Match[str]) -> bool:
-    rest = paragraph[: match.start()] + paragraph[match.end() :]
-    return not rest.strip(" \t.,")
-
-
-def _attribute(
-    paragraph: str,
-    match: re.Match[str],
-    mentions: _Mentions,
+def find_candidate_actors(
+    paragraphs: Sequence[str],
     matcher: ActorMatcher,
-    last_person: _Speaker | None,
-) -> tuple[_Speaker, str] | None:
-    """The speaker and verb right after the quote, else right before it."""
-    tail_patterns = (_TAIL_SPEAKER_FIRST, _TAIL_VERB_FIRST)
-    for pattern in tail_patterns:
-        tail = pattern.match(paragraph, match.end())
-        if tail is None:
-            continue
-        start, end = tail.span("phrase")
-        speaker = _resolve(paragraph, start, end, mentions, matcher, last_person)
-        if speaker is not None:
-            return speaker, _verb_text(tail.group("verb"))
-    # The leftmost match, as a search from the paragraph's start would find, starts after
-    # the last character no match can hold (the previous quote's mark at the latest).
-    lowest = _after_last(_NOT_IN_HEAD, paragraph, match.start())
-    head = _HEAD.search(paragraph, lowest, match.start())
-    if head is None:
-        return None
-    end = head.start("verb")
-    clause_start = _after_last(_SENTENCE_BREAK, paragraph, end)
-    clause_start = _SPACES.match(paragraph, clause_start, end).end()  # type: ignore[union-attr]
-    words = list(_NON_SPACE.finditer(paragraph, clause_start, end))
-    if not words or len(words) > MAX_SPEAKER_WORDS:
-        return None
-    speaker = _resolve(paragraph, words[0].start(), end, mentions, matcher, last_person)
-    return (speaker, _verb_text(head.group("verb"))) if speaker is not None else None
+    quotes: Sequence[QuoteSuggestion] | None = None,
+    *,
+    context: Sequence[str] = (),
+) -> tuple[str, ...]:
+    """Names missing from the registry that look prominent, sorted: clean full names an
+    editor can add as they are (no titles, days or sentence-initial words).
+
+    Unregistered speakers, plus runs of 2-4 capitalised words seen at least twice or
+    right after a title ("President", "spokesperson", ...). quotes: find_quotes of the
+    same paragraphs, when the caller has them already.
+    """
+    by_paragraph = _mentions_by_paragraph(paragraphs, matcher)
+    mid_sentence = _article_names(paragraphs, context, by_paragraph, matcher).mid_sentence
+    counts: Counter[str] = Counter()
+    titled: set[str] = set()
+    for number, paragraph in enumerate(paragraphs):
+        for run_start, words, after_title in _candidate_runs(
+            paragraph, by_paragraph[number], mid_sentence
+        ):
+            capitals = sum(1 for word in words if _CAPITALISED.match(word))
+            if not 2 <= capitals <= 4:
+                continue
+            name = " ".join(words)
+            if matcher.knows(name):
+                continue
+            counts[name] += 1
+            if after_title or _title_before(paragraph, run_start):
+                titled.add(name)
+    candidates = {name for name, count in counts.items() if count >= 2} | titled
+    for quote in find_quotes(paragraphs, matcher, context=context) if quotes is None else quotes:
+        if quote.speaker_name and not matcher.knows(quote.speaker_name):
+            candidates.add(quote.speaker_name)
+    # "Miller" as a speaker is the "Jane Miller" already found.
+    surnames = {name.split()[-1] for name in candidates if " " in name}
+    firsts = {name.split()[0] for name in candidates if " " in name}
+    return tuple(
+        sorted(
+            name
+            for name in candidates
+            if " " in name or (name not in surnames and name not in firsts)
+        )
+    )
 
 
-def _after_last(chars: re.Pattern[str], text: str, end: int) -> int:
-    """The index after the last match of a one-character pattern before `end` (0 if
-    none). It looks back in doubling windows, so it costs about the distance looked back."""
-    width = _FIRST_LOOK_BACK
-    while True:
-        start = max(0, end - width)
-        last = None
-        for last in chars.finditer(text, start, end):  # noqa: B007 - the last one is wanted
-            pass
-        if last is not None:
-            return last.end()
-        if start == 0:
-            return 0
-        width *= 2
-
-
-def _verb_text(verb: str) -> str:
-    return " ".join(verb.split())
-
-
-def _resolve(
-    paragraph: str,
-    start: int,
-    end: int,
-    mentions: _Mentions,
-    matcher: ActorMatcher,
-    last_person: _Speaker | None,
-) -> _Speaker | None:
-    """Who a speaker phrase names: a registered person, else an unregistered name, else a
-    registered organisation or country ("the Kremlin said"). A pronoun is the last person
-    quoted."""
-    phrase = paragraph[start:end].strip()
-    words = phrase.split()
-    if not words:
-        return None
-    if len(words) == 1 and words[0].lower() in _PRONOUNS:
-        return last_person
-    if any(word.lower() in _CLAUSE_WORDS for word in words):
-        return None
-    inside = [m for m in mentions.overlapping(start, end) if start <= m.start and m.end <= end]
-    people = [m for m in inside if matcher.type_of(m.actor_id) is ActorType.PERSON]
-    if people:
-        return _Speaker(people[-1].actor_id, None, is_person=True)
-    runs = _name_runs(paragraph, mentions, start, end)
-    if runs:
-        return _Speaker(None, " ".join(runs[-1][1]), is_person=True)
-    if inside:
-        return _Speaker(inside[-1].actor_id, None, is_person=False)
-    return None
-
-
-def _name_runs(
-    paragraph: str, mentions: _Mentions, start: int = 0, end: int | None = None
+def _candidate_runs(
+    paragraph: str, mentions: _Mentions, mid_sentence: set[str]
 ) -> list[tuple[int, list[str], bool]]:
-    """Capitalised runs in paragraph[start:end] that are not actor mentions: (start, words,
-    whether a title word led the run). Titles, days, months and sentence-initial words
-    are left off."""
+    """Capitalised runs of a paragraph that are not actor mentions: (start, words,
+    whether a title word led the run)."""
     runs: list[tuple[int, list[str], bool]] = []
-    stop = len(paragraph) if end is None else end
-    for match in _NAME_RUN.finditer(paragraph, start, stop):
-        for piece_start, piece_end in _split_at_mentions(match.start(), match.end(), mentions):
+    for group in _joined_runs(paragraph, 0, len(paragraph)):
+        run_start, run_end = group[0][0], group[-1][0] + len(group[-1][1])
+        at_start = _starts_sentence(paragraph, run_start)
+        for piece_start, piece_end in _split_at_mentions(run_start, run_end, mentions):
             words = [
                 (word.start(), word.group())
                 for word in _NON_SPACE.finditer(paragraph, piece_start, piece_end)
             ]
-            runs.extend(_trim_run(words))
+            if _POSSESSIVE_AFTER.match(paragraph, piece_end):
+                continue  # "Foreign Minister Sergei Lavrov’s"... keeps the name? no: partial
+            runs.extend(_trim_run(words, at_start and piece_start == run_start, mid_sentence))
     return runs
 
 
@@ -353,31 +1070,47 @@ def _split_at_mentions(start: int, end: int, mentions: _Mentions) -> list[tuple[
     return pieces
 
 
-def _trim_run(words: list[tuple[int, str]]) -> list[tuple[int, list[str], bool]]:
-    """Cut a run at dates, drop common leading words and particles, and keep what follows
-    the last title word ("Foreign Minister Sergei Lavrov" -> "Sergei Lavrov")."""
+def _trim_run(
+    words: list[tuple[int, str]], at_start: bool, mid_sentence: set[str]
+) -> list[tuple[int, list[str], bool]]:
+    """Cut a run at dates, drop common leading words and particles, keep what follows
+    the last title word ("Foreign Minister Sergei Lavrov" -> "Sergei Lavrov"), and
+    leave out runs that only name a generic body ("Foreign Ministry")."""
     groups: list[list[tuple[int, str]]] = [[]]
     for position, word in words:
-        if word in _DATES:
+        if word.rstrip(".") in _DATES:
             groups.append([])
         else:
-            groups[-1].append((position, word))
+            groups[-1].append((position, word.rstrip(".") if not _is_initial(word) else word))
     runs: list[tuple[int, list[str], bool]] = []
-    for group in groups:
-        # Indices, not slices: a run can be a paragraph of capitalised words.
+    for number, group in enumerate(groups):
+        if len(group) > 16:
+            continue  # a paragraph of capitalised words names no one
+        plain = [word for _, word in group]
+        if _is_org(plain):
+            if _org_name(plain) is None or any(w in _GENERIC_ORG for w in plain):
+                continue
+            first = 0
+            while first < len(group) and group[first][1] in _COMMON:
+                first += 1
+            if first < len(group):
+                runs.append((group[first][0], plain[first:], False))
+            continue
         first, last = 0, len(group)
         titles = [i for i, (_, word) in enumerate(group) if word in _TITLES]
         after_title = bool(titles)
         if titles:
             first = titles[-1] + 1
         while first < last and (
-            group[first][1] in _COMMON or not _CAPITALISED.match(group[first][1])
+            group[first][1] in _COMMON
+            or not _CAPITALISED.match(group[first][1])
+            or (at_start and number == 0 and first == 0 and group[0][1] not in mid_sentence)
         ):
             first += 1
         while last > first and not _CAPITALISED.match(group[last - 1][1]):
             last -= 1
         if first < last:
-            runs.append((group[first][0], [word for _, word in group[first:last]], after_title))
+            runs.append((group[first][0], plain[first:last], after_title))
     return runs
 
 
