@@ -55,6 +55,18 @@ def actor_path(actor_id: str, page: int = 1) -> str:
     return f"actors/{actor_id}/{page_suffix(page)}"
 
 
+def topics_path() -> str:
+    return "topics/"
+
+
+def topic_path(slug: str, page: int = 1) -> str:
+    return f"topics/{slug}/{page_suffix(page)}"
+
+
+def topic_feed_path(slug: str) -> str:
+    return f"topics/{slug}/feed.xml"
+
+
 def feed_path() -> str:
     return "feed.xml"
 

@@ -120,6 +120,14 @@ class EditionPage:
 
 
 @dataclass(frozen=True, slots=True)
+class TopicRef:
+    """A topic as a link shows it."""
+
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class ArticlePage:
     article: Article
     body_key: str  # names the rendered body: what it was rendered from
@@ -129,6 +137,7 @@ class ArticlePage:
     fact_checks: tuple[FactCheck, ...]
     previous: ArticleSummary | None
     next: ArticleSummary | None
+    topics: tuple[TopicRef, ...] = ()  # in the order of its tags
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +171,35 @@ class ActorPage:
     actions_towards: tuple[EventView, ...]  # and as the object
     co_actors: tuple[ActorCount, ...]  # who appears with them most often
     timeline: Timeline | None  # their articles per month
+    pager: Pager
+
+
+@dataclass(frozen=True, slots=True)
+class TopicCount:
+    topic: TopicRef
+    count: int  # its articles
+
+
+@dataclass(frozen=True, slots=True)
+class TopicLetter:
+    """The topics whose address starts with one letter (or "0-9")."""
+
+    label: str
+    anchor: str  # the id of its heading
+    entries: tuple[TopicCount, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TopicsPage:
+    letters: tuple[TopicLetter, ...]
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class TopicPage:
+    topic: TopicRef
+    articles: tuple[ArticleSummary, ...]
+    article_count: int
     pager: Pager
 
 
@@ -205,6 +243,8 @@ PageContext = (
     | ArticlePage
     | ActorsPage
     | ActorPage
+    | TopicsPage
+    | TopicPage
     | NotFoundPage
     | SearchPage
     | GeneratedText

@@ -1,4 +1,4 @@
-"""Atom feeds: the whole archive, and one per actor. Pure."""
+"""Atom feeds: the whole archive, one per actor and one per topic. Pure."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def plan_feeds(site: Site, *, absolute: Absolute, title: str, description: str) -> tuple[Page, ...]:
-    """feed.xml and actors/<id>/feed.xml."""
+    """feed.xml, actors/<id>/feed.xml and topics/<slug>/feed.xml."""
     # An actor without articles still gets a valid feed; its <updated> is the site's newest
     # date rather than the clock, so the bytes depend on the content only.
     fallback = site.articles[0].date if site.articles else EPOCH
@@ -81,6 +81,16 @@ def plan_feeds(site: Site, *, absolute: Absolute, title: str, description: str) 
                 f"{actor.name} · {title}",
                 actor.role,
                 site.articles_by_actor[actor.id][:FEED_SIZE],
+            )
+        )
+    for slug, topic in site.topics.items():
+        pages.append(
+            feed(
+                urls.topic_feed_path(slug),
+                urls.topic_path(slug),
+                f"{topic.name} · {title}",
+                None,
+                topic.articles[:FEED_SIZE],
             )
         )
     return tuple(pages)

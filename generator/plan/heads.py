@@ -14,6 +14,7 @@ from generator.plan.contexts import (
     NotFoundPage,
     Page,
     PageHead,
+    TopicPage,
 )
 from generator.plan.structured import (
     SCHEMA,
@@ -65,6 +66,10 @@ class PageHeads:
             kind = "profile" if actor.type is ActorType.PERSON else "website"
             description = f"{actor.name}: {actor.role}" if actor.role else actor.name
             return PageHead(url, kind, description, (about, *data))
+        if isinstance(context, TopicPage):
+            count = context.article_count
+            description = f"{count} article{'s' if count != 1 else ''} on {context.topic.name}"
+            return PageHead(url, "website", description, tuple(data))
         if isinstance(context, HomePage):
             website = {"@context": SCHEMA, "@type": "WebSite", "name": self.site_title, "url": url}
             return PageHead(url, "website", self.description, (website, *data))

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
 from generator.content.actors import Actor, ActorType
 from generator.content.types import Article, Event, Quote
+from generator.errors import BuildErrors, ContentError, MarginaliaError
+from generator.urls import slugify
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +55,16 @@ class Neighbours:
 
 
 @dataclass(frozen=True, slots=True)
+class Topic:
+    """The articles that share a tag. Tags with the same slug ("Sanctions", "sanctions")
+    are one topic; it is named by the spelling most of its articles use, ties A to Z."""
+
+    slug: str
+    name: str
+    articles: tuple[Article, ...]  # newest first
+
+
+@dataclass(frozen=True, slots=True)
 class Site:
     articles: tuple[Article, ...]  # newest first
     editions: tuple[Edition, ...]  # newest first
@@ -64,6 +76,7 @@ class Site:
     co_actors: Mapping[str, tuple[tuple[str, int], ...]]  # most articles together first
     mentions_by_month: Mapping[str, tuple[MonthCount, ...]]  # articles per month, in order
     neighbours: Mapping[Path, Neighbours]  # by article path
+    topics: Mapping[str, Topic]  # by slug, A to Z by slug
 
     def actors_of_type(self, actor_type: ActorType) -> tuple[Actor, ...]:
         return tuple(
@@ -90,6 +103,50 @@ def article_actor_ids(article: Article) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*article.actors, *speakers, *in_events)))
 
 
+def article_topics(article: Article) -> tuple[str, ...]:
+    """The slugs of an article's topics, each once, in the order of its tags."""
+    return tuple(dict.fromkeys(slug for tag in article.tags if (slug := slugify(tag))))
+
+
+def topic_errors(articles: Iterable[Article]) -> list[MarginaliaError]:
+    """A tag with no letter or digit has no address: one error per such tag."""
+    return [
+        ContentError(
+            f"the tag '{tag}' has no letters or digits, so its topic can have no address",
+            path=article.path,
+            line=None,
+            fix="write the tag in words, e.g. 'arms-trade', or remove it from 'tags'",
+        )
+        for article in sorted(articles, key=lambda a: str(a.path))
+        for tag in article.tags
+        if not slugify(tag)
+    ]
+
+
+def _topics(ordered: Sequence[Article]) -> dict[str, Topic]:
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    by_topic: dict[str, list[Article]] = defaultdict(list)
+    for article in ordered:
+        slugs: dict[str, None] = {}
+        for tag in dict.fromkeys(article.tags):  # a spelling counts once an article
+            slug = slugify(tag)
+            if slug:
+                spellings[slug][tag] += 1
+                slugs[slug] = None
+        for slug in slugs:
+            by_topic[slug].append(article)
+    return {
+        slug: Topic(slug, topic_name(spellings[slug]), tuple(by_topic[slug]))
+        for slug in sorted(by_topic)
+    }
+
+
+def topic_name(spellings: Mapping[str, int]) -> str:
+    """The spelling most articles use; among equals, the first A to Z (case ignored,
+    then capitals first: "Sanctions" before "sanctions")."""
+    return min(spellings.items(), key=lambda item: (-item[1], item[0].casefold(), item[0]))[0]
+
+
 def _per_month(articles: Iterable[Article]) -> tuple[MonthCount, ...]:
     """Articles per month from the first to the last, months without any included."""
     counts = Counter((article.date.year, article.date.month) for article in articles)
@@ -105,6 +162,11 @@ def _per_month(articles: Iterable[Article]) -> tuple[MonthCount, ...]:
 
 def build_site(articles: Iterable[Article], actors: Iterable[Actor]) -> Site:
     ordered = tuple(sorted(articles, key=newest_first))
+    problems = topic_errors(ordered)
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise BuildErrors(problems)
     by_date: dict[dt.date, list[Article]] = defaultdict(list)
     for article in ordered:
         by_date[article.date].append(article)
@@ -159,4 +221,5 @@ def build_site(articles: Iterable[Article], actors: Iterable[Actor]) -> Site:
             {actor_id: _per_month(articles) for actor_id, articles in by_actor.items()}
         ),
         neighbours=MappingProxyType(neighbours),
+        topics=MappingProxyType(_topics(ordered)),
     )

@@ -19,7 +19,7 @@ from generator.content.types import Annotation, AnnotationKind, Article, Event, 
 from generator.dates import midnight_utc
 from generator.plan.contexts import GeneratedText, Page
 from generator.plan.fingerprint import digest_of
-from generator.plan.model import Site, article_actor_ids
+from generator.plan.model import Site, Topic, article_actor_ids, article_topics
 from generator.plan.structured import Absolute
 
 ARCHIVE_FILE = "archive.json"
@@ -108,6 +108,7 @@ def archive_document(site: Site, *, absolute: Absolute, title: str) -> Json:
         "version": ARCHIVE_VERSION,
         "articles": [_article(site, article, absolute) for article in site.articles],
         "actors": [_actor(site, actor, absolute) for actor in site.actors.values()],
+        "topics": [_topic(topic, absolute) for topic in site.topics.values()],
     }
 
 
@@ -131,6 +132,9 @@ def _article(site: Site, article: Article, absolute: Absolute) -> Json:
         # actor's "articles" is the number of articles listing it here.
         "actors": list(article_actor_ids(article)),
         "tags": list(article.tags),
+        # The slugs of its topics, as in "topics" below: tags that differ only in case
+        # or punctuation are one topic.
+        "topics": list(article_topics(article)),
         "quotes": [
             _quote(site, quote, f"{url}#{urls.quote_anchor(number)}")
             for number, quote in enumerate(article.quotes, start=1)
@@ -164,6 +168,15 @@ def _event(event: Event, url: str) -> Json:
         "code": event.code,
         "quote": event.quote,
         "url": url,
+    }
+
+
+def _topic(topic: Topic, absolute: Absolute) -> Json:
+    return {
+        "slug": topic.slug,
+        "name": topic.name,
+        "url": absolute(urls.topic_path(topic.slug)),
+        "articles": len(topic.articles),
     }
 
 

@@ -35,9 +35,21 @@ from generator.plan.contexts import (
     SearchPage,
     SpeakerQuote,
     Summaries,
+    TopicCount,
+    TopicLetter,
+    TopicPage,
+    TopicRef,
+    TopicsPage,
     YearGroup,
 )
-from generator.plan.model import AttributedEvent, Edition, Neighbours, Site, actor_sort_key
+from generator.plan.model import (
+    AttributedEvent,
+    Edition,
+    Neighbours,
+    Site,
+    actor_sort_key,
+    article_topics,
+)
 from generator.plan.search import DATA_PATH
 from generator.plan.structured import (
     FactCheck,
@@ -98,13 +110,16 @@ def plan_pages(
     search: bool = False,
 ) -> tuple[Page, ...]:
     summaries = {article.path: summarise(article) for article in site.articles}
+    topics = topic_refs(site)
     return (
         _plan_home(site, summaries, home_editions),
         *_plan_editions(site, page_size),
         *_plan_edition_days(site, summaries),
-        *_plan_articles(site, summaries, body_keys),
+        *_plan_articles(site, summaries, body_keys, topics),
         _plan_actor_index(site),
         *_plan_actors(site, summaries, page_size),
+        _plan_topic_index(site, topics),
+        *_plan_topics(site, summaries, page_size, topics),
         *([_plan_search()] if search else []),
         Page(
             path=urls.not_found_path(),
@@ -190,7 +205,17 @@ def _plan_edition_days(site: Site, summaries: Summaries) -> list[Page]:
     ]
 
 
-def _plan_articles(site: Site, summaries: Summaries, body_keys: Mapping[Path, str]) -> list[Page]:
+def topic_refs(site: Site) -> dict[str, TopicRef]:
+    """Each topic's link, by slug: one object shared by every page that shows it."""
+    return {slug: TopicRef(slug, topic.name) for slug, topic in site.topics.items()}
+
+
+def _plan_articles(
+    site: Site,
+    summaries: Summaries,
+    body_keys: Mapping[Path, str],
+    topics: Mapping[str, TopicRef],
+) -> list[Page]:
     pages = []
     # Crumbs shared by the articles of a day: ten thousand pages need only a few hundred.
     editions = Crumb("Previous Editions", urls.editions_path())
@@ -230,6 +255,7 @@ def _plan_articles(site: Site, summaries: Summaries, body_keys: Mapping[Path, st
                     fact_checks=fact_checks,
                     previous=summaries[neighbours.previous.path] if neighbours.previous else None,
                     next=summaries[neighbours.next.path] if neighbours.next else None,
+                    topics=tuple(topics[slug] for slug in article_topics(article)),
                 ),
                 crumbs=(editions, day, Crumb(article.title, path)),
             )
@@ -330,6 +356,59 @@ def _plan_actors(site: Site, summaries: Summaries, page_size: int) -> list[Page]
                     crumbs=(
                         Crumb("Actors", urls.actors_path()),
                         Crumb(actor.name, urls.actor_path(actor.id)),
+                    ),
+                )
+            )
+    return pages
+
+
+def _letter(slug: str) -> str:
+    # Slugs are ASCII letters, digits and hyphens, and never start with a hyphen.
+    return slug[0].upper() if slug[0].isalpha() else "0-9"
+
+
+def _plan_topic_index(site: Site, topics: Mapping[str, TopicRef]) -> Page:
+    # A to Z by address, which ignores case and accents as readers do ("Énergie" under E).
+    letters = tuple(
+        TopicLetter(
+            label=label,
+            anchor=f"letter-{label.lower()}",
+            entries=tuple(TopicCount(topics[s], len(site.topics[s].articles)) for s in slugs),
+        )
+        for label, slugs in groupby(sorted(site.topics), key=_letter)
+    )
+    return Page(
+        path=urls.topics_path(),
+        template="topics.html",
+        title="Topics",
+        context=TopicsPage(letters=letters, count=len(site.topics)),
+        crumbs=(Crumb("Topics", urls.topics_path()),),
+    )
+
+
+def _plan_topics(
+    site: Site, summaries: Summaries, page_size: int, topics: Mapping[str, TopicRef]
+) -> list[Page]:
+    pages = []
+    for slug, topic in site.topics.items():
+        ref = topics[slug]
+        chunks = _chunks(topic.articles, page_size)
+        pagers = _pagers(len(chunks), lambda n, slug=slug: urls.topic_path(slug, n))
+        for chunk, pager in zip(chunks, pagers, strict=True):
+            pages.append(
+                Page(
+                    path=urls.topic_path(slug, pager.number),
+                    template="topic.html",
+                    title=topic.name + (f", page {pager.number}" if pager.number > 1 else ""),
+                    context=TopicPage(
+                        topic=ref,
+                        articles=tuple(summaries[a.path] for a in chunk),
+                        article_count=len(topic.articles),
+                        pager=pager,
+                    ),
+                    crumbs=(
+                        Crumb("Topics", urls.topics_path()),
+                        Crumb(topic.name, urls.topic_path(slug)),
                     ),
                 )
             )

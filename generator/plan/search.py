@@ -58,7 +58,7 @@ class Field(IntFlag):
     """Where a word is in an article; the value is its weight there."""
 
     TEXT = 1  # body, caption, dateline, source, authors
-    DEK = 2
+    DEK = 2  # and the article's tags (its topics)
     ACTOR = 4  # the name or an alias of an actor in the article
     TITLE = 8
 
@@ -103,7 +103,8 @@ def article_words(article: Article) -> ArticleWords:
         parts += [article.image.caption, article.image.credit or ""]
     return ArticleWords(
         title=_distinct(article.title),
-        dek=_distinct(article.dek or ""),
+        # Topics weigh as the dek does: an editor's summary of what the article is about.
+        dek=_distinct(" ".join((article.dek or "", *article.tags))),
         text=_distinct(" ".join(parts)),
     )
 

@@ -262,7 +262,7 @@ def test_an_empty_archive_still_gives_valid_files() -> None:
 
 
 def test_archive_header(archive: dict) -> None:
-    assert list(archive) == ["title", "generated_by", "version", "articles", "actors"]
+    assert list(archive) == ["title", "generated_by", "version", "articles", "actors", "topics"]
     assert archive["title"] == TITLE
     assert archive["generated_by"] == "Marginalia"
     assert archive["version"] == 1
