@@ -80,6 +80,7 @@ def test_every_page_is_planned_once(site: Site) -> None:
             "actors/north-korea/",
             "actors/north-korea/page/2/",
             "actors/russia/",
+            "topics/",
             "404.html",
         ]
     )
