@@ -75,6 +75,7 @@ _AUXILIARIES = {
 }  # fmt: skip
 _ADVERB = r"(?:also|later|then|again|earlier|previously|once|had|has|have|was|is|would|will)"
 _LEADING = re.compile(r"[\s,]*")
+_LEADING_SPACE = re.compile(r"[ \t\u00a0]*")
 
 # A speech verb that ends a head before the quote: "said", "said:", "told reporters, ",
 # "said in a statement on Telegram:", "said that ".
@@ -173,7 +174,8 @@ _COMMON = {
     "Unlike", "Like", "Following", "Without", "Within", "Instead", "Still", "Even", "Only",
     "Just", "Thus", "Hence", "One", "Two", "Three", "Several", "Another", "Every", "Each",
     "Any", "Local", "Few", "Senior", "Top", "Indeed", "Moreover", "Furthermore",
-    "Nevertheless", "Mr.", "Mrs.", "Ms.", "Dr.", "Gen.", "Sen.", "Rep.", "Gov.", "Lt.", "Col.", "Prof.", "Sgt.",
+    "Nevertheless", "Mr.", "Mrs.", "Ms.", "Dr.", "Gen.", "Sen.", "Rep.", "Gov.", "Lt.", "Col.",
+    "Prof.", "Sgt.",
 }  # fmt: skip
 
 # Capital letters beyond ASCII: "Étienne", "Łukasz", "Żaneta", "Ψ", "Олена".
@@ -538,11 +540,13 @@ class _Finder:
             text = paragraph[seg_start:seg_end].strip()
             if not text:
                 return None
-            if text[0].islower() or text[0].isdigit() or paragraph[seg_start - 1] == "(":
-                continue
-            if _has_clause_word(text.split()):
+            if paragraph[seg_start - 1] == "(" or _has_clause_word(text.split()):
+                continue  # "(JCS)", "who spoke to reporters"
+            speaker = self._named(number, seg_start, seg_end)
+            if speaker is not None:
+                return speaker
+            if not (text[0].islower() or text[0].isdigit()):
                 return None
-            return self._named(number, seg_start, seg_end)
         return None
 
     def _speaker_after(self, number: int, start: int, end: int) -> _Speaker | None:
@@ -575,10 +579,17 @@ class _Finder:
         mentions = [
             m
             for m in self.mentions[number].overlapping(start, end)
-            if start <= m.start and m.end <= end and _free(paragraph, start, m.start, m.end)
+            if start <= m.start
+            and m.end <= end
+            and _free(paragraph, start, m.start, m.end)
+            and not _modifier(paragraph, m.end, end)
         ]
         people = [m for m in mentions if self.matcher.type_of(m.actor_id) is ActorType.PERSON]
-        runs = [run for run in _runs_in(paragraph, start, end) if _free(paragraph, start, *run[:2])]
+        runs = [
+            run
+            for run in _runs_in(paragraph, start, end)
+            if _free(paragraph, start, *run[:2]) and not _modifier(paragraph, run[1], end)
+        ]
         if people:
             person = people[-1]
             later = [r for r in runs if r[0] >= person.end and not _is_org(r[2])]
@@ -588,11 +599,12 @@ class _Finder:
             if any(m.start <= run_start < m.end for m in mentions):
                 continue
             person_words = _strip_titles(words)
-            if person_words and not _is_org(person_words):
+            acronym = len(words) == 1 and words[0] in self.names.acronyms
+            if person_words and not _is_org(person_words) and not acronym:
                 if len(person_words) > MAX_NAME_WORDS:
                     continue
                 return self._person(person_words, order)
-            if _is_org(words) or (len(words) == 1 and words[0] in self.names.acronyms):
+            if _is_org(words) or acronym:
                 org = self.names.acronyms.get(" ".join(words)) or _org_name(words)
                 if org is None:
                     return None
@@ -814,6 +826,16 @@ _CLAUSE_WORDS = {
     "and", "or", "but", "which", "who", "whom", "when", "while", "as", "if", "because",
     "not", "it", "they", "we", "i", "you", "this", "there", "nothing", "so", "what",
 }  # fmt: skip
+
+
+def _modifier(paragraph: str, end: int, limit: int) -> bool:
+    """Whether the name ending at `end` qualifies the lower-case noun after it ("a
+    European diplomat", "Kremlin spokesman", "the Labour MP") within paragraph[:limit]."""
+    word = _LOWER_WORD.match(paragraph, _LEADING_SPACE.match(paragraph, end, limit).end(), limit)  # type: ignore[union-attr]
+    if word is None or word.start() == end:
+        return False
+    text = word.group().lower()
+    return not (text in _PREPOSITIONS or text in _AUXILIARIES or text in _CLAUSE_WORDS)
 
 
 def _without_auxiliaries(paragraph: str, start: int, end: int) -> int:
