@@ -81,7 +81,7 @@ _LEADING_SPACE = re.compile(r"[ \t\u00a0]*")
 # "said in a statement on Telegram:", "said that ".
 _HEAD = re.compile(
     rf"(?<![\w’'-])(?P<verb>{_VERB_PHRASE})"
-    r"(?:(?P<adjunct>\s[^:.!?;“”\"‘’]{0,100})?\s*:|\s*,|\s+that)?\s*\Z"
+    r"(?:(?P<adjunct>\s[^:.!?;,“”\"‘’]{0,100})?\s*:|\s*,|\s+that)?\s*\Z"
 )
 _HEAD_VERB = re.compile(rf"(?<![\w’'-])(?P<verb>{_VERB_PHRASE})(?![\w’'-])")
 # "According to Miller, “…”" and "“…,” according to Miller."
@@ -184,8 +184,14 @@ _UPPER = "A-Z" + "".join(
 )
 _PARTICLE = r"(?:bin|bint|ibn|abu|al|el|de|del|della|der|den|di|da|du|dos|van|von|la|le)"
 # A capitalised word, keeping "O’Brien" and "Jong-un" whole but leaving off a possessive.
+# A dot ends a capitalised word only in an abbreviation ("Mr.", "U.S.", "J. Smith"),
+# else it ends the sentence: "in Geneva. Luis Castellano" is two runs.
+_ABBREVIATED = (
+    r"(?:[A-Z]\.){2,}|(?:Mrs|Mr|Ms|Dr|St|Gen|Lt|Col|Sgt|Gov|Sen|Rep|Prof|Rev|Jr|Sr|Capt|Maj"
+    r"|Adm|Cmdr|Supt|Insp|Det)\.|[A-Z]\.(?=[ \u00a0][A-Z])"
+)
 _CAPWORD = (
-    rf"(?:(?:(?:al|el|as|ash|ad)-)?[{_UPPER}][\w]*(?:[-’'](?!s\b)\w+)*\.?"
+    rf"(?:{_ABBREVIATED}|(?:(?:al|el|as|ash|ad)-)?[{_UPPER}][\w]*(?:[-’'](?!s\b)\w+)*"
     rf"|\d+(?:st|nd|rd|th)(?=[ \u00a0][{_UPPER}]))"
 )
 # "Joint Chiefs of Staff", "Institute for the Study of War": joined by "of" and "for"
@@ -848,7 +854,12 @@ def _without_auxiliaries(paragraph: str, start: int, end: int) -> int:
 
 
 def _has_clause_word(words: Sequence[str]) -> bool:
-    return any(word.lower().strip(".,") in _CLAUSE_WORDS for word in words)
+    """Whether a phrase holds "and", "who", "it"...: a clause, not a speaker ("WHO", the
+    acronym, is no clause word)."""
+    return any(
+        word.strip(".,").lower() in _CLAUSE_WORDS and not word.strip(".,").isupper()
+        for word in words
+    )
 
 
 def _free(paragraph: str, lowest: int, start: int, end: int) -> bool:
@@ -886,6 +897,10 @@ def _joined_runs(paragraph: str, start: int, end: int) -> Iterator[list[tuple[in
     joined by "of", "for" or "and" stays whole only when it names an organisation
     ("Joint Chiefs of Staff"), else it is cut there ("Sergei Lavrov of Russia")."""
     for match in _NAME_RUN.finditer(paragraph, start, end):
+        text = match.group()
+        if " " not in text and "\u00a0" not in text:
+            yield [(match.start(), text)]  # most runs are one word
+            continue
         words = [(w.start(), w.group()) for w in _NON_SPACE.finditer(paragraph, *match.span())]
         if not any(word in _JOINERS for _, word in words):
             yield words
@@ -976,6 +991,8 @@ def _article_names(
                 full = [w for w in words if w not in _COMMON]
                 if full:
                     names.acronyms.setdefault(acronym.group(1), " ".join(full))
+            if len(words) == 1 and acronym is None:
+                continue  # one word is no full name
             person = _strip_titles([w.rstrip(".") if not _is_initial(w) else w for w in words])
             person = [w for w in person if w not in _DATES]
             if _is_org(person):
