@@ -15,10 +15,10 @@ from rich.console import Console
 from rich.markup import escape
 
 if TYPE_CHECKING:
+    from generator.build.build import BuildReport, ProgressHook
     from generator.ingest.candidates import Candidate
 
 from generator import __version__
-from generator.build.build import BuildReport, ProgressHook, build
 from generator.config import SiteConfig, load_config
 from generator.content.loading import load_actors
 from generator.deploy import DEFAULT_BRANCH, deploy
@@ -208,7 +208,6 @@ def run_ingest(args: argparse.Namespace, root: Path, console: Console) -> int:
     )
     quiet = (IngestStatus.UNCHANGED, IngestStatus.KEPT_EDITED)
     for result in results:
-        where = _shown_path(result.target, root)
         if result.status is IngestStatus.FAILED:
             assert result.error is not None
             console.print("[red]error[/red] ", end="", markup=True)
@@ -218,6 +217,7 @@ def run_ingest(args: argparse.Namespace, root: Path, console: Console) -> int:
         if result.status in quiet and not args.verbose and not result.unlisted:
             continue
         # Seed names and the words taken from them are shown as they are, never as markup.
+        where = _shown_path(result.target, root)
         console.print(f"{result.status.value:>14}  {result.seed.name} -> {where}", markup=False)
         if result.status is IngestStatus.KEPT_EDITED:
             console.print(
@@ -309,6 +309,9 @@ def _shown_path(path: Path | None, root: Path) -> str:
 
 
 def run_build(args: argparse.Namespace, root: Path, console: Console) -> int:
+    # Imported here: ingest and actors, run on thousands of seeds, never need it.
+    from generator.build.build import build
+
     config = _configure(args, root)
     with build_progress(console) as progress:
         report = build(

@@ -33,8 +33,8 @@ from generator.ingest.ingest_cache import (
     Stamp,
     bytes_digest,
     fingerprint,
-    same_file,
     stamp_of,
+    still,
 )
 from generator.ingest.seedtext import SeedArticle, parse_seed
 from generator.parallel import cpu_count, map_batches
@@ -334,26 +334,35 @@ def is_unedited(text: str) -> bool:
 
 def _existing_by_seed(
     content_dir: Path, known: dict[str, ArticleRecord] | None = None
-) -> dict[str, Path]:
+) -> tuple[dict[str, Path], bool]:
     """Seed name -> the article ingested from it, wherever an editor moved it.
 
     known: the articles' seed names from the last ingest, by path; a file whose stamp is
-    the one recorded is not read again. Updated in place to what is on disk now.
+    the one recorded is not read again. Updated in place to what is on disk now; the
+    flag says whether anything in it changed.
     """
     stamps = _article_stamps(content_dir / ARTICLES_DIR)
     records = known if known is not None else {}
     found: dict[str, Path] = {}
-    for name in sorted(stamps, key=lambda name: Path(name).parts):  # as article_paths sorts
+    changed = False
+    for name in sorted(stamps, key=_parts):  # as article_paths sorts
         stamp = stamps[name]
         record = records.get(name)
         if record is None or record.stamp != stamp:
             record = ArticleRecord(stamp, _seed_name_in(Path(name)))
             records[name] = record
+            changed = True
         if record.seed_name is not None:
             found.setdefault(record.seed_name, Path(name))
     for name in [name for name in records if name not in stamps]:
         del records[name]
-    return found
+        changed = True
+    return found, changed
+
+
+def _parts(name: str) -> list[str]:
+    """A path's parts, which order paths as Path sorts them, without making 10,000 Paths."""
+    return name.split(os.sep)
 
 
 def _article_stamps(folder: Path) -> dict[str, Stamp]:
@@ -379,6 +388,10 @@ def _seed_name_in(path: Path) -> str | None:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return None  # not readable: not one ingest can update; the build will say why
+    return _seed_name_of(text)
+
+
+def _seed_name_of(text: str) -> str | None:
     front_matter = text.split("\n---", 1)[0] if text.startswith("---") else ""
     match = _SEED_LINE.search(front_matter)
     return match.group("name").strip() if match else None
@@ -395,16 +408,34 @@ def _free_target(path: Path, taken: AbstractSet[Path]) -> Path:
 def seed_files(paths: Iterable[Path]) -> list[Path]:
     """The seeds to ingest: each path given, and every *.txt under a folder given, sorted.
 
-    A folder named *.txt is walked like any folder; anything else found (a pipe, a link
-    to nowhere) is kept, so that reading it reports what it is.
+    A folder named *.txt is walked like any folder (a link to a folder is not followed
+    below the folder given); anything else found (a pipe, a link to nowhere) is kept,
+    so that reading it reports what it is.
     """
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*.txt") if not p.is_dir()))
+            found: list[str] = []
+            _txt_files(str(path), found)
+            files.extend(Path(name) for name in sorted(found, key=_parts))
         else:
             files.append(path)
     return files
+
+
+def _txt_files(folder: str, found: list[str]) -> None:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                _txt_files(entry.path, found)
+            elif entry.name.endswith(".txt") and not entry.is_dir():
+                found.append(entry.path)
+        except OSError:
+            found.append(entry.path)  # reading it says what is wrong
 
 
 def read_seed(path: Path) -> str:
@@ -500,7 +531,8 @@ def ingest(
     result is the same as one process's.
     """
     cache = IngestCache.load(cache_root, fingerprint(actors, sources, content_dir))
-    existing = _existing_by_seed(content_dir, cache.articles)
+    existing, scanned = _existing_by_seed(content_dir, cache.articles)
+    cache.changed |= scanned
     files = seed_files(paths)
     remembered: dict[int, IngestResult] = {}
     to_plan: list[int] = []
@@ -531,7 +563,8 @@ def ingest(
             continue
         item = planned[index]
         key = _cache_key(seed_path)
-        cache.seeds.pop(key, None)
+        if cache.seeds.pop(key, None) is not None:
+            cache.changed = True
         if isinstance(item.outcome, SeedError):
             item.outcome.path = seed_path
             results.append(IngestResult(seed_path, IngestStatus.FAILED, error=item.outcome))
@@ -555,7 +588,9 @@ def ingest(
                 status="edited" if result.status is IngestStatus.KEPT_EDITED else "ingest",
                 unlisted=result.unlisted,
             )
-            cache.articles.pop(str(target), None)  # read again next time: cheap, and sure
+            # What a scan of the articles would find in it, so the next scan need not read it.
+            cache.articles[str(target)] = ArticleRecord(on_disk[0], on_disk[2])
+            cache.changed = True
     cache.save()
     return tuple(results)
 
@@ -601,17 +636,16 @@ def _remembered(
     # shadowed by another file naming the same seed).
     if str(existing.get(seed_path.name)) != record.target:
         return None
-    if not (
-        same_file(seed_path, record.seed_stamp, record.seed_digest)
-        and same_file(record.target, record.target_stamp, record.target_digest)
-    ):
+    seed_stamp = still(seed_path, record.seed_stamp, record.seed_digest)
+    if seed_stamp is None:
         return None
-    seed_stamp, target_stamp = stamp_of(seed_path), stamp_of(record.target)
-    if seed_stamp is None or target_stamp is None:
+    target_stamp = still(record.target, record.target_stamp, record.target_digest)
+    if target_stamp is None:
         return None
     if (seed_stamp, target_stamp) != (record.seed_stamp, record.target_stamp):
         # Touched, not changed: the next ingest need not read them again.
         cache.seeds[key] = replace(record, seed_stamp=seed_stamp, target_stamp=target_stamp)
+        cache.changed = True
     status = IngestStatus.KEPT_EDITED if record.status == "edited" else IngestStatus.UNCHANGED
     return IngestResult(seed_path, status, Path(record.target), unlisted=record.unlisted)
 
@@ -661,9 +695,9 @@ def _write_article(
     force: bool,
     names: Mapping[str, str] | None = None,
     fresh: str | None = None,
-) -> tuple[IngestResult, tuple[Stamp, str] | None]:
-    """Write (or keep) the article; the result, and the stamp and digest of the file as
-    it is now on disk (None when it could not be known)."""
+) -> tuple[IngestResult, tuple[Stamp, str, str | None] | None]:
+    """Write (or keep) the article; the result, and the stamp, digest and seed name of
+    the file as it is now on disk (None when it could not be known)."""
 
     def result(
         status: IngestStatus,
@@ -681,8 +715,11 @@ def _write_article(
             unlisted,
         )
 
-    def wrote(text: str) -> tuple[Stamp, str]:
-        return write_text_atomically(target, text), bytes_digest(text.encode("utf-8"))
+    def wrote(text: str) -> tuple[Stamp, str, str | None]:
+        return on_disk(write_text_atomically(target, text), text)
+
+    def on_disk(stamp: Stamp, text: str) -> tuple[Stamp, str, str | None]:
+        return stamp, bytes_digest(text.encode("utf-8")), _seed_name_of(text)
 
     if fresh is None:
         fresh = render_article_file(planned.front_matter, planned.body)
@@ -690,23 +727,23 @@ def _write_article(
         if not target.exists():
             return result(IngestStatus.CREATED), wrote(fresh)
         stamp, current = _read_article(target)
-        on_disk = (stamp, bytes_digest(current.encode("utf-8")))
+        now = on_disk(stamp, current)
         writer = written_by(current)
         if writer is Written.INGEST or (writer is Written.EDITOR and not force):
             if fresh == current:
-                return result(IngestStatus.UNCHANGED), on_disk
+                return result(IngestStatus.UNCHANGED), now
             if writer is Written.EDITOR:
                 unlisted = _unlisted_actors(planned, current, target, names or {})
-                return result(IngestStatus.KEPT_EDITED, unlisted=unlisted), on_disk
+                return result(IngestStatus.KEPT_EDITED, unlisted=unlisted), now
             return result(IngestStatus.UPDATED), wrote(fresh)
         # Forced, or forced before: the seed's fields afresh, every other field kept.
         merged = _keep_editors_fields(planned.front_matter, current, target)
         text = render_article_file(merged, planned.body, kept=True)
         if text == current:
-            return result(IngestStatus.UNCHANGED), on_disk
+            return result(IngestStatus.UNCHANGED), now
         if not force:
             unlisted = _unlisted_actors(planned, current, target, names or {})
-            return result(IngestStatus.KEPT_EDITED, unlisted=unlisted), on_disk
+            return result(IngestStatus.KEPT_EDITED, unlisted=unlisted), now
         return result(IngestStatus.UPDATED), wrote(text)
     except MarginaliaError as error:
         return result(IngestStatus.FAILED, error), None

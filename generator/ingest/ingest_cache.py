@@ -78,6 +78,7 @@ class IngestCache:
     fingerprint: str
     seeds: dict[str, SeedRecord] = field(default_factory=dict)
     articles: dict[str, ArticleRecord] = field(default_factory=dict)
+    changed: bool = True  # False only for a cache read whole and left as it was read
 
     @staticmethod
     def load(root: Path | None, fingerprint: str) -> IngestCache:
@@ -106,7 +107,7 @@ class IngestCache:
         return cache
 
     def save(self) -> None:
-        if self.path is None:
+        if self.path is None or not self.changed:
             return
         data = {
             "format": FORMAT,
@@ -182,14 +183,15 @@ def stamp_of(path: Path | str) -> Stamp | None:
         return None
 
 
-def same_file(path: Path | str, stamp: Stamp, digest: str) -> bool:
-    """True when the file is the one recorded: same stamp, or else the same bytes."""
+def still(path: Path | str, stamp: Stamp, digest: str) -> Stamp | None:
+    """The file's stamp now when it is the file recorded (the same stamp, or else the
+    same bytes); None when it changed or is gone."""
     now = stamp_of(path)
-    if now is None:
-        return False
-    if now == stamp:
-        return True
-    return now.size == stamp.size and file_digest(Path(path)) == digest
+    if now is None or now == stamp:
+        return now
+    if now.size == stamp.size and file_digest(Path(path)) == digest:
+        return now
+    return None
 
 
 def fingerprint(
