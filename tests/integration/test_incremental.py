@@ -61,6 +61,18 @@ AUTHORITY_PAGE = "actors/river-authority/index.html"
 NOT_FOUND_PAGE = "404.html"
 STYLESHEET = "static/marginalia.css"
 SEARCH_PAGE = "search/index.html"
+# The golden fixture's topics: Water (3 articles), Dams (3), Politics (2), Floods, Études.
+TOPICS_PAGE = "topics/index.html"
+WATER_PAGE = "topics/water/index.html"
+WATER_PAGE_2 = "topics/water/page/2/index.html"
+DAMS_PAGE = "topics/dams/index.html"
+DAMS_PAGE_2 = "topics/dams/page/2/index.html"
+POLITICS_PAGE = "topics/politics/index.html"
+FLOODS_PAGE = "topics/floods/index.html"
+ETUDES_PAGE = "topics/etudes/index.html"
+TOPIC_LISTINGS = frozenset(
+    {WATER_PAGE, WATER_PAGE_2, DAMS_PAGE, DAMS_PAGE_2, POLITICS_PAGE, FLOODS_PAGE, ETUDES_PAGE}
+)
 
 RIVER_URL = "/gazette/2024/01/15/river-levels-fall/"
 STUDY_URL = "/gazette/2024/03/01/authority-publishes-study/"
@@ -85,6 +97,8 @@ BASELINE_FILES = frozenset(
         NOT_FOUND_PAGE,
         SEARCH_PAGE,
         STYLESHEET,
+        TOPICS_PAGE,
+        *TOPIC_LISTINGS,
     }
 )
 HTML_PAGES = BASELINE_FILES - {STYLESHEET}
@@ -263,6 +277,7 @@ def _check_title_of_latest_article(outcome: Outcome) -> None:
     # Every page that shows the title: the home page lists the latest edition's articles,
     # the minister's page has it as its "next" neighbour.
     showing = {HOME_PAGE, MAR_01_PAGE, STUDY_PAGE, MINISTER_PAGE, AUTHORITY_PAGE, FREEDONIA_PAGE}
+    showing |= {WATER_PAGE, DAMS_PAGE, ETUDES_PAGE}  # the listings of its topics
     assert outcome.pages_written == showing
     assert headline(outcome.after[STUDY_PAGE]) == "Authority finally publishes"
     for name in showing - {STUDY_PAGE, MINISTER_PAGE}:
@@ -278,7 +293,8 @@ def _title_reorders_edition(root: Path) -> None:
 
 
 def _check_title_reorders_edition(outcome: Outcome) -> None:
-    # Neighbours swap (dam <-> river, minister's previous), Freedonia's pages re-split.
+    # Neighbours swap (dam <-> river, minister's previous), Freedonia's pages re-split,
+    # and so do Water's; Floods lists the river article alone.
     assert outcome.pages_written == {
         RIVER_PAGE,
         DAM_PAGE,
@@ -286,6 +302,9 @@ def _check_title_reorders_edition(outcome: Outcome) -> None:
         JAN_15_PAGE,
         FREEDONIA_PAGE,
         FREEDONIA_PAGE_2,
+        WATER_PAGE,
+        WATER_PAGE_2,
+        FLOODS_PAGE,
     }
     assert link_texts(outcome.after[FREEDONIA_PAGE], RIVER_URL) == [
         "A third week of falling river levels"
@@ -402,6 +421,7 @@ def _check_listing_partial_edited(outcome: Outcome) -> None:
         FREEDONIA_PAGE,
         FREEDONIA_PAGE_2,
         AUTHORITY_PAGE,
+        *TOPIC_LISTINGS,
     }
 
 
@@ -419,6 +439,9 @@ def _check_page_size_smaller(outcome: Outcome) -> None:
         "actors/freedonia/page/3/index.html",
         "actors/ada-okafor/page/2/index.html",
         "actors/river-authority/page/2/index.html",
+        "topics/water/page/3/index.html",
+        "topics/dams/page/3/index.html",
+        "topics/politics/page/2/index.html",
     }
     assert not outcome.pages_deleted
 
@@ -428,7 +451,7 @@ def _page_size_larger(root: Path) -> None:
 
 
 def _check_page_size_larger(outcome: Outcome) -> None:
-    assert outcome.pages_deleted == {EDITIONS_PAGE_2, FREEDONIA_PAGE_2}
+    assert outcome.pages_deleted == {EDITIONS_PAGE_2, FREEDONIA_PAGE_2, WATER_PAGE_2, DAMS_PAGE_2}
     assert not outcome.pages_added
 
 
@@ -454,7 +477,8 @@ def _article_deleted(root: Path) -> None:
 
 
 def _check_article_deleted(outcome: Outcome) -> None:
-    assert outcome.pages_deleted == {MINISTER_PAGE, FEB_03_PAGE, EDITIONS_PAGE_2}
+    # Dams loses one of its three articles, and its second page.
+    assert outcome.pages_deleted == {MINISTER_PAGE, FEB_03_PAGE, EDITIONS_PAGE_2, DAMS_PAGE_2}
     assert not outcome.pages_added
     for name in (ADA_PAGE, STUDY_PAGE, DAM_PAGE):
         assert b"minister-visits-site" not in outcome.after[name], name
@@ -513,6 +537,90 @@ def _check_static_file_removed(outcome: Outcome) -> None:
     assert not outcome.pages_written
 
 
+# Tags: a change re-renders the article, the topics index and the listings of the
+# topics it left or joined, and no other page.
+
+DROUGHT_PAGE = "topics/drought/index.html"
+FLOODING_PAGE = "topics/flooding/index.html"
+
+
+def topic_links(data: bytes) -> list[tuple[str, str]]:
+    """(href, text) of each link in an article's Topics list."""
+    return [(a["href"], visible_text(a)) for a in parse_page(data).select(".story-topics a")]
+
+
+def topic_counts(data: bytes) -> dict[str, str]:
+    """The topics index as a reader sees it: name -> count."""
+    return {
+        visible_text(item.a): visible_text(item.select_one(".count"))
+        for item in parse_page(data).select(".topic-index li")
+    }
+
+
+def _tag_added(root: Path) -> None:
+    edit(root / RIVER, "tags: [Water, Floods]", "tags: [Water, Floods, Drought]")
+
+
+def _check_tag_added(outcome: Outcome) -> None:
+    assert outcome.pages_added == {DROUGHT_PAGE}
+    assert "topics/drought/feed.xml" in outcome.added
+    assert outcome.pages_written == {RIVER_PAGE, TOPICS_PAGE, DROUGHT_PAGE}
+    assert ("/gazette/topics/drought/", "Drought") in topic_links(outcome.after[RIVER_PAGE])
+    assert topic_counts(outcome.after[TOPICS_PAGE])["Drought"] == "1"
+    assert link_texts(outcome.after[DROUGHT_PAGE], RIVER_URL) == ["River levels fall"]
+
+
+def _tag_removed(root: Path) -> None:
+    edit(root / STUDY, "tags: [Water, Dams, Études]", "tags: [Water, Dams]")
+
+
+def _check_tag_removed(outcome: Outcome) -> None:
+    assert outcome.pages_deleted == {ETUDES_PAGE}
+    assert "topics/etudes/feed.xml" in outcome.deleted
+    assert outcome.pages_written == {STUDY_PAGE, TOPICS_PAGE}
+    assert "Études" not in topic_counts(outcome.after[TOPICS_PAGE])
+
+
+def _tag_renamed(root: Path) -> None:
+    edit(root / RIVER, "tags: [Water, Floods]", "tags: [Water, Flooding]")
+
+
+def _check_tag_renamed(outcome: Outcome) -> None:
+    assert outcome.pages_deleted == {FLOODS_PAGE}
+    assert outcome.pages_added == {FLOODING_PAGE}
+    assert outcome.pages_written == {RIVER_PAGE, TOPICS_PAGE, FLOODING_PAGE}
+    assert topic_links(outcome.after[RIVER_PAGE]) == [
+        ("/gazette/topics/water/", "Water"),
+        ("/gazette/topics/flooding/", "Flooding"),
+    ]
+
+
+def _tag_moved(root: Path) -> None:
+    edit(root / MINISTER, "tags: [dams, politics]", "tags: [dams, floods]")
+
+
+def _check_tag_moved(outcome: Outcome) -> None:
+    # The minister's article leaves Politics and joins Floods: both listings, the index
+    # (their counts) and the article; Dams and Water are untouched.
+    assert outcome.pages_written == {MINISTER_PAGE, TOPICS_PAGE, POLITICS_PAGE, FLOODS_PAGE}
+    counts = topic_counts(outcome.after[TOPICS_PAGE])
+    assert (counts["Politics"], counts["Floods"]) == ("1", "2")
+    assert b"minister-visits-site" not in outcome.after[POLITICS_PAGE]
+
+
+def _tag_spelling_outnumbers(root: Path) -> None:
+    # "dams" is now written so by two articles of three: it names the topic everywhere.
+    edit(root / DAM, "tags: [Dams, water, Politics]", "tags: [dams, water, Politics]")
+
+
+def _check_tag_spelling_outnumbers(outcome: Outcome) -> None:
+    showing = {DAM_PAGE, MINISTER_PAGE, STUDY_PAGE, TOPICS_PAGE, DAMS_PAGE, DAMS_PAGE_2}
+    assert outcome.pages_written == showing
+    assert headline(outcome.after[DAMS_PAGE]) == "dams"
+    assert ("/gazette/topics/dams/", "dams") in topic_links(outcome.after[STUDY_PAGE])
+    assert not outcome.pages_added and not outcome.pages_deleted
+
+
 CHANGES = [
     Change("article-body-edited", _body_edited, _check_body_edited),
     Change("title-of-latest-article", _title_of_latest_article, _check_title_of_latest_article),
@@ -549,6 +657,11 @@ CHANGES = [
         _check_static_file_removed,
         prepare=_add_static_file,
     ),
+    Change("tag-added", _tag_added, _check_tag_added),
+    Change("tag-removed", _tag_removed, _check_tag_removed),
+    Change("tag-renamed", _tag_renamed, _check_tag_renamed),
+    Change("tag-moved-to-another-topic", _tag_moved, _check_tag_moved),
+    Change("tag-spelling-outnumbers", _tag_spelling_outnumbers, _check_tag_spelling_outnumbers),
 ]
 
 
