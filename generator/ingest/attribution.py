@@ -36,6 +36,7 @@ class QuoteSuggestion:
 
 MIN_QUOTE_WORDS = 4
 MAX_NAME_WORDS = 4  # capitalised words in a person's name, titles left off
+_MAX_NAMESAKES = 16  # full names kept per word of a name: a bound, not a limit met in news
 _HEAD_WINDOW = 400  # characters looked back from a quote for its attribution
 _TAIL_WINDOW = 300  # characters looked ahead after a quote
 _MAX_ATTRIBUTION_WORDS = 14  # words between a quote and its speech verb
@@ -125,7 +126,24 @@ _TITLES = {
     "Executive", "CEO", "Head", "Coach", "Manager", "Councillor", "Alderman", "MP", "MEP",
     "Ayatollah", "Grand", "Supreme", "Sultan", "Tsar", "Comrade", "Dean", "Warden", "Nurse",
     "Minister-President", "Secretary-General", "Director-General", "Vice-President",
+    "Lawmaker", "Legislator", "Congressmember", "Councilmember", "Commissioner", "Regulator",
+    "Analyst", "Economist", "Lawyer", "Attorney-General", "Activist", "Resident", "Witness",
+    "Researcher", "Scientist", "Historian", "Hydrologist", "Ambassador-at-large",
+    "Undersecretary", "Under-Secretary", "Mayor-elect", "President-elect",
     "Lieutenant-General", "Major-General", "Field", "Air", "Rear", "Staff", "Army",
+}  # fmt: skip
+# The words of a post after "Minister for", "Secretary of": left off with the title.
+_PORTFOLIO = {
+    "Foreign", "Affairs", "Home", "Labour", "Labor", "Welfare", "State", "Defence", "Defense",
+    "Justice", "Health", "Education", "Trade", "Industry", "Finance", "Economy", "Energy",
+    "Environment", "Transport", "Culture", "Security", "Development", "Housing", "Interior",
+    "Agriculture", "Commerce", "Infrastructure", "Communities", "Works", "Planning",
+    "Technology", "Science", "Innovation", "Tourism", "Sport", "Media", "Youth", "Women",
+    "Veterans", "Immigration", "Citizenship", "Treasury", "Employment", "Social", "Public",
+    "National", "Internal", "External", "International", "Digital", "Climate", "Food",
+    "Rural", "Fisheries", "Water", "Resources", "Mines", "Mining", "Petroleum", "Oil", "Gas",
+    "Information", "Communications", "Family", "Children", "Local", "Government", "Regional",
+    "Transportation", "Homeland", "Intelligence", "Legal", "Policy", "Research", "Services",
 }  # fmt: skip
 _TITLE_WORDS = {title.lower() for title in _TITLES} | {
     "leader", "official", "adviser", "advisor", "spokesperson", "spokesman", "spokeswoman",
@@ -260,34 +278,48 @@ class _Mentions:
 class _Names:
     """The article's full names: who "Manturov", "Mr Sunak" or "Dr Tedros" is."""
 
-    by_last: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
-    by_first: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    # A word of a name (lower case) -> each full name holding it -> where it is written.
+    by_word: dict[str, dict[str, list[int]]] = field(default_factory=dict)
     mid_sentence: set[str] = field(default_factory=set)  # words capitalised mid-sentence
     acronyms: dict[str, str] = field(default_factory=dict)  # "JCS" -> "Joint Chiefs of Staff"
 
     def add(self, order: int, words: Sequence[str]) -> None:
         name = " ".join(words)
-        self.by_last.setdefault(words[-1], []).append((order, name))
-        self.by_first.setdefault(words[0], []).append((order, name))
+        for word in dict.fromkeys(w.lower() for w in words):
+            names = self.by_word.setdefault(word, {})
+            if name in names or len(names) < _MAX_NAMESAKES:
+                names.setdefault(name, []).append(order)
 
     def fullest(self, words: Sequence[str], order: int) -> str | None:
-        """The full name that ends (else starts) with these words, the one named last
-        before `order` when there are several, else the first named after."""
-        for table, key in ((self.by_last, words[-1]), (self.by_first, words[0])):
-            found = [
-                (at, name)
-                for at, name in table.get(key, ())
-                if len(name.split()) > len(words) and _has_words(name.split(), words)
-            ]
-            if not found:
-                continue
-            before = [item for item in found if item[0] <= order]
-            return (before[-1] if before else found[0])[1]
+        """The full name that ends with these words (else starts with them, else holds
+        them: "Ho" in "Ivan Ho Chun-kit"), the one named last before `order` when there
+        are several, else the first named after."""
+        wanted = [w.lower() for w in words]
+        names = self.by_word.get(wanted[-1], {})
+        for fits in (_ends_with, _starts_with, _holds):
+            found: list[tuple[int, str]] = []
+            for name, orders in names.items():
+                parts = name.lower().split()
+                if len(parts) <= len(wanted) or not fits(parts, wanted):
+                    continue
+                at = bisect.bisect_right(orders, order)
+                found.append((orders[at - 1], name) if at else (order + 1 + orders[0], name))
+            if found:
+                before = [item for item in found if item[0] <= order]
+                return max(before)[1] if before else min(found)[1]
         return None
 
 
-def _has_words(name: Sequence[str], words: Sequence[str]) -> bool:
-    return name[-len(words) :] == list(words) or name[: len(words)] == list(words)
+def _ends_with(name: Sequence[str], words: Sequence[str]) -> bool:
+    return list(name[-len(words) :]) == list(words)
+
+
+def _starts_with(name: Sequence[str], words: Sequence[str]) -> bool:
+    return list(name[: len(words)]) == list(words)
+
+
+def _holds(name: Sequence[str], words: Sequence[str]) -> bool:
+    return len(words) == 1 and words[0] in name
 
 
 @dataclass(frozen=True, slots=True)
@@ -422,8 +454,15 @@ class _Finder:
         if verb is None or not paragraph[start : verb.start()].strip():
             return None
         if verb.group("verb").split()[0] in _PARTICIPLES:
-            return None
-        speaker = self._subject(number, start, verb.start())
+            # "Colonel Amadou Diallo read a statement saying the ambassador “…”": the
+            # sentence's subject says it.
+            first = paragraph[start : verb.start()].split()[0]
+            if first.lower() in _PRONOUNS:
+                speaker = self._pronoun(number, self.floor, start)
+            else:
+                speaker = self._sentence_person(number, start, verb.start())
+        else:
+            speaker = self._subject(number, start, verb.start())
         if speaker is None:
             return None
         return _Attribution(speaker, _verb_text(verb.group("verb")), opener)
@@ -853,13 +892,27 @@ def _without_auxiliaries(paragraph: str, start: int, end: int) -> int:
     return words[-1].end() if words else start
 
 
+_CONJUNCTIONS = {"but", "and", "yet", "so", "or"}
+
+
 def _has_clause_word(words: Sequence[str]) -> bool:
     """Whether a phrase holds "and", "who", "it"...: a clause, not a speaker ("WHO", the
     acronym, is no clause word)."""
-    return any(
-        word.strip(".,").lower() in _CLAUSE_WORDS and not word.strip(".,").isupper()
-        for word in words
-    )
+    for index, raw in enumerate(words):
+        word = raw.strip(".,")
+        if word.lower() not in _CLAUSE_WORDS or word.isupper():
+            continue
+        if index == 0 and word[0].isupper() and word.lower() in _CONJUNCTIONS:
+            continue  # "But employers' representative Tommy Leung said"
+        between_capitals = (
+            0 < index < len(words) - 1
+            and words[index - 1][:1].isupper()
+            and words[index + 1][:1].isupper()
+        )
+        if word in ("and", "&") and between_capitals:
+            continue  # "Secretary for Labour and Welfare Ivan Ho"
+        return True
+    return False
 
 
 def _free(paragraph: str, lowest: int, start: int, end: int) -> bool:
@@ -905,21 +958,38 @@ def _joined_runs(paragraph: str, start: int, end: int) -> Iterator[list[tuple[in
         if not any(word in _JOINERS for _, word in words):
             yield words
             continue
-        if _is_org([word for _, word in words]) and len(words) <= 12:
-            while words and words[-1][1] in _JOINERS:
-                words.pop()
-            yield words
-            continue
-        piece: list[tuple[int, str]] = []
+        pieces: list[list[tuple[int, str]]] = [[]]
         for item in words:
             if item[1] in _JOINERS:
-                if piece:
-                    yield piece
-                piece = []
+                if pieces[-1]:
+                    pieces.append([])
             else:
-                piece.append(item)
-        if piece:
-            yield piece
+                pieces[-1].append(item)
+        if not pieces[-1]:
+            pieces.pop()
+        # Joined while what comes before "of" names a body or a post ("Ministry of
+        # Defence", "Secretary for Labour and Welfare ...", "University of New Mexico"),
+        # cut where a person's name stands before it ("Naomi Fairbanks of the ...").
+        group = pieces[0]
+        for piece in pieces[1:]:
+            words_so_far = [word for _, word in group]
+            last = words_so_far[-1].rstrip(".")
+            if len(group) < 12 and (
+                last in _ORG_WORDS or last in _TITLES or last in _PORTFOLIO or _is_org(words_so_far)
+            ):
+                group = [*group, *_joiners_between(paragraph, group[-1], piece[0]), *piece]
+            else:
+                yield group
+                group = piece
+        yield group
+
+
+def _joiners_between(
+    paragraph: str, before: tuple[int, str], after: tuple[int, str]
+) -> list[tuple[int, str]]:
+    """The "of", "for the" between two pieces of a joined run, as (offset, word)."""
+    start = before[0] + len(before[1])
+    return [(w.start(), w.group()) for w in _NON_SPACE.finditer(paragraph, start, after[0])]
 
 
 def _is_initial(word: str) -> bool:
@@ -949,7 +1019,16 @@ def _strip_titles(words: Sequence[str]) -> list[str]:
     for index, word in enumerate(words):
         if word.rstrip(".") in _TITLES and index < len(words) - 1:
             last_title = index
+    # "Secretary for Labour and Welfare Ivan Ho": the post runs on past "for".
+    while last_title + 1 < len(words) and words[last_title + 1] in _JOINERS:
+        last_title += 1
+        while last_title + 1 < len(words) and (
+            words[last_title + 1] in _PORTFOLIO or words[last_title + 1] in _JOINERS
+        ):
+            last_title += 1
     rest = [w for w in words[last_title + 1 :] if w not in _COMMON]
+    if any(w in _JOINERS for w in rest):
+        return []  # "Food and Rural Affairs": a body's name, no person's
     if rest and rest[-1].rstrip(".") in _TITLES:
         return []  # "One Conservative MP", "the Prime Minister": no name
     return rest

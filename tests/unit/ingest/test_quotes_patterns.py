@@ -140,7 +140,8 @@ def test_mid_quote_attribution_gives_two_quotes(matcher):
 
 def test_second_sentence_quote_after_the_attribution(matcher):
     paragraphs = [
-        "“The dam held overnight,” Pedro Alves told reporters. “We cannot promise it will hold again.”"
+        "“The dam held overnight,” Pedro Alves told reporters. "
+        "“We cannot promise it will hold again.”"
     ]
     assert said(paragraphs, matcher) == [
         ("Pedro Alves", "The dam held overnight"),
@@ -234,10 +235,14 @@ def test_surname_resolves_to_the_full_name_in_the_title(matcher):
 @pytest.mark.parametrize(
     ("paragraph", "name"),
     [
-        ("Parliament Speaker Nabih Berri said: “The session is adjourned until further notice.”", "Nabih Berri"),
-        ("“The talks will go on next week,” Kremlin spokesman Dmitry Peskov told reporters.", "Dmitry Peskov"),
-        ("“We are ready to talk with anyone,” Russian Foreign Minister Sergei Lavrov said.", "Sergei Lavrov"),
-        ("“Help must reach the hospitals now,” said WHO Director-General Tedros Adhanom Ghebreyesus.", "Tedros Adhanom Ghebreyesus"),
+        ("Parliament Speaker Nabih Berri said: “The session is adjourned until further notice.”",
+         "Nabih Berri"),
+        ("“The talks will go on next week,” Kremlin spokesman Dmitry Peskov told reporters.",
+         "Dmitry Peskov"),
+        ("“We are ready to talk with anyone,” Russian Foreign Minister Sergei Lavrov said.",
+         "Sergei Lavrov"),
+        ("“Help must reach the hospitals now,” said WHO Director-General Tedros Adhanom "
+         "Ghebreyesus.", "Tedros Adhanom Ghebreyesus"),
         ("Sir Keir Starmer said: “We will not raise taxes on working people.”", "Keir Starmer"),
         ("Sen. Maria Delgado said: “This letter is our last warning to them.”", "Maria Delgado"),
     ],
@@ -274,7 +279,8 @@ def test_he_said_is_the_person_the_text_named_last(matcher):
 def test_a_new_name_between_quotes_takes_the_quote(matcher):
     paragraphs = [
         "“We expect the grain deal to be renewed,” said Dmitry Peskov.",
-        "Turkish officials disagreed. Mehmet Sahin, a trade adviser, said: “No renewal is on the table this month.”",
+        "Turkish officials disagreed. Mehmet Sahin, a trade adviser, said: "
+        "“No renewal is on the table this month.”",
     ]
     assert [name for name, _ in said(paragraphs, matcher)] == ["Dmitry Peskov", "Mehmet Sahin"]
 
@@ -334,5 +340,63 @@ def test_unattributed_quotations_are_left_out(matcher, paragraph):
 def test_a_quote_that_ends_its_sentence_is_not_the_next_sentences(matcher):
     paragraphs = [
         "He called it “a betrayal of everything we fought for.” Lavrov said the talks were over."
+    ]
+    assert said(paragraphs, matcher) == []
+
+
+# --- names as other outlets print them ----------------------------------------------
+
+
+def test_post_with_for_and_a_three_part_name(matcher):
+    paragraphs = [
+        "“The rise is fair to workers and to employers alike,” Secretary for Transport and "
+        "Housing Grace Lo Wing-yan told the Legislative Council.",
+        "But union representative Kelvin Chan Siu-ming warned: “Rents will eat all of it.”",
+        "“Nobody on the minimum wage will notice any difference,” he said.",
+        "Lo said the review would continue. "
+        "“We will look again at the figures next year,” Lo said.",
+    ]
+    assert [name for name, _ in said(paragraphs, matcher)] == [
+        "Grace Lo Wing-yan",
+        "Kelvin Chan Siu-ming",
+        "Kelvin Chan Siu-ming",
+        "Grace Lo Wing-yan",
+    ]
+
+
+def test_name_before_of_an_institution(matcher):
+    paragraphs = [
+        "Geologist Dr. Ines Marlow of the University of Leeds studies the cliffs.",
+        '"Every winter takes another metre of this coastline away," Marlow says.',
+    ]
+    assert said(paragraphs, matcher) == [
+        ("Ines Marlow", "Every winter takes another metre of this coastline away")
+    ]
+
+
+def test_capitalised_al_prefix_resolves_to_the_full_name(matcher):
+    paragraphs = [
+        "Iraqi Transport Minister Karim al-Juburi met his counterpart.",
+        'Al-Juburi said: "The corridor will carry goods from the Gulf to Europe."',
+    ]
+    assert said(paragraphs, matcher) == [
+        ("Karim al-Juburi", "The corridor will carry goods from the Gulf to Europe.")
+    ]
+
+
+def test_statement_read_by_a_named_spokesman(matcher):
+    paragraphs = [
+        "The council's spokesman, Colonel Idrissa Kone, read a statement on television "
+        "saying the envoy “must leave the country within forty-eight hours”."
+    ]
+    assert said(paragraphs, matcher) == [
+        ("Idrissa Kone", "must leave the country within forty-eight hours")
+    ]
+
+
+def test_spokesperson_for_a_department_is_unnamed(matcher):
+    paragraphs = [
+        "A spokesperson for the Department for Culture, Media and Sport said: "
+        '"We expect the league to act on the review quickly."'
     ]
     assert said(paragraphs, matcher) == []
