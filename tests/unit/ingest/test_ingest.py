@@ -485,7 +485,7 @@ def test_speaker_missing_from_the_registry_is_a_candidate(
     assert front["actors"] == ["north-korea"]
     assert front["source"] == "Reuters"
     assert front["authors"] == ["Jane Doe", "John Roe"]
-    assert front["dateline"] == "GENEVA (Reuters)"
+    assert (front["dateline"], front["agency"]) == ("GENEVA", "Reuters")
 
 
 def test_seed_with_markdown_characters_round_trips_through_the_body(
