@@ -969,15 +969,24 @@ def _joined_runs(paragraph: str, start: int, end: int) -> Iterator[list[tuple[in
             pieces.pop()
         # Joined while what comes before "of" names a body or a post ("Ministry of
         # Defence", "Secretary for Labour and Welfare ...", "University of New Mexico"),
-        # cut where a person's name stands before it ("Naomi Fairbanks of the ...").
+        # cut where a person's name stands before it ("Naomi Fairbanks of the ..."); an
+        # "and" joins only the words of a post ("Labour and Welfare"), not two bodies.
         group = pieces[0]
         for piece in pieces[1:]:
             words_so_far = [word for _, word in group]
             last = words_so_far[-1].rstrip(".")
-            if len(group) < 12 and (
-                last in _ORG_WORDS or last in _TITLES or last in _PORTFOLIO or _is_org(words_so_far)
-            ):
-                group = [*group, *_joiners_between(paragraph, group[-1], piece[0]), *piece]
+            joiners = _joiners_between(paragraph, group[-1], piece[0])
+            if joiners and joiners[0][1] == "and":
+                joined = last in _PORTFOLIO
+            else:
+                joined = (
+                    last in _ORG_WORDS
+                    or last in _TITLES
+                    or last in _PORTFOLIO
+                    or _is_org(words_so_far)
+                )
+            if joined and len(group) < 12:
+                group = [*group, *joiners, *piece]
             else:
                 yield group
                 group = piece
