@@ -169,12 +169,30 @@ function fillExcerpt(target, text, terms) {
   target.replaceChildren(...nodes);
 }
 
-// The article's own page gives the excerpt; parsed inert, read as text only.
-async function loadExcerpt(target, path, terms) {
+// The article's topics as its page lists them: names as text, addresses from the site.
+function fillTopics(target, page) {
+  const links = Array.from(page.querySelectorAll(".story-topics a[href]"));
+  if (links.length === 0) return;
+  const nodes = ["Topics: "];
+  links.forEach((source, index) => {
+    const link = document.createElement("a");
+    const href = source.getAttribute("href");
+    if (!href.startsWith(BASE)) return;
+    link.href = href;
+    link.textContent = source.textContent;
+    nodes.push(index > 0 ? ", " : "", link);
+  });
+  target.replaceChildren(...nodes);
+  target.hidden = false;
+}
+
+// The article's own page gives the excerpt and the topics; parsed inert, read as text only.
+async function loadExcerpt(target, topics, path, terms) {
   try {
     const response = await fetch(BASE + path);
     if (!response.ok) return;
     const page = new DOMParser().parseFromString(await response.text(), "text/html");
+    fillTopics(topics, page);
     const body = page.querySelector(".story-body");
     if (!body) return;
     const chrome = ".dateline, .margin-note, .margin-quote, .note-ref, .visually-hidden";
@@ -202,8 +220,11 @@ function resultItem(doc, terms) {
   byline.append(time);
   const excerpt = document.createElement("p");
   excerpt.className = "search-excerpt";
-  item.append(heading, byline, excerpt);
-  loadExcerpt(excerpt, doc.path, terms);
+  const topics = document.createElement("p");
+  topics.className = "search-topics";
+  topics.hidden = true;
+  item.append(heading, byline, excerpt, topics);
+  loadExcerpt(excerpt, topics, doc.path, terms);
   return item;
 }
 
