@@ -132,5 +132,6 @@ def test_masthead_links_home_under_the_base_path(built: Built, soup, text) -> No
     assert nav == {
         "Previous Editions": built.base_path + "editions/",
         "Actors": built.base_path + "actors/",
+        "Topics": built.base_path + "topics/",
         "Search": built.base_path + "search/",
     }
