@@ -173,12 +173,15 @@ _GENERIC_ORG = {
     "Commission", "Board", "Guard", "Command", "Cabinet", "Presidency", "Embassy",
     "Ministries", "Unit", "Division", "Staff", "Bureau", "Directorate", "Mission",
 }  # fmt: skip
+# Days and months: never part of a name, except the months that are also names
+# ("Theresa May", "June Sarpong"), which are dates only where a run starts. "Jan" and
+# "Sep" are not here: "Jan Egeland".
 _DATES = {
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug",
-    "Sep", "Sept", "Oct", "Nov", "Dec",
+    "January", "February", "March", "July", "September", "October", "November", "December",
+    "Sept",
 }  # fmt: skip
+_NAME_MONTHS = {"April", "May", "June", "August"}
 # Capitalised only because they start a sentence, or never part of a name.
 _COMMON = {
     "A", "An", "The", "On", "In", "At", "Of", "For", "To", "By", "From", "With", "But", "And",
@@ -191,7 +194,15 @@ _COMMON = {
     "Yesterday", "Tomorrow", "Tonight", "Not", "No", "Yes", "Under", "Over", "Amid", "Among",
     "Unlike", "Like", "Following", "Without", "Within", "Instead", "Still", "Even", "Only",
     "Just", "Thus", "Hence", "One", "Two", "Three", "Several", "Another", "Every", "Each",
-    "Any", "Local", "Few", "Senior", "Top", "Indeed", "Moreover", "Furthermore",
+    "Any", "Local", "Few", "Senior", "Top", "Critics", "Officials", "Analysts", "Residents",
+    "Protesters", "Experts", "Witnesses", "Observers", "Activists", "Doctors", "Researchers",
+    "Scientists", "Lawmakers", "Diplomats", "Authorities", "Rescuers", "Workers", "Farmers",
+    "Supporters", "Opponents", "Voters", "Investors", "Economists", "Locals", "Survivors",
+    "Families", "Sources", "Others", "Thousands", "Hundreds", "Dozens", "Negotiators",
+    "Prosecutors", "Officers", "Soldiers", "Troops", "Militants", "Rebels", "Villagers",
+    "Parents", "Students", "Teachers", "Unions", "Leaders", "Ministers", "Members",
+    "Campaigners", "Medics", "Traders", "Lawyers", "Organisers", "Organizers", "Indeed",
+    "Moreover", "Furthermore",
     "Nevertheless", "Mr.", "Mrs.", "Ms.", "Dr.", "Gen.", "Sen.", "Rep.", "Gov.", "Lt.", "Col.",
     "Prof.", "Sgt.",
 }  # fmt: skip
@@ -285,7 +296,7 @@ class _Names:
 
     def add(self, order: int, words: Sequence[str]) -> None:
         name = " ".join(words)
-        for word in dict.fromkeys(w.lower() for w in words):
+        for word in dict.fromkeys(_name_key(w) for w in words):
             names = self.by_word.setdefault(word, {})
             if name in names or len(names) < _MAX_NAMESAKES:
                 names.setdefault(name, []).append(order)
@@ -294,12 +305,12 @@ class _Names:
         """The full name that ends with these words (else starts with them, else holds
         them: "Ho" in "Ivan Ho Chun-kit"), the one named last before `order` when there
         are several, else the first named after."""
-        wanted = [w.lower() for w in words]
+        wanted = [_name_key(w) for w in words]
         names = self.by_word.get(wanted[-1], {})
         for fits in (_ends_with, _starts_with, _holds):
             found: list[tuple[int, str]] = []
             for name, orders in names.items():
-                parts = name.lower().split()
+                parts = [_name_key(part) for part in name.split()]
                 if len(parts) <= len(wanted) or not fits(parts, wanted):
                     continue
                 at = bisect.bisect_right(orders, order)
@@ -308,6 +319,16 @@ class _Names:
                 before = [item for item in found if item[0] <= order]
                 return max(before)[1] if before else min(found)[1]
         return None
+
+
+_ARTICLE_PREFIX = re.compile(r"(?:al|el|as|ash|ad|an|ar|at|az|ul)-", re.IGNORECASE)
+
+
+def _name_key(word: str) -> str:
+    """A word of a name as compared: "Al-Harthy", "al-Harthy" and "Harthy" are one."""
+    key = word.lower().translate(_NORMALISE)
+    prefix = _ARTICLE_PREFIX.match(key)
+    return key[prefix.end() :] if prefix and prefix.end() < len(key) else key
 
 
 def _ends_with(name: Sequence[str], words: Sequence[str]) -> bool:
@@ -668,9 +689,6 @@ class _Finder:
         actor = self._registered(fullest)
         if actor is not None:
             return _Speaker(actor, None, is_person=True)
-        if " " not in fullest and fullest not in self.names.mid_sentence:
-            # One capitalised word seen only where sentences start is not a name.
-            return None
         return _Speaker(None, fullest, is_person=True)
 
     def _registered(self, name: str) -> str | None:
@@ -718,9 +736,11 @@ class _Finder:
             ]
             if not runs:
                 continue
-            run_start, run_end, _words = runs[0]
+            run_start, run_end, words = runs[0]
             if len(paragraph[seg_start:run_start].split()) > 5:
                 return None
+            if len(words) == 1 and words[0] not in self.names.mid_sentence:
+                return None  # "Thousands marched": capitalised where sentences start only
             speaker = self._named(number, run_start, run_end)
             return speaker if speaker is not None and speaker.is_person else None
         return None
@@ -934,7 +954,9 @@ def _runs_in(paragraph: str, start: int, end: int) -> list[tuple[int, int, list[
         offsets = [at for at, _ in group]
         run_end = offsets[-1] + len(words[-1])
         first = 0
-        while first < len(words) and (words[first] in _COMMON or words[first] in _DATES):
+        while first < len(words) and (
+            words[first] in _COMMON or words[first] in _DATES or words[first] in _NAME_MONTHS
+        ):
             first += 1
         last = len(words)
         while last > first and words[last - 1] in _DATES:
@@ -1205,7 +1227,7 @@ def _trim_run(
     leave out runs that only name a generic body ("Foreign Ministry")."""
     groups: list[list[tuple[int, str]]] = [[]]
     for position, word in words:
-        if word.rstrip(".") in _DATES:
+        if word.rstrip(".") in _DATES or (word in _NAME_MONTHS and not groups[-1]):
             groups.append([])
         else:
             groups[-1].append((position, word.rstrip(".") if not _is_initial(word) else word))

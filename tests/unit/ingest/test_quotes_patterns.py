@@ -420,3 +420,36 @@ def test_spokesperson_for_a_department_is_unnamed(matcher):
     assert said(paragraphs, matcher) == [
         ("Hanna Maliar", "We will keep the bridge open all winter")
     ]
+
+
+def test_names_that_are_also_months(matcher):
+    paragraphs = [
+        "“The camps are full and the winter is coming,” said Jan Egeland, who leads the council.",
+        "“We will not be rushed into a bad deal this year,” Theresa May said in May.",
+    ]
+    assert [name for name, _ in said(paragraphs, matcher)] == ["Jan Egeland", "Theresa May"]
+
+
+def test_a_surname_only_speaker_at_the_start_of_a_sentence(matcher):
+    paragraphs = ["Zelensky wrote on Telegram: “Every drone shot down tonight saved lives.”"]
+    assert said(paragraphs, matcher) == [("Zelensky", "Every drone shot down tonight saved lives.")]
+
+
+def test_a_plural_group_is_no_speaker(matcher):
+    paragraphs = [
+        'Critics have described the plan as "a solution in search of a problem," noting the cost.',
+        "‘We will keep the bridge open all winter,’ said Hanna Maliar.",
+    ]
+    assert said(paragraphs, matcher) == [
+        ("Hanna Maliar", "We will keep the bridge open all winter")
+    ]
+
+
+def test_surname_without_its_al_prefix(matcher):
+    paragraphs = [
+        "Oman's energy minister, Salim al-Harthy, arrived in Vienna.",
+        "Harthy said: “There is a consensus that the market needs support.”",
+    ]
+    assert said(paragraphs, matcher) == [
+        ("Salim al-Harthy", "There is a consensus that the market needs support.")
+    ]
