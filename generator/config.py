@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from urllib.parse import urlsplit
 
+import markdown
 import yaml
 
 from generator.content.frontmatter import YamlLoader, normalise_newlines, parse_yaml
@@ -15,6 +17,25 @@ from generator.errors import ConfigError, did_you_mean
 from generator.sources import DEFAULT_SOURCES
 
 SETTINGS_FILE = "site.yaml"
+
+MARKDOWN_ENGINES = ("python-markdown", "commonmark")
+# Python-Markdown's extensions that are always on (generator.body.python_markdown's
+# BASE_EXTENSIONS: config and body are siblings, neither imports the other).
+ALWAYS_ON_EXTENSIONS = ("fenced_code", "footnotes", "sane_lists", "tables")
+
+
+@dataclass(frozen=True, slots=True)
+class MarkdownSettings:
+    """`markdown:` in site.yaml: how article bodies are read."""
+
+    # python-markdown (the default: Python-Markdown, with extensions) or commonmark
+    # (pulldown-cmark: faster, no extensions). Both have tables and footnotes.
+    engine: str = "python-markdown"
+    # Python-Markdown extensions beyond the ones always on (fenced_code, footnotes,
+    # sane_lists, tables), as MkDocs names them: toc, abbr, def_list, pymdownx.tilde...
+    extensions: tuple[str, ...] = ()
+    # Their options, {extension: {option: value}}, kept as canonical JSON text.
+    extension_configs: str = "{}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +65,8 @@ class SiteConfig:
     templates_dir: str = "templates"
     seeds_dir: str = "seeds"
     output_dir: str = "site"
+    # How article Markdown is read (see MarkdownSettings).
+    markdown: MarkdownSettings = field(default_factory=MarkdownSettings)
 
     @property
     def base_path(self) -> str:
@@ -156,6 +179,8 @@ def parse_config(
         line = lines.of(key)
         if key == "sources":
             values[key] = MappingProxyType(_checked_sources(value, path=path, lines=lines))
+        elif key == "markdown":
+            values[key] = _checked_markdown(value, path=path, lines=lines)
         elif key == "base_url":
             values[key] = _checked_base_url(value, path=path, line=line)
         elif expected is bool:
@@ -207,6 +232,179 @@ def _checked_sources(value: object, *, path: Path | None, lines: SettingsLines) 
                 fix=fix,
             )
     return dict(value)
+
+
+def _checked_markdown(
+    value: object, *, path: Path | None, lines: SettingsLines
+) -> MarkdownSettings:
+    """The markdown settings, each extension loaded once to prove it loads."""
+    example = "e.g.\nmarkdown:\n  engine: python-markdown\n  extensions: [toc, abbr]"
+    if value is None:
+        return MarkdownSettings()
+    if not isinstance(value, dict):
+        raise ConfigError(
+            f"'markdown' must be a mapping of settings, got {_shown(value)}",
+            path=path,
+            line=lines.of("markdown"),
+            fix=example,
+        )
+    known = ("engine", "extensions", "extension_configs")
+    for key in value:
+        if key not in known:
+            raise ConfigError(
+                f"unknown key 'markdown.{key}'{did_you_mean(str(key), list(known))}",
+                path=path,
+                line=lines.of("markdown", str(key)),
+                fix=f"the keys of 'markdown' are: {', '.join(known)}",
+            )
+    engine = value.get("engine", MarkdownSettings.engine)
+    if engine not in MARKDOWN_ENGINES:
+        raise ConfigError(
+            f"'markdown.engine' must be python-markdown or commonmark, got {_shown(engine)}"
+            f"{did_you_mean(str(engine), list(MARKDOWN_ENGINES))}",
+            path=path,
+            line=lines.of("markdown", "engine"),
+            fix="'engine: python-markdown' (the default, with extensions) or "
+            "'engine: commonmark' (faster, no extensions)",
+        )
+    extensions, configs = _checked_extensions(value, path=path, lines=lines)
+    if engine == "commonmark" and (extensions or configs):
+        raise ConfigError(
+            "'markdown.extensions' and 'markdown.extension_configs' are Python-Markdown's: "
+            "the commonmark engine has none, and would ignore them",
+            path=path,
+            line=lines.of("markdown", "extensions") or lines.of("markdown", "extension_configs"),
+            fix="set 'engine: python-markdown', or remove the extensions",
+        )
+    if engine == "python-markdown":
+        _load_extensions(extensions, configs, path=path, lines=lines)
+    return MarkdownSettings(engine, extensions, json.dumps(configs, sort_keys=True))
+
+
+def _checked_extensions(
+    value: dict[object, object], *, path: Path | None, lines: SettingsLines
+) -> tuple[tuple[str, ...], dict[str, dict[str, object]]]:
+    """The extension names and their options; as MkDocs, an item of the list may be a
+    name, or a name mapped to its options."""
+    line = lines.of("markdown", "extensions")
+    listed = value.get("extensions") or []
+    if not isinstance(listed, list):
+        raise ConfigError(
+            f"'markdown.extensions' must be a list of extension names, got {_shown(listed)}",
+            path=path,
+            line=line,
+            fix="e.g. 'extensions: [toc, abbr, def_list]'",
+        )
+    names: list[str] = []
+    configs: dict[str, dict[str, object]] = {}
+    for item in listed:
+        if isinstance(item, dict) and len(item) == 1:
+            ((name, options),) = item.items()
+            options = {} if options is None else options
+        else:
+            name, options = item, {}
+        if not isinstance(name, str) or not name.strip() or not isinstance(options, dict):
+            raise ConfigError(
+                f"'markdown.extensions' has {_shown(item)}, which is not an extension name",
+                path=path,
+                line=line,
+                fix="give each extension by its name ('- toc'), or its name and options "
+                "('- toc: {permalink: true}')",
+            )
+        names.append(name.strip())
+        if options:
+            configs[name.strip()] = _plain(options, path=path, line=line)
+    given = value.get("extension_configs") or {}
+    configs_line = lines.of("markdown", "extension_configs")
+    if not isinstance(given, dict):
+        raise ConfigError(
+            f"'markdown.extension_configs' must map an extension to its options, "
+            f"got {_shown(given)}",
+            path=path,
+            line=configs_line,
+            fix="e.g.\nextension_configs:\n  toc:\n    permalink: true",
+        )
+    for name, options in given.items():
+        where = lines.of("markdown", "extension_configs", str(name)) or configs_line
+        if str(name) not in names and str(name) not in ALWAYS_ON_EXTENSIONS:
+            raise ConfigError(
+                f"'markdown.extension_configs' has options for '{name}', which is not in "
+                "'markdown.extensions'",
+                path=path,
+                line=where,
+                fix=f"add '{name}' to 'extensions', spelled the same in both places",
+            )
+        if not isinstance(options, dict):
+            raise ConfigError(
+                f"the options of '{name}' must be a mapping, got {_shown(options)}",
+                path=path,
+                line=where,
+                fix=f"e.g.\nextension_configs:\n  {name}:\n    option: value",
+            )
+        configs[str(name)] = {
+            **configs.get(str(name), {}),
+            **_plain(options, path=path, line=where),
+        }
+    return tuple(dict.fromkeys(names)), configs
+
+
+def _plain(
+    options: dict[object, object], *, path: Path | None, line: int | None
+) -> dict[str, object]:
+    """Options as JSON can hold them (the settings' digest and the cache key are JSON)."""
+    try:
+        return json.loads(json.dumps(options, sort_keys=True))  # type: ignore[no-any-return]
+    except (TypeError, ValueError):
+        raise ConfigError(
+            "an extension's options must be text, numbers, true/false, lists or mappings",
+            path=path,
+            line=line,
+            fix="write dates and other values as quoted text",
+        ) from None
+
+
+def _load_extensions(
+    names: tuple[str, ...],
+    configs: dict[str, dict[str, object]],
+    *,
+    path: Path | None,
+    lines: SettingsLines,
+) -> None:
+    """Load every extension with its options once, so a bad one is named here, with its
+    line, and not by a failed render."""
+    for name in (*ALWAYS_ON_EXTENSIONS, *names):
+        where = (
+            lines.of("markdown", "extension_configs", name)
+            if name in configs and lines.of("markdown", "extension_configs", name)
+            else lines.of("markdown", "extensions")
+        )
+        try:
+            markdown.Markdown(extensions=[name], extension_configs={name: configs.get(name, {})})
+        except ModuleNotFoundError as error:
+            raise ConfigError(
+                f"Markdown extension '{name}' cannot be found"
+                + (f" (no module '{error.name}')" if error.name else ""),
+                path=path,
+                line=where,
+                fix="check its spelling (Python-Markdown's own are toc, abbr, def_list, "
+                "attr_list, admonition, md_in_html, ...), or install the package that "
+                "provides it in the environment Marginalia runs in",
+            ) from None
+        except KeyError as error:
+            raise ConfigError(
+                f"Markdown extension '{name}' has no option {error.args[0] if error.args else ''}",
+                path=path,
+                line=where,
+                fix=f"use the options listed in the documentation of '{name}'",
+            ) from None
+        except Exception as error:  # an extension's own code: any error, named
+            raise ConfigError(
+                f"Markdown extension '{name}' failed to load: "
+                f"{str(error).strip() or type(error).__name__}",
+                path=path,
+                line=where,
+                fix=f"check the name and the options of '{name}' against its documentation",
+            ) from None
 
 
 def _checked_base_url(value: object, *, path: Path | None, line: int | None = None) -> str:

@@ -12,7 +12,8 @@ from itertools import pairwise
 from urllib.parse import urlsplit
 
 from generator.body.annotations import Anchor, AnchorReport, Target, anchor_all
-from generator.body.markdown_tree import append_text, parse, to_html
+from generator.body.engines import DEFAULT_ENGINE, MarkdownEngine, parse, sanitise
+from generator.body.markdown_tree import append_text, to_html
 from generator.content.actors import ActorMatcher, iter_mentions
 from generator.urls import event_anchor, quote_anchor
 
@@ -27,18 +28,22 @@ _UNLINKABLE_TAGS = {"a", "code", "pre"}
 
 
 def render_body(text: str, markup: ArticleMarkup) -> str:
-    """The HTML of an article's Markdown; problems with its anchors go to markup.problems."""
-    root = parse(text)
+    """The HTML of an article's Markdown; problems with its anchors go to markup.problems.
+
+    Raises engines.ExtensionFailed when a Python-Markdown extension fails on the text.
+    """
+    root = parse(text, markup.engine)
     neutralise_urls(root)  # before the links added here, which are safe by making
     link_actors(root, markup)
     annotate(root, markup)
-    return to_html(root)
+    # Last, over everything: what an extension emitted and what was added here.
+    return sanitise(to_html(root))
 
 
-def plain_text(text: str) -> str:
+def plain_text(text: str, engine: MarkdownEngine = DEFAULT_ENGINE) -> str:
     """The text a reader sees in rendered Markdown, blocks separated by blank lines."""
     flow = TextFlow()
-    flow.collect(parse(text), None, linkable=True)
+    flow.collect(parse(text, engine), None, linkable=True)
     # One match per run of white space: a pattern that backtracks over the run, as
     # r"\s*\n\s*\n\s*" does, is quadratic in its length.
     return _SPACES.sub(_block_break, "".join(flow.pieces)).strip()
@@ -121,6 +126,7 @@ class ArticleMarkup:
     quotes: Sequence[QuoteSpec] = ()
     events: Sequence[EventSpec] = ()
     problems: list[AnchorReport] = field(default_factory=list)
+    engine: MarkdownEngine = DEFAULT_ENGINE  # the site's markdown settings
 
 
 @dataclass(slots=True)
@@ -302,7 +308,7 @@ def _note(number: int, spec: NoteSpec, markup: ArticleMarkup) -> list[etree.Elem
     label = etree.SubElement(note, "span", {"class": "note-label"})
     label.text = f"{number} · {spec.label}"
     body = etree.SubElement(note, "span", {"class": "note-body"})
-    if not _fill_inline(body, spec.note):
+    if not _fill_inline(body, spec.note, markup.engine):
         markup.problems.append(
             AnchorReport(
                 spec.target.label,
@@ -316,10 +322,10 @@ def _note(number: int, spec: NoteSpec, markup: ArticleMarkup) -> list[etree.Elem
     return [reference, note]
 
 
-def _fill_inline(holder: etree.Element, text: str) -> bool:
+def _fill_inline(holder: etree.Element, text: str, engine: MarkdownEngine) -> bool:
     """Put a note's Markdown into an inline element, paragraphs apart by a blank line;
     False when it has blocks that cannot stand inside a paragraph (they go in as text)."""
-    note = parse(text)
+    note = parse(text, engine)
     neutralise_urls(note)
     fits = all(block.tag == "p" for block in note)
     for number, block in enumerate(note):

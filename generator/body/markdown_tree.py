@@ -57,7 +57,7 @@ def to_html(root: etree.Element) -> str:
     return "".join(out).strip()
 
 
-_VOID = frozenset({"br", "hr", "img"})
+_VOID = frozenset({"br", "hr", "img", "input", "wbr", "col", "area", "source", "track"})
 
 
 def _write(element: etree.Element, out: list[str]) -> None:
@@ -161,7 +161,7 @@ class _TreeBuilder:
             listing.text = "\n"
             for note in notes:
                 if note.number:
-                    _add_back_link(note)
+                    add_back_link(note.element, note.number)
                 listing.append(note.element)
                 note.element.tail = "\n"
             listing.tail = section.tail = "\n"
@@ -324,18 +324,18 @@ class _TreeBuilder:
         link.text = str(note.number)
 
 
-def _add_back_link(note: _Footnote) -> None:
+def add_back_link(item: etree.Element, number: int) -> None:
     """A link from the end of the note's last paragraph back to where it is referenced."""
-    last = note.element[-1] if len(note.element) else None
-    holder = last if last is not None and last.tag == "p" else note.element
+    last = item[-1] if len(item) else None
+    holder = last if last is not None and last.tag == "p" else item
     append_text(holder, "\u00a0")
     back = etree.SubElement(
         holder,
         "a",
         {
             "class": "footnote-back",
-            "href": f"#fnref-{note.number}",
-            "aria-label": f"Back to reference {note.number}",
+            "href": f"#fnref-{number}",
+            "aria-label": f"Back to reference {number}",
             "role": "doc-backlink",
         },
     )

@@ -24,7 +24,15 @@ from generator.build.cache import (
     PagePlan,
 )
 from generator.build.lock import project_lock
-from generator.build.render import BodyRenderer, PageRenderer, SiteInfo, make_environment, site_info
+from generator.build.render import (
+    BodyRenderer,
+    PageRenderer,
+    SiteInfo,
+    make_environment,
+    markdown_engine,
+    markdown_key,
+    site_info,
+)
 from generator.build.search_cache import (
     STATE_CACHE_FILE,
     WORD_CACHE_FILE,
@@ -519,9 +527,14 @@ def plan_build(
     site = build_site(loaded.articles, loaded.actors)
     linker = Linker(base_path=config.base_path, base_url=config.base_url)
     surfaces = registry_surfaces_digest(loaded.actors)
+    markdown = markdown_key(config)
     body_keys = {
         article.path: body_key(
-            article, surfaces=surfaces, base_path=config.base_path, generator=CODE_DIGEST
+            article,
+            surfaces=surfaces,
+            base_path=config.base_path,
+            generator=CODE_DIGEST,
+            markdown=markdown,
         )
         for article in site.articles
     }
@@ -575,7 +588,9 @@ def plan_build(
         info=info,
         linker=linker,
         heads=PageHeads(linker.absolute, config.title, config.description),
-        bodies=BodyRenderer(build_matcher(loaded.actors), linker, site.actors),
+        bodies=BodyRenderer(
+            build_matcher(loaded.actors), linker, site.actors, markdown_engine(config)
+        ),
     )
 
 

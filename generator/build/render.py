@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+import markdown
 from markupsafe import Markup
 
 from generator import urls
 from generator.body.annotations import article_targets
 from generator.body.body_markup import ArticleMarkup, EventSpec, NoteSpec, QuoteSpec, render_body
+from generator.body.engines import DEFAULT_ENGINE, ExtensionFailed, MarkdownEngine
 from generator.config import SiteConfig
 from generator.content.actors import Actor, ActorMatcher
 from generator.content.loading import read_body
@@ -72,10 +74,29 @@ class RenderedBody:
     problems: tuple[ContentError, ...] = ()
 
 
+def markdown_engine(config: SiteConfig) -> MarkdownEngine:
+    """The site's markdown settings as the body stage takes them."""
+    settings = config.markdown
+    return MarkdownEngine(settings.engine, settings.extensions, settings.extension_configs)
+
+
+def markdown_key(config: SiteConfig) -> str:
+    """What a rendered body depends on in the markdown settings: they and the version of
+    Python-Markdown (extensions are named; their code is not digested)."""
+    return f"{config.markdown!r}/{markdown.__version__}"
+
+
 class BodyRenderer:
     """Markdown to HTML for article bodies."""
 
-    def __init__(self, matcher: ActorMatcher, linker: Linker, actors: Mapping[str, Actor]) -> None:
+    def __init__(
+        self,
+        matcher: ActorMatcher,
+        linker: Linker,
+        actors: Mapping[str, Actor],
+        engine: MarkdownEngine = DEFAULT_ENGINE,
+    ) -> None:
+        self._engine = engine
         self._actors = actors
         self._matcher = matcher
         self._actor_href = lambda actor_id: linker.link(urls.actor_path(actor_id))
@@ -104,8 +125,17 @@ class BodyRenderer:
             events=tuple(
                 EventSpec(target, number) for target, number in zip(events, cited, strict=True)
             ),
+            engine=self._engine,
         )
-        html = render_body(article.body or read_body(article), markup)
+        try:
+            html = render_body(article.body or read_body(article), markup)
+        except ExtensionFailed as error:
+            raise ContentError(
+                f"a Markdown extension failed on this article: {error}",
+                path=article.path,
+                fix="remove the extension from 'markdown.extensions' in site.yaml, or "
+                "change the text it fails on",
+            ) from None
         lines = {
             **{f"annotation {n}": a.line for n, a in enumerate(article.annotations, 1)},
             **{f"quote {n}": q.line for n, q in enumerate(article.quotes, 1)},

@@ -174,11 +174,14 @@ def registry_surfaces_digest(actors: tuple[Actor, ...]) -> str:
     return digest_of(tuple((a.id, a.name, a.aliases, a.short, a.type) for a in actors))
 
 
-def body_key(article: Article, *, surfaces: str, base_path: str, generator: str) -> str:
+def body_key(
+    article: Article, *, surfaces: str, base_path: str, generator: str, markdown: str = ""
+) -> str:
     """Names a rendered body by everything its HTML depends on.
 
     The file's digest stands for the body and the actors it links; an edit elsewhere in
-    the front matter only costs that one body a render.
+    the front matter only costs that one body a render. markdown: the site's markdown
+    settings (engine, extensions), which every body depends on.
     """
-    key = f"{generator}\n{surfaces}\n{base_path}\n{article.digest}"
+    key = f"{generator}\n{markdown}\n{surfaces}\n{base_path}\n{article.digest}"
     return hashlib.blake2b(key.encode("utf-8"), digest_size=16).hexdigest()

@@ -1,0 +1,378 @@
+"""Markdown to an ElementTree through Python-Markdown and its extensions.
+
+Python-Markdown builds an ElementTree itself; it is taken before serialisation (the
+preprocessors, the block parser and the treeprocessors run, the postprocessors do not)
+and brought to the shapes markdown_tree's pulldown-cmark builder makes, so the later
+stages (actor links, anchoring, notes) are the same for both engines. Article text is
+untrusted: the raw HTML processors are removed, so raw HTML stays text. What extensions
+put in the HTML stash is parsed into elements here and, like everything else, passes
+the allowlist sanitiser (sanitise.py) before it is written.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import string
+import xml.etree.ElementTree as etree
+from collections.abc import Mapping
+from functools import lru_cache
+from html.parser import HTMLParser
+
+import markdown
+from markdown import inlinepatterns, util
+from markdown.extensions.footnotes import FN_BACKLINK_TEXT, NBSP_PLACEHOLDER
+from markdown.treeprocessors import UnescapeTreeprocessor
+
+from generator.body.markdown_tree import add_back_link
+
+# Always on in Python-Markdown, so both engines read the same Markdown: CommonMark's
+# fenced code, tables and footnotes (as pyromark is run), and list numbers and markers
+# as CommonMark reads them (sane_lists).
+BASE_EXTENSIONS = ("fenced_code", "footnotes", "sane_lists", "tables")
+# Footnotes numbered in the order a reader meets them, as the other engine does.
+BASE_CONFIGS: Mapping[str, Mapping[str, object]] = {"footnotes": {"USE_DEFINITION_ORDER": False}}
+
+
+class ExtensionFailed(Exception):
+    """An extension raised an error while it read an article's Markdown."""
+
+
+def load_markdown(extensions: tuple[str, ...], configs: Mapping[str, object]) -> markdown.Markdown:
+    """A Python-Markdown instance that leaves raw HTML as text; raises what the
+    extensions raise when one is unknown, fails to load or rejects its options."""
+    names = list(dict.fromkeys((*BASE_EXTENSIONS, *extensions)))
+    merged: dict[str, object] = {name: dict(value) for name, value in BASE_CONFIGS.items()}
+    for name, options in configs.items():
+        base = merged.get(name)
+        merged[name] = {**base, **options} if isinstance(base, dict) else options  # type: ignore[dict-item]
+    md = markdown.Markdown(extensions=names, extension_configs=merged)
+    # Raw HTML is shown as the text it is: no block of it, no inline tag, no comment.
+    # (A block's lines are then read as Markdown, where CommonMark keeps them verbatim.)
+    for registry, name in ((md.preprocessors, "html_block"), (md.inlinePatterns, "html")):
+        if name in registry:
+            registry.deregister(name)
+    # Entities stay in the text, to become their characters in _decode (stashed, they
+    # would be hidden from the text that actors and anchors are found in); e-mail links
+    # are written plainly; an escaped '&' is kept apart from one that starts an entity.
+    if "entity" in md.inlinePatterns:
+        md.inlinePatterns.deregister("entity")
+    md.inlinePatterns.register(_Automail(inlinepatterns.AUTOMAIL_RE, md), "automail", 110)
+    md.treeprocessors.register(_Unescape(md), "unescape", 0)
+    # Any ASCII punctuation may be escaped with a backslash, as in CommonMark, so text
+    # escaped for one engine (ingest's escape_markdown) reads the same in the other.
+    md.ESCAPED_CHARS = sorted(set(md.ESCAPED_CHARS) | set(string.punctuation))
+    return md
+
+
+@lru_cache(maxsize=8)
+def _instance(extensions: tuple[str, ...], configs: str) -> markdown.Markdown:
+    # One per process and settings: making one costs more than reading an article.
+    return load_markdown(extensions, json.loads(configs))
+
+
+def parse(text: str, extensions: tuple[str, ...], configs: str) -> etree.Element:
+    """The Markdown as the children of a <div>, in markdown_tree's shapes.
+
+    configs: the extensions' options as JSON text (hashable: the instance is cached)."""
+    md = _instance(extensions, configs)
+    md.reset()
+    try:
+        root = _tree(md, text)
+        stash = list(md.htmlStash.rawHtmlBlocks)
+    except RecursionError:
+        raise
+    except Exception as error:  # an extension's own code: named by the caller
+        raise ExtensionFailed(str(error) or type(error).__name__) from error
+    finally:
+        md.reset()
+    _decode(root)  # before the stash goes in: its HTML is decoded when it is parsed
+    if stash:
+        _unstash(root, stash)
+    _normalise(root)
+    for image in root.iter("img"):
+        alt = image.get("alt", "")
+        if _INLINE_MARKUP.search(alt):  # its Markdown read, as text (no extensions)
+            image.set("alt", "".join(parse(alt, (), "{}").itertext()).strip())
+    return root
+
+
+_INLINE_MARKUP = re.compile(r"[*_`\[\\<&]")
+
+
+def _tree(md: markdown.Markdown, text: str) -> etree.Element:
+    """Markdown.convert up to the tree: its serialiser and postprocessors are not run."""
+    lines = text.split("\n")
+    for preprocessor in md.preprocessors:
+        lines = preprocessor.run(lines)
+    root = md.parser.parseDocument(lines).getroot()
+    for treeprocessor in md.treeprocessors:
+        new_root = treeprocessor.run(root)
+        if new_root is not None:
+            root = new_root
+    return root
+
+
+class _Unescape(UnescapeTreeprocessor):
+    """Backslash escapes back to their characters, an escaped '&' as AMP_SUBSTITUTE:
+    the text of '\\&copy;' is '&copy;' to read, not the entity _decode would see."""
+
+    def _unescape(self, m: re.Match[str]) -> str:
+        code = int(m.group(1))
+        return util.AMP_SUBSTITUTE if code == 38 else chr(code)
+
+
+# In Python-Markdown's tree, text may hold entities its serialiser writes as they are:
+# an extension's ('&para;'), code escaped by code_escape ('a &lt; b'), the article's own.
+_ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[0-9a-zA-Z]+);")
+
+
+def _decoded(text: str) -> str:
+    if "&" in text:
+        text = _ENTITY.sub(lambda m: html.unescape(m[0]), text)
+    return text.replace(util.AMP_SUBSTITUTE, "&") if util.STX in text else text
+
+
+def _decode(root: etree.Element) -> None:
+    """Every text and attribute as the characters it stands for, as a tree from the
+    other engine holds them (to_html escapes them again)."""
+    for element in root.iter():
+        if element.text:
+            element.text = _decoded(element.text)
+        if element.tail:
+            element.tail = _decoded(element.tail)
+        for name, value in element.attrib.items():
+            if "&" in value or util.STX in value:
+                element.set(name, _decoded(value))
+
+
+class _Automail(inlinepatterns.InlineProcessor):
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element, int, int]:
+        email = self.unescape(m.group(1)).removeprefix("mailto:")
+        link = etree.Element("a", {"href": f"mailto:{email}"})
+        link.text = util.AtomicString(email)
+        return link, m.start(0), m.end(0)
+
+
+# Stash placeholders, as Python-Markdown writes them.
+_PLACEHOLDER = re.compile(re.escape(util.STX) + r"wzxhzdk:(\d+)" + re.escape(util.ETX))
+
+
+def _unstash(root: etree.Element, stash: list[object]) -> None:
+    """Put what extensions stashed (HTML text or elements) in the tree as elements."""
+    fragments: dict[int, etree.Element] = {}
+
+    def fragment(index: int) -> etree.Element:
+        if index not in fragments:
+            item = stash[index] if index < len(stash) else ""
+            source = item if isinstance(item, str) else etree.tostring(item, encoding="unicode")  # type: ignore[arg-type]
+            fragments[index] = parse_html(str(source))
+        return fragments[index]
+
+    for parent in list(root.iter()):
+        for name, value in parent.attrib.items():
+            if util.STX in value:
+                parent.set(
+                    name,
+                    _PLACEHOLDER.sub(lambda m: "".join(fragment(int(m[1])).itertext()), value),
+                )
+        for child in list(parent):
+            # A block stashed alone in a paragraph takes the paragraph's place.
+            whole = _PLACEHOLDER.fullmatch((child.text or "").strip())
+            if child.tag == "p" and whole and not len(child):
+                _splice(parent, child, fragment(int(whole[1])))
+        _expand_text(parent, fragment)
+
+
+def _splice(parent: etree.Element, old: etree.Element, new: etree.Element) -> None:
+    position = list(parent).index(old)
+    parent.remove(old)
+    _insert_fragment(parent, position, new, tail=old.tail)
+
+
+def _insert_fragment(
+    parent: etree.Element, position: int, new: etree.Element, *, tail: str | None
+) -> None:
+    """Put a fragment's text and elements at a place among parent's children."""
+    children = [_copy(child) for child in new]
+    lead = new.text or ""
+    if lead:
+        if position == 0:
+            parent.text = (parent.text or "") + lead
+        else:
+            before = parent[position - 1]
+            before.tail = (before.tail or "") + lead
+    parent[position:position] = children
+    if tail:
+        if children:
+            children[-1].tail = (children[-1].tail or "") + tail
+        elif position == 0:
+            parent.text = (parent.text or "") + tail
+        else:
+            before = parent[position - 1]
+            before.tail = (before.tail or "") + tail
+
+
+def _copy(element: etree.Element) -> etree.Element:
+    copy = etree.Element(element.tag, dict(element.attrib))
+    copy.text, copy.tail = element.text, element.tail
+    copy.extend(_copy(child) for child in element)
+    return copy
+
+
+def _expand_text(parent: etree.Element, fragment: object) -> None:
+    """Replace inline placeholders in parent's text and its children's tails."""
+    get = fragment  # type: ignore[assignment]
+    if parent.text and util.STX in parent.text:
+        text, parent.text = parent.text, None
+        _fill(parent, 0, text, get)  # type: ignore[arg-type]
+    position = 0
+    while position < len(parent):
+        child = parent[position]
+        if child.tail and util.STX in child.tail:
+            text, child.tail = child.tail, None
+            position = _fill(parent, position + 1, text, get)  # type: ignore[arg-type]
+        else:
+            position += 1
+
+
+def _fill(parent: etree.Element, position: int, text: str, fragment: object) -> int:
+    """Insert text with placeholders at position; the position after what was added."""
+    last = 0
+    for match in _PLACEHOLDER.finditer(text):
+        _insert_text(parent, position, text[last : match.start()])
+        new = fragment(int(match[1]))  # type: ignore[operator]
+        before = len(parent)
+        _insert_fragment(parent, position, new, tail=None)
+        position += len(parent) - before
+        last = match.end()
+    _insert_text(parent, position, text[last:])
+    return position
+
+
+def _insert_text(parent: etree.Element, position: int, text: str) -> None:
+    if not text:
+        return
+    if position == 0:
+        parent.text = (parent.text or "") + text
+    else:
+        before = parent[position - 1]
+        before.tail = (before.tail or "") + text
+
+
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+     "track", "wbr"}
+)  # fmt: skip
+
+
+class _FragmentParser(HTMLParser):
+    """HTML text (an extension's, never the article's) to elements under a <div>."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = etree.Element("div")
+        self.stack = [self.root]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        element = etree.SubElement(self.stack[-1], tag, {k: v or "" for k, v in attrs})
+        if tag not in _VOID:
+            self.stack.append(element)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        etree.SubElement(self.stack[-1], tag, {k: v or "" for k, v in attrs})
+
+    def handle_endtag(self, tag: str) -> None:
+        for depth in range(len(self.stack) - 1, 0, -1):
+            if self.stack[depth].tag == tag:
+                del self.stack[depth:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        parent = self.stack[-1]
+        if len(parent):
+            parent[-1].tail = (parent[-1].tail or "") + data
+        else:
+            parent.text = (parent.text or "") + data
+
+
+def parse_html(source: str) -> etree.Element:
+    parser = _FragmentParser()
+    parser.feed(source)
+    parser.close()
+    return parser.root
+
+
+# Normalising: Python-Markdown's shapes -> markdown_tree's.
+
+
+def _normalise(root: etree.Element) -> None:
+    footnotes = None
+    for element in root.iter():
+        tag = element.tag
+        if tag == "img":
+            # pulldown-cmark's order: src, alt, title.
+            attributes = dict(element.attrib)
+            element.attrib.clear()
+            for name in ("src", "alt", "title"):
+                if name in attributes:
+                    element.set(name, attributes.pop(name))
+            element.attrib.update(attributes)
+        elif tag == "tr":
+            element.text = None  # a row's cells on one line
+            for cell in element:
+                cell.tail = None
+                style = cell.get("style")
+                if style is not None:
+                    cell.set("style", style.rstrip("; "))
+        elif tag == "div" and element.get("class") == "footnote":
+            footnotes = element
+    if footnotes is not None:
+        _normalise_footnotes(root, footnotes)
+
+
+def _normalise_footnotes(root: etree.Element, section: etree.Element) -> None:
+    """Python-Markdown's footnotes with the ids, classes and back link of the other engine."""
+    section.set("class", "footnotes")
+    listing = next((child for child in section if child.tag == "ol"), None)
+    if listing is None:
+        return
+    numbers = {f"#{item.get('id')}": number for number, item in enumerate(listing, 1)}
+    references: dict[int, int] = {}
+    for sup in root.iter("sup"):
+        link = sup[0] if len(sup) else None
+        if link is None or link.get("class") != "footnote-ref":
+            continue
+        number = numbers.get(link.get("href", ""))
+        if number is None:
+            continue
+        references[number] = references.get(number, 0) + 1
+        count = references[number]
+        sup.attrib.clear()
+        sup.set("id", f"fnref-{number}" if count == 1 else f"fnref-{number}-{count}")
+        link.attrib.clear()
+        link.attrib.update(
+            {"class": "footnote-ref", "href": f"#fn-{number}", "role": "doc-noteref"}
+        )
+    for number, item in enumerate(listing, 1):
+        for holder in list(item.iter()):
+            for back in [c for c in holder if c.get("class") == "footnote-backref"]:
+                _drop(holder, back)
+            for element in (holder,):
+                if element.text:
+                    element.text = element.text.replace(NBSP_PLACEHOLDER, "")
+                if element.tail:
+                    element.tail = element.tail.replace(NBSP_PLACEHOLDER, "")
+        item.attrib.clear()
+        if number in references:
+            item.set("id", f"fn-{number}")
+            add_back_link(item, number)
+
+
+def _drop(parent: etree.Element, child: etree.Element) -> None:
+    """Remove a child, keeping its tail text."""
+    tail = (child.tail or "").replace(FN_BACKLINK_TEXT, "")
+    position = list(parent).index(child)
+    parent.remove(child)
+    _insert_text(parent, position, tail)
