@@ -50,11 +50,16 @@ _VERBS = (
     "|conceded|admitted|admits|tweeted|posted|posts|cautioned|countered|recounted"
     "|predicted|vowed|vows|pledged|promised|confirmed|confirms|assured|reiterated"
     "|insisted|complained|maintained|lamented|joked|quipped|shouted|told|testified"
-    "|wrote|tells|underlined|highlighted|demanded|charged|alleged|agreed|boasted"
+    "|wrote|tells|underlined|highlighted|demanded|charged|alleged|boasted"
     "|conceded|proclaimed|mused|sighed|thundered|snapped|pleaded|said|adding|saying"
     "|writing|telling|noting|warning|declaring|arguing|insisting|stressing|explaining"
     "|called on|called for|calls on|calls for|appealed|described|describes|dismissed"
 )
+# The verbs that report speech a following quotation can continue.
+_REPORTING = {
+    "said", "says", "told", "tells", "added", "adds", "warned", "warns", "stressed",
+    "insisted", "noted", "explained", "argued", "wrote", "writes", "stated", "declared",
+}  # fmt: skip
 _PARTICIPLES = {
     "adding", "saying", "writing", "telling", "noting", "warning", "declaring", "arguing",
     "insisting", "stressing", "explaining",
@@ -435,6 +440,10 @@ class _Finder:
                 rest = paragraph[rest_start : rest_start + _TAIL_WINDOW + 1]
                 if len(rest) <= _TAIL_WINDOW and not _runs_in(rest, 0, len(rest)):
                     previous = last_speaker
+            elif not spans:
+                # "Peskov said the talks would go on." then a paragraph that is only a
+                # quotation: his words.
+                previous = self._reported_speaker(number)
             outside = spans[-1].after if spans else 0
             person = self._sentence_people(number, outside, len(paragraph))
             if person is not None:
@@ -696,6 +705,20 @@ class _Finder:
 
     def _order(self, number: int, offset: int) -> int:
         return number * (1 << 40) + offset + (1 << 45)
+
+    def _reported_speaker(self, number: int) -> _Speaker | None:
+        """The named speaker of a paragraph's last sentence when it reports speech
+        ("Peskov said the talks would go on."), else None."""
+        paragraph = self.paragraphs[number]
+        end = len(paragraph.rstrip())
+        start = _sentence_start(paragraph, max(0, end - _HEAD_WINDOW), end)
+        verb = _HEAD_VERB.search(paragraph, start, end)
+        if verb is None or verb.group("verb").split()[0] not in _REPORTING:
+            return None
+        if not paragraph[start : verb.start()].strip():
+            return None
+        self.floor, self.here = start, start
+        return self._subject(number, start, verb.start())
 
     def _pronoun(self, number: int, lowest: int, position: int) -> _Speaker | None:
         """He or she: the person the sentences before (since the last quote) name as

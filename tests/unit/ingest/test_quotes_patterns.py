@@ -453,3 +453,15 @@ def test_surname_without_its_al_prefix(matcher):
     assert said(paragraphs, matcher) == [
         ("Salim al-Harthy", "There is a consensus that the market needs support.")
     ]
+
+
+def test_quote_only_paragraph_after_reported_speech_is_the_reporters_speaker(matcher):
+    paragraphs = [
+        "Marta Kowalska said the strike would go ahead on Monday.",
+        "‘Nobody can say we did not try to reach a deal.’",
+        "Russia agreed. The markets rose.",
+        "“We will keep prices where they are for now.”",
+    ]
+    assert said(paragraphs, matcher) == [
+        ("Marta Kowalska", "Nobody can say we did not try to reach a deal.")
+    ]
