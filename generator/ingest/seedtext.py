@@ -346,8 +346,10 @@ def _read_dateline(head: str, rest: str, *, colon: bool) -> Dateline | None:
     opens_sentence = rest[:1].isupper() or rest[:1].isdigit() or rest[:1] in "“\"‘'"
     all_caps = all(word.isupper() or word in _PARTICLES for word in words)
     if colon:
-        # "He said: ..." stays a sentence: a colon dateline is an all-caps place.
-        return Dateline(place_text, agency) if all_caps and opens_sentence else None
+        # "He said: ..." stays a sentence: a colon dateline is an all-caps place,
+        # maybe with its region ("MUMBAI, India:").
+        caps_place = all(word.isupper() or word in _PARTICLES for word in segments[0].split())
+        return Dateline(place_text, agency) if caps_place and opens_sentence else None
     if agency is not None:
         return Dateline(place_text, agency)
     if not opens_sentence and rest:
@@ -374,8 +376,10 @@ def _is_agency(text: str) -> bool:
 
 
 def _is_date_segment(segment: str) -> bool:
-    """'Sept. 18', '18 September', 'April 21st' or '2023'."""
+    """'Sept. 18', '18 September', 'April 21st', '18 September 2023' or '2023'."""
     words = segment.replace(".", " ").split()
+    if len(words) == 3 and len(words[2]) == 4 and words[2].isdigit():
+        words = words[:2]
     if len(words) == 1:
         return len(words[0]) == 4 and words[0].isdigit()
     if len(words) != 2:
@@ -571,16 +575,18 @@ def _without_furniture(
 def _strip_trailing_furniture(text: str) -> tuple[str, tuple[str, ...]]:
     """Text without its trailing furniture lines, and the credits among them (in order)."""
     credits: list[str] = []
-    while text:
-        cut = text.rfind("\n")
-        line = text[cut + 1 :]
-        kind = _furniture_kind(line)
+    end = len(text)  # text[:end] is what is left; sliced once, as a block may be huge
+    while end > 0:
+        cut = text.rfind("\n", 0, end)
+        kind = _furniture_kind(text[cut + 1 : end])
         if kind is None:
             break
         if kind != "drop":
             credits.append(kind)
-        text = text[:cut].rstrip() if cut >= 0 else ""
-    return text, tuple(reversed(credits))
+        end = cut if cut >= 0 else 0
+        while end > 0 and text[end - 1].isspace():
+            end -= 1
+    return text[:end], tuple(reversed(credits))
 
 
 def _furniture_kind(line: str) -> str | None:
