@@ -1110,12 +1110,11 @@ def _article_names(
     for index, text in enumerate(texts):
         number = index - len(context)
         base = (number * (1 << 40) + (1 << 45)) if number >= 0 else index
+        names.mid_sentence.update(_mid_sentence_words(text))
         for group in _joined_runs(text, 0, len(text)):
             words = [word for _, word in group]
-            at_start = _starts_sentence(text, group[0][0])
-            for position, word in enumerate(words):
-                if position or not at_start:
-                    names.mid_sentence.add(word.rstrip("."))
+            if len(words) == 1 and not _ACRONYM_AFTER.match(text, group[0][0] + len(words[0])):
+                continue  # one word is no full name
             if len(words) > 16:
                 continue
             end = group[-1][0] + len(words[-1])
@@ -1133,6 +1132,17 @@ def _article_names(
             if 2 <= len(person) <= MAX_NAME_WORDS and not any(w in _COMMON for w in person):
                 names.add(base + group[0][0], person)
     return names
+
+
+# A capitalised word after a word, a comma or a closing bracket: not where a sentence
+# starts, so capitalised because it is a name.
+_MID_SENTENCE = re.compile(
+    rf"(?<=[\w,;)’'] )[{_UPPER}][\w’'-]*|(?<=[\w,;)’']\u00a0)[{_UPPER}][\w’'-]*"
+)
+
+
+def _mid_sentence_words(text: str) -> set[str]:
+    return set(_MID_SENTENCE.findall(text))
 
 
 def _starts_sentence(text: str, at: int) -> bool:
@@ -1178,7 +1188,7 @@ def find_candidate_actors(
     same paragraphs, when the caller has them already.
     """
     by_paragraph = _mentions_by_paragraph(paragraphs, matcher)
-    mid_sentence = _article_names(paragraphs, context, by_paragraph, matcher).mid_sentence
+    mid_sentence = {word for text in (*context, *paragraphs) for word in _mid_sentence_words(text)}
     counts: Counter[str] = Counter()
     titled: set[str] = set()
     for number, paragraph in enumerate(paragraphs):
