@@ -77,10 +77,11 @@ def _hostile(text: str) -> bool:
 # mark, keys, details, tasklist, highlight). Anything else is dropped, its text kept;
 # <script> and <style> go with their content.
 _TAGS = frozenset(
-    {"a", "abbr", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt",
-     "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "img", "input", "ins", "kbd", "li",
-     "mark", "ol", "p", "pre", "s", "small", "span", "strong", "sub", "summary", "sup",
-     "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"}
+    {"a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup",
+     "dd", "del", "details", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2",
+     "h3", "h4", "h5", "h6", "hr", "i", "img", "input", "ins", "kbd", "li", "mark", "ol",
+     "p", "pre", "q", "s", "small", "span", "strong", "sub", "summary", "sup", "table",
+     "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul"}
 )  # fmt: skip
 _EVERYWHERE = {"class", "id", "title", "role", "lang", "dir", "aria-label", "aria-hidden"}
 _ATTRIBUTES = {

@@ -326,6 +326,10 @@ def _normalise(root: etree.Element) -> None:
                 style = cell.get("style")
                 if style is not None:
                     cell.set("style", style.rstrip("; "))
+        elif tag == "strong" and not element.text and len(element) == 1:
+            inner = element[0]
+            if inner.tag == "em" and not inner.tail:  # ***x***: <em><strong> as CommonMark
+                element.tag, inner.tag = "em", "strong"
         elif tag == "div" and element.get("class") == "footnote":
             footnotes = element
     if footnotes is not None:
