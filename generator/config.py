@@ -257,7 +257,7 @@ def _checked_markdown(
                 line=lines.of("markdown", str(key)),
                 fix=f"the keys of 'markdown' are: {', '.join(known)}",
             )
-    engine = value.get("engine", MarkdownSettings.engine)
+    engine = value.get("engine", MarkdownSettings().engine)
     if engine not in MARKDOWN_ENGINES:
         raise ConfigError(
             f"'markdown.engine' must be python-markdown or commonmark, got {_shown(engine)}"
@@ -391,11 +391,14 @@ def _load_extensions(
                 "provides it in the environment Marginalia runs in",
             ) from None
         except KeyError as error:
+            option = error.args[0] if error.args else ""
             raise ConfigError(
-                f"Markdown extension '{name}' has no option {error.args[0] if error.args else ''}",
+                f"Markdown extension '{name}' has no option '{option}'"
+                f"{did_you_mean(str(option), _options(name))}",
                 path=path,
                 line=where,
-                fix=f"use the options listed in the documentation of '{name}'",
+                fix=f"use the options listed in the documentation of '{name}': "
+                f"{', '.join(_options(name)) or 'it takes none'}",
             ) from None
         except Exception as error:  # an extension's own code: any error, named
             raise ConfigError(
@@ -405,6 +408,14 @@ def _load_extensions(
                 line=where,
                 fix=f"check the name and the options of '{name}' against its documentation",
             ) from None
+
+
+def _options(extension: str) -> list[str]:
+    """The option names an extension takes, as it declares them."""
+    try:
+        return sorted(markdown.Markdown().build_extension(extension, {}).getConfigs())
+    except Exception:  # it loaded once already; a second failure leaves the list out
+        return []
 
 
 def _checked_base_url(value: object, *, path: Path | None, line: int | None = None) -> str:
