@@ -364,8 +364,7 @@ def find_quotes(
     when resolving a speaker named by surname or title only.
     """
     by_paragraph = _mentions_by_paragraph(paragraphs, matcher)
-    names = _article_names(paragraphs, context, by_paragraph, matcher)
-    finder = _Finder(paragraphs, matcher, by_paragraph, names)
+    finder = _Finder(paragraphs, matcher, by_paragraph, context)
     return tuple(finder.run())
 
 
@@ -375,17 +374,25 @@ class _Finder:
         paragraphs: Sequence[str],
         matcher: ActorMatcher,
         mentions: list[_Mentions],
-        names: _Names,
+        context: Sequence[str],
     ) -> None:
         self.paragraphs = paragraphs
         self.matcher = matcher
+        self.context = context
         self.mentions = mentions
-        self.names = names
+        self._names: _Names | None = None
         self.last_person: _Speaker | None = None
         # Where a pronoun's sentences may be looked for: after the previous quote, and
         # before the quote being attributed.
         self.floor = 0
         self.here = 0
+
+    @property
+    def names(self) -> _Names:
+        """The article's names, read once a speaker needs them (most text quotes no one)."""
+        if self._names is None:
+            self._names = _article_names(self.paragraphs, self.context)
+        return self._names
 
     def run(self) -> Iterator[QuoteSuggestion]:
         open_speaker: _Speaker | None = None  # a quotation running on from the paragraph before
@@ -1096,12 +1103,7 @@ def _verb_text(verb: str) -> str:
 # The article's names
 
 
-def _article_names(
-    paragraphs: Sequence[str],
-    context: Sequence[str],
-    mentions: list[_Mentions],
-    matcher: ActorMatcher,
-) -> _Names:
+def _article_names(paragraphs: Sequence[str], context: Sequence[str]) -> _Names:
     """Every person-like full name of the article, in text order (context first, as the
     title and dek come first), the words capitalised mid-sentence, and the acronyms
     spelled out ("the Joint Chiefs of Staff (JCS)")."""
