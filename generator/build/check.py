@@ -111,7 +111,8 @@ class CheckReport:
         same = ", unchanged since the last check" if self.reused else ""
         return (
             f"check {verdict}: {errors} error{'s' if errors != 1 else ''}, {warnings} "
-            f"warning{'s' if warnings != 1 else ''} ({self.articles} articles, {self.pages} "
+            f"warning{'s' if warnings != 1 else ''} ({self.articles} article"
+            f"{'s' if self.articles != 1 else ''}, {self.pages} "
             f"pages, {self.links} internal links; {self.rendered} pages rendered in memory"
             f"{same}) in {self.seconds:.2f} s"
         )
