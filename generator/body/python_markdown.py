@@ -23,7 +23,7 @@ from html.parser import HTMLParser
 import markdown
 from markdown import inlinepatterns, util
 from markdown.extensions.footnotes import FN_BACKLINK_TEXT, NBSP_PLACEHOLDER
-from markdown.treeprocessors import UnescapeTreeprocessor
+from markdown.treeprocessors import InlineProcessor, UnescapeTreeprocessor
 
 from generator.body.markdown_tree import add_back_link
 
@@ -60,6 +60,8 @@ def load_markdown(extensions: tuple[str, ...], configs: Mapping[str, object]) ->
         md.inlinePatterns.deregister("entity")
     md.inlinePatterns.register(_Automail(inlinepatterns.AUTOMAIL_RE, md), "automail", 110)
     md.treeprocessors.register(_Unescape(md), "unescape", 0)
+    if not extensions and hasattr(InlineProcessor, "_InlineProcessor__handleInline"):
+        md.treeprocessors.register(_PlainTextSkipped(md), "inline", 20)
     # Any ASCII punctuation may be escaped with a backslash, as in CommonMark, so text
     # escaped for one engine (ingest's escape_markdown) reads the same in the other.
     md.ESCAPED_CHARS = sorted(set(md.ESCAPED_CHARS) | set(string.punctuation))
@@ -112,6 +114,25 @@ def _tree(md: markdown.Markdown, text: str) -> etree.Element:
         if new_root is not None:
             root = new_root
     return root
+
+
+class _PlainTextSkipped(InlineProcessor):
+    """The inline stage, with text that no base pattern can match passed over.
+
+    Python-Markdown tries each of its dozen inline patterns on every run of text, most
+    of a body's cost: a run with none of the characters they start with (emphasis,
+    code, links, images, footnotes, autolinks, escapes, a hard break) is left as it is
+    at once. Only for the base extensions, whose patterns are known: another extension
+    may match anything (abbr matches words).
+    """
+
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
+        if patternIndex == 0 and not _INLINE_TRIGGER.search(data):
+            return data
+        return super()._InlineProcessor__handleInline(data, patternIndex)  # type: ignore[misc]
+
+
+_INLINE_TRIGGER = re.compile(r"[*_`\[\]!<>\\&]|  \n")
 
 
 class _Unescape(UnescapeTreeprocessor):
