@@ -126,12 +126,49 @@ class _PlainTextSkipped(InlineProcessor):
     may match anything (abbr matches words).
     """
 
+    def __init__(self, md: markdown.Markdown) -> None:
+        super().__init__(md)
+        # Each base pattern by identity, with the texts one of which a match holds.
+        self._triggers = {
+            id(md.inlinePatterns[name]): _PATTERN_TRIGGERS[name]
+            for name in (item.name for item in md.inlinePatterns._priority)
+            if name in _PATTERN_TRIGGERS
+        }
+
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
         if patternIndex == 0 and not _INLINE_TRIGGER.search(data):
             return data
         return super()._InlineProcessor__handleInline(data, patternIndex)  # type: ignore[misc]
 
+    def _InlineProcessor__applyPattern(
+        self, pattern: object, data: str, patternIndex: int, startIndex: int = 0
+    ) -> tuple[str, bool, int]:
+        # A pattern whose characters are not in the text cannot match it: each would
+        # search the whole paragraph again.
+        triggers = self._triggers.get(id(pattern))
+        if triggers is not None and not any(trigger in data for trigger in triggers):
+            return data, False, 0
+        return super()._InlineProcessor__applyPattern(pattern, data, patternIndex, startIndex)  # type: ignore[misc]
 
+
+# What a match of each base inline pattern holds (at least one of them).
+_PATTERN_TRIGGERS: Mapping[str, tuple[str, ...]] = {
+    "backtick": ("`",),
+    "escape": ("\\",),
+    "footnote": ("[^",),
+    "reference": ("[",),
+    "link": ("[",),
+    "image_link": ("![",),
+    "image_reference": ("![",),
+    "short_reference": ("[",),
+    "short_image_ref": ("![",),
+    "autolink": ("<",),
+    "automail": ("<",),
+    "linebreak": ("  \n",),
+    "em_strong": ("*", "_"),
+    "em_strong2": ("*", "_"),
+    "not_strong": ("*", "_"),
+}
 _INLINE_TRIGGER = re.compile(r"[*_`\[\]!<>\\&]|  \n")
 
 
