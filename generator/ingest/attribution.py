@@ -622,8 +622,12 @@ class _Finder:
             text = paragraph[seg_start:seg_end].strip()
             if not text:
                 return None
-            if paragraph[seg_start - 1] == "(" or _has_clause_word(text.split()):
-                continue  # "(JCS)", "who spoke to reporters"
+            if (
+                paragraph[seg_start - 1] == "("
+                or _PARTY_STATE.fullmatch(text)
+                or _has_clause_word(text.split())
+            ):
+                continue  # "(JCS)", "Schumer, D-N.Y., said", "who spoke to reporters"
             speaker = self._named(number, seg_start, seg_end)
             if speaker is not None:
                 return speaker
@@ -894,13 +898,22 @@ def _sentence_start(paragraph: str, lowest: int, end: int) -> int:
 
 
 def _clause_end(paragraph: str, start: int, limit: int) -> int:
+    """Where the clause from `start` ends: a sentence's end, a semicolon, a dash or the
+    next quotation. The dots of "Mr.", "J." and "D-N.Y.," end nothing."""
     for at in range(start, limit):
         char = paragraph[at]
         if char in '.!?;“"‘' or (char == "—" and at > start):
-            word = paragraph[max(start, at - 6) : at].split()
-            last = word[-1].lower() if word else ""
-            if char == "." and (last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha())):
-                continue
+            if char == ".":
+                word = paragraph[max(start, at - 6) : at].split()
+                last = word[-1].lower() if word else ""
+                if last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
+                    continue
+                if (
+                    at + 1 < limit
+                    and not paragraph[at + 1].isspace()
+                    and paragraph[at + 1] not in '”’"'
+                ):
+                    continue  # inside "N.Y." or before a comma
             return at
     return limit
 
@@ -943,6 +956,8 @@ def _without_auxiliaries(paragraph: str, start: int, end: int) -> int:
 
 
 _CONJUNCTIONS = {"but", "and", "yet", "so", "or"}
+# A US legislator's party and state, as AP prints them after the name: "D-N.Y.", "R-Texas".
+_PARTY_STATE = re.compile(r"[DRI]-[A-Z][A-Za-z.]*(?:\s[A-Z][A-Za-z.]*)?")
 
 
 def _has_clause_word(words: Sequence[str]) -> bool:
@@ -956,7 +971,7 @@ def _has_clause_word(words: Sequence[str]) -> bool:
             continue  # "But employers' representative Tommy Leung said"
         between_capitals = (
             0 < index < len(words) - 1
-            and words[index - 1][:1].isupper()
+            and words[index - 1].strip(",") in _PORTFOLIO
             and words[index + 1][:1].isupper()
         )
         if word in ("and", "&") and between_capitals:

@@ -465,3 +465,23 @@ def test_quote_only_paragraph_after_reported_speech_is_the_reporters_speaker(mat
     assert said(paragraphs, matcher) == [
         ("Marta Kowalska", "Nobody can say we did not try to reach a deal.")
     ]
+
+
+def test_party_and_state_after_a_legislators_name(matcher):
+    paragraphs = [
+        "Sen. Chuck Schumer met the president.",
+        "“We are not going to shut the government down this year,” Schumer, D-N.Y., said.",
+    ]
+    assert said(paragraphs, matcher) == [
+        ("Chuck Schumer", "We are not going to shut the government down this year")
+    ]
+
+
+def test_two_speakers_are_no_one_speaker(matcher):
+    paragraphs = [
+        "“I want to thank everyone who came out today,” Smith and Jones said in a statement.",
+        "‘We will keep the bridge open all winter,’ said Hanna Maliar.",
+    ]
+    assert said(paragraphs, matcher) == [
+        ("Hanna Maliar", "We will keep the bridge open all winter")
+    ]
