@@ -540,6 +540,9 @@ class _Finder:
             words = paragraph[begin : verb.start()].split()
             if not words or len(words) > _MAX_ATTRIBUTION_WORDS:
                 return None
+            first = words[0].strip(",").lower()
+            if words[0][:1].islower() and first not in _SUBJECT_STARTS:
+                return None  # "“…” won four awards, Smith said": not the speaker's words
             speaker = self._subject(number, begin, verb.start())
             if speaker is None:
                 return None
@@ -956,6 +959,11 @@ def _without_auxiliaries(paragraph: str, start: int, end: int) -> int:
 
 
 _CONJUNCTIONS = {"but", "and", "yet", "so", "or"}
+# The lower-case words a speaker phrase right after a quote may start with.
+_SUBJECT_STARTS = _DETERMINERS | _PRONOUNS | {
+    "one", "another", "two", "three", "several", "some", "former", "senior", "local",
+    "police", "officials", "both", "each", "rights", "opposition", "prime", "president",
+}  # fmt: skip
 # A US legislator's party and state, as AP prints them after the name: "D-N.Y.", "R-Texas".
 _PARTY_STATE = re.compile(r"[DRI]-[A-Z][A-Za-z.]*(?:\s[A-Z][A-Za-z.]*)?")
 

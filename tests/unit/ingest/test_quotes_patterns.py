@@ -485,3 +485,13 @@ def test_two_speakers_are_no_one_speaker(matcher):
     assert said(paragraphs, matcher) == [
         ("Hanna Maliar", "We will keep the bridge open all winter")
     ]
+
+
+def test_a_title_followed_by_another_verb_is_not_a_quote(matcher):
+    paragraphs = [
+        "“All Quiet on the Western Front” won four awards, Anna Berg said.",
+        "‘We will keep the bridge open all winter,’ said Hanna Maliar.",
+    ]
+    assert said(paragraphs, matcher) == [
+        ("Hanna Maliar", "We will keep the bridge open all winter")
+    ]
