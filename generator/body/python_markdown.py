@@ -79,6 +79,12 @@ def parse(text: str, extensions: tuple[str, ...], configs: str) -> etree.Element
 
     configs: the extensions' options as JSON text (hashable: the instance is cached)."""
     md = _instance(extensions, configs)
+    # Python-Markdown drops the two control characters it marks its placeholders with;
+    # text that holds them keeps them, as the other engine does, hidden in pairs of a
+    # private-use character that the tree gives back.
+    hidden = util.STX in text or util.ETX in text
+    if hidden:
+        text = text.translate(_HIDE)
     md.reset()
     try:
         root = _tree(md, text)
@@ -89,6 +95,8 @@ def parse(text: str, extensions: tuple[str, ...], configs: str) -> etree.Element
         raise ExtensionFailed(str(error) or type(error).__name__) from error
     finally:
         md.reset()
+    if hidden:
+        _reveal(root)
     _decode(root)  # before the stash goes in: its HTML is decoded when it is parsed
     if stash:
         _unstash(root, stash)
@@ -114,6 +122,26 @@ def _tree(md: markdown.Markdown, text: str) -> etree.Element:
         if new_root is not None:
             root = new_root
     return root
+
+
+_HIDE = str.maketrans(
+    {"\ue000": "\ue000\ue000", util.STX: "\ue000\ue001", util.ETX: "\ue000\ue002"}
+)
+_HIDDEN = re.compile("\ue000([\ue000-\ue002])")
+_SHOWN = {"\ue000": "\ue000", "\ue001": util.STX, "\ue002": util.ETX}
+
+
+def _reveal(root: etree.Element) -> None:
+    def shown(value: str) -> str:
+        return _HIDDEN.sub(lambda m: _SHOWN[m[1]], value) if "\ue000" in value else value
+
+    for element in root.iter():
+        if element.text:
+            element.text = shown(element.text)
+        if element.tail:
+            element.tail = shown(element.tail)
+        for name, value in element.attrib.items():
+            element.set(name, shown(value))
 
 
 class _PlainTextSkipped(InlineProcessor):

@@ -43,6 +43,8 @@ SAMPLES = {
     "breaks": "line one  \nline two\nline three\n\n***\n\nafter the rule",
     "hostile": '<script>alert(1)</script> <img src=x onerror="alert(1)"> <!-- c -->\n\n'
     "&lt;b&gt; [x](javascript:alert(1)) [y](JaVaScRiPt:alert(1)) ![z](data:text/html,x)",
+    # Python-Markdown marks its placeholders with these; an article's own are kept.
+    "control characters": "0\x03 text \x02wzxhzdk:0\x03 and *a\x02* \ue000\ue001",
     "escapes": "\\# not \\- a \\> heading \\[x\\](y) \\<b\\> 1\\. \\| \\~ \\=",
 }
 

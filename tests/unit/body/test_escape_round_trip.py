@@ -106,3 +106,19 @@ def test_markdown_lookalikes_render_back_to_their_text(engine: MarkdownEngine) -
 
     for paragraph in (*TRICKY, *SETEXT_EQUALS):
         assert rendered_text(escape_markdown(paragraph), engine) == paragraph
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=[p.stem for p in SEEDS])
+def test_an_ingested_body_has_the_same_anchor_text_in_both_engines(path: Path) -> None:
+    # Ingest chooses quote prefixes in one engine's text (anchor_text); the build anchors
+    # them in the site's: the two texts must be the same.
+    from generator.body.body_markup import TextFlow
+
+    seed = parse_seed(path.read_text(encoding="utf-8"), name=path.name)
+    body = "\n\n".join(escape_markdown(paragraph) for paragraph in seed.paragraphs)
+    texts = []
+    for engine in ENGINES:
+        flow = TextFlow()
+        flow.collect(parse(body, engine), None, linkable=True)
+        texts.append("".join(flow.pieces))
+    assert texts[0] == texts[1]
