@@ -22,6 +22,7 @@ from html.parser import HTMLParser
 
 import markdown
 from markdown import inlinepatterns, util
+from markdown.blockprocessors import BlockProcessor
 from markdown.extensions.footnotes import FN_BACKLINK_TEXT, NBSP_PLACEHOLDER
 from markdown.treeprocessors import InlineProcessor, UnescapeTreeprocessor
 
@@ -62,6 +63,7 @@ def load_markdown(extensions: tuple[str, ...], configs: Mapping[str, object]) ->
     md.treeprocessors.register(_Unescape(md), "unescape", 0)
     if not extensions and hasattr(InlineProcessor, "_InlineProcessor__handleInline"):
         md.treeprocessors.register(_PlainTextSkipped(md), "inline", 20)
+        md.parser.blockprocessors.register(_PlainParagraph(md.parser), "plain_paragraph", 101)
     # Any ASCII punctuation may be escaped with a backslash, as in CommonMark, so text
     # escaped for one engine (ingest's escape_markdown) reads the same in the other.
     md.ESCAPED_CHARS = sorted(set(md.ESCAPED_CHARS) | set(string.punctuation))
@@ -142,6 +144,29 @@ def _reveal(root: etree.Element) -> None:
             element.tail = shown(element.tail)
         for name, value in element.attrib.items():
             element.set(name, shown(value))
+
+
+class _PlainParagraph(BlockProcessor):
+    """A block that can only be a paragraph, made one at once.
+
+    Python-Markdown asks a dozen block processors about every block; most of an
+    article's blocks are prose. A block whose every line starts with a letter or an
+    opening quote and that has no '|' cannot be a heading, rule, list, quote, code,
+    table, footnote or reference definition (each needs a line to start with one of
+    '#', '-', '*', '_', '=', '+', '>', '[', a digit or spaces, or a '|'). Only for the
+    base extensions, whose block syntax is known; not inside a list, where a paragraph
+    is lazy text.
+    """
+
+    def test(self, parent: etree.Element, block: str) -> bool:
+        return not self.parser.state.isstate("list") and _PLAIN_BLOCK.fullmatch(block) is not None
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> None:
+        etree.SubElement(parent, "p").text = blocks.pop(0)
+
+
+_PLAIN_LINE = "(?:[^\\W\\d_]|[\u201c\u2018\"'(])[^\\n|]*"
+_PLAIN_BLOCK = re.compile(f"{_PLAIN_LINE}(?:\\n{_PLAIN_LINE})*")
 
 
 class _PlainTextSkipped(InlineProcessor):
