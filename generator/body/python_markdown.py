@@ -187,6 +187,9 @@ class _PlainTextSkipped(InlineProcessor):
             for name in (item.name for item in md.inlinePatterns._priority)
             if name in _PATTERN_TRIGGERS
         }
+        # A tuple, not the registry, which sorts itself on every lookup by index; the
+        # patterns are all registered by now.
+        self.inlinePatterns = tuple(md.inlinePatterns)  # type: ignore[assignment]
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
         if patternIndex == 0 and not _INLINE_TRIGGER.search(data):
@@ -199,8 +202,12 @@ class _PlainTextSkipped(InlineProcessor):
         # A pattern whose characters are not in the text cannot match it: each would
         # search the whole paragraph again.
         triggers = self._triggers.get(id(pattern))
-        if triggers is not None and not any(trigger in data for trigger in triggers):
-            return data, False, 0
+        if triggers is not None:
+            for trigger in triggers:
+                if trigger in data:
+                    break
+            else:
+                return data, False, 0
         return super()._InlineProcessor__applyPattern(pattern, data, patternIndex, startIndex)  # type: ignore[misc]
 
 
