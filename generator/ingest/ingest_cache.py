@@ -102,6 +102,7 @@ class IngestCache:
                 cache.seeds = {
                     str(name): _seed_record(entry) for name, entry in data["seeds"].items()
                 }
+                cache.changed = False
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return IngestCache(path, fingerprint)
         return cache

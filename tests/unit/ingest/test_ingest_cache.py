@@ -81,6 +81,11 @@ def test_an_unchanged_archive_is_not_parsed_again(project: Path, planned: list[s
     assert set(statuses(again).values()) == {IngestStatus.UNCHANGED}
     assert planned == []
     assert [target(again, n) for n in sorted(again)] == [target(first, n) for n in sorted(first)]
+    # Nothing to remember that was not known: the cache is not written again.
+    state = project / ".cache" / "ingest" / "state.json"
+    written = state.stat().st_mtime_ns
+    run(project)
+    assert state.stat().st_mtime_ns == written
 
 
 def test_a_touched_seed_is_read_not_planned(project: Path, planned: list[str]) -> None:
