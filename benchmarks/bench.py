@@ -862,6 +862,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--out", type=Path, help="also write the markdown table here")
     parser.add_argument(
+        "--only",
+        choices=("build", "ingest"),
+        help="run only the builds, or only ingest (benchmarks/ingest_bench.py)",
+    )
+    parser.add_argument(
+        "--skip-ingest", action="store_true", help="leave out ingest's fresh and no-change runs"
+    )
+    parser.add_argument(
         "--no-snapshot",
         action="store_true",
         help="run the working tree's code instead of a snapshot taken at the start",
@@ -876,8 +884,24 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def ingest_section(args: argparse.Namespace) -> list[str]:
+    """Ingest at archive scale: fresh and no-change, at the largest size asked for."""
+    spec = importlib.util.spec_from_file_location(
+        "ingest_bench", REPO / "benchmarks" / "ingest_bench.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    n = max(args.sizes)
+    log(f"ingest: N={n:,} seeds, {args.runs} runs of a fresh and a no-change ingest")
+    return module.run(args.work.resolve(), n, args.runs, log=log)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.only == "ingest":
+        print("\n".join(ingest_section(args)))
+        return 0
     plan = [(n, False) for n in args.sizes if not (args.big and n == BIG_N)]
     if args.big:
         plan.append((BIG_N, True))
@@ -952,6 +976,8 @@ def main(argv: list[str] | None = None) -> int:
         ]
     )
     print(text)
+    if not args.skip_ingest:
+        print("\n" + "\n".join(ingest_section(args)))
     (work / "last-results.json").write_text(
         json.dumps(
             {
