@@ -88,15 +88,23 @@ def parse(text: str, extensions: tuple[str, ...], configs: str) -> etree.Element
     if hidden:
         text = text.translate(_HIDE)
     md.reset()
+    finished = False
     try:
         root = _tree(md, text)
         stash = list(md.htmlStash.rawHtmlBlocks)
+        finished = True
     except RecursionError:
         raise
     except Exception as error:  # an extension's own code: named by the caller
         raise ExtensionFailed(str(error) or type(error).__name__) from error
     finally:
-        md.reset()
+        if finished:
+            md.reset()
+        else:
+            # Cut short (an error, a recursion, an alarm), the parser may keep its state
+            # (inside a list, say), which reset() does not clear: the next article gets
+            # a new instance.
+            _instance.cache_clear()
     if hidden:
         _reveal(root)
     _decode(root)  # before the stash goes in: its HTML is decoded when it is parsed

@@ -257,3 +257,24 @@ def test_hostile_markdown_does_not_stall_python_markdown(text: str) -> None:
     with no_hang(10):
         html = render(text + " Russia", PM, actor_ids=frozenset({"russia"}))
     assert BeautifulSoup(html, "html.parser").select_one("a.actor").get_text() == "Russia"
+
+
+def test_a_parse_cut_short_leaves_the_next_one_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    # An error or a test's alarm in the middle of the block parser leaves its state (in
+    # a list, say) behind in the instance kept for the next article.
+    from markdown.blockprocessors import ParagraphProcessor
+
+    from generator.body.engines import ExtensionFailed
+
+    original = ParagraphProcessor.run
+
+    def interrupted(self: ParagraphProcessor, parent: object, blocks: list[str]) -> None:
+        if self.parser.state.isstate("list"):
+            raise AssertionError("no answer within 10 s: a hang")
+        original(self, parent, blocks)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ParagraphProcessor, "run", interrupted)
+    with pytest.raises(ExtensionFailed):
+        render("- an item\n- another", PM)
+    monkeypatch.setattr(ParagraphProcessor, "run", original)
+    assert render("word", PM) == "<p>word</p>"
