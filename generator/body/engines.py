@@ -48,9 +48,21 @@ def parse(text: str, engine: MarkdownEngine = DEFAULT_ENGINE) -> etree.Element:
     if engine.name == COMMONMARK or _hostile(text):
         return markdown_tree.parse(text)
     try:
-        return python_markdown.parse(text, engine.extensions, engine.extension_configs)
+        root = python_markdown.parse(text, engine.extensions, engine.extension_configs)
     except RecursionError:
         return markdown_tree.parse(text)
+    # The later stages walk the tree recursively; pulldown-cmark's builder flattens what
+    # is nested deeper than MAX_DEPTH ('- ' 10,000 times on a line is as many lists).
+    return markdown_tree.parse(text) if _deeper_than(root, markdown_tree.MAX_DEPTH) else root
+
+
+def _deeper_than(root: etree.Element, limit: int) -> bool:
+    level = [root]
+    for _ in range(limit):
+        level = [child for element in level for child in element]
+        if not level:
+            return False
+    return True
 
 
 # A line that starts with more indentation and quote markers than MAX_DEPTH levels.
