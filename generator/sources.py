@@ -176,6 +176,7 @@ HAS_STANDFIRST: frozenset[str] = frozenset(
     | {"Euronews", "Middle East Eye", "Al-Monitor", "The Jerusalem Post", "Haaretz"}
     | {"The Times of Israel", "Sky News", "The Straits Times", "Nikkei Asia", "Daily Mail"}
     | {"Hindustan Times", "South China Morning Post", "The National", "The Atlantic", "Vox"}
+    | {"The New York Times", "Politico"}
     | {"Meduza", "The Moscow Times", "CNA", "The Irish Times", "The Sydney Morning Herald"}
 )
 

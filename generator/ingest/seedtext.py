@@ -126,6 +126,12 @@ _DATE_NOISE = re.compile(
 # sides, or at a colon ("NEW DELHI: ..."); its head is short, so the search is bounded.
 _DASH_DATELINE = re.compile(r"(?P<head>[^\n]{0,80}?)[^\S\n]+(?:--|[–—―-])(?:\s+|$)")
 _COLON_DATELINE = re.compile(r"(?P<head>[^\n:]{1,60}?):[^\S\n]+")
+# TASS: "MOSCOW, September 21. /TASS/. Text"
+_SLASH_DATELINE = re.compile(
+    r"(?P<head>[^\n/]{1,60}?)\.?[^\S\n]*/(?P<agency>[A-Z][\w-]{1,20})/\.?[^\S\n]+"
+)
+# A place alone on the lede's first block: "ANKARA" (Anadolu).
+_BARE_PLACE = re.compile(r"[^\W\d_][^\W\d_ .'’-]*(?:[ .'’-]+[^\W\d_]+){0,3}\.?")
 _DATELINE_MAX_WORDS = 6
 _AGENCY = re.compile(r"\s*\((?P<agency>[^()]{1,30})\)$")
 # Words that open a sentence or a label, not a place: "Biden –", "UPDATE –", "Meanwhile –".
@@ -164,6 +170,16 @@ _TRAILING_CREDIT = re.compile(
     r"(?::|\s+by)\s+[^()]+?)\)?\s*",
     re.DOTALL | re.IGNORECASE,
 )
+# Other outlets' credit forms: "Caption. | Kyodo", "Caption. - Copyright X/AP",
+# "Caption. © X, AFP", "Caption. (X/The Washington Post)", "Caption. REUTERS/X/File Photo".
+_OTHER_CREDITS = (
+    re.compile(r"(?P<caption>.*\S)\s+\|\s+(?P<credit>[^|]{1,100})", re.DOTALL),
+    re.compile(
+        r"(?P<caption>.*?)\s*(?:[-–—]\s+)?(?P<credit>(?:©|Copyright\b)[^©]{1,100})", re.DOTALL
+    ),
+    re.compile(r"(?P<caption>.*[.!?])\s+\((?P<credit>[^()]*/[^()]*)\)", re.DOTALL),
+    re.compile(r"(?P<caption>.*[.!?])\s+(?P<credit>[A-Z][^.!?\s]*(?: [^.!?\s]+){0,8})", re.DOTALL),
+)
 # Characters at the end of a caption searched for its credit: a longer one is caption.
 _CREDIT_MAX = 300
 # Job titles that follow a name in a byline: "Chris Mason, Political editor".
@@ -173,6 +189,11 @@ _ROLE_NOUNS = frozenset(
 )
 
 
+_KICKER = re.compile(
+    r"(?:opinion|analysis|explainer|exclusive|live|breaking(?: news)?|comment|review|perspective"
+    r"|listen(?: to this article)?(?:\s*[·•|-]?\s*\d+:\d{2}(?: min)?)?)",
+    re.IGNORECASE,
+)
 _STANDFIRST_MAX_WORDS = 70
 _STANDFIRST_MAX_CHARS = 700
 
@@ -216,7 +237,10 @@ _FURNITURE: tuple[re.Pattern[str], ...] = tuple(
         r"to contact the (?:reporters?|editors?|authors?)\b.{0,300}",
         r"(?:image|media|video|photo) (?:source|caption|credit)s?\s*[,:].{0,300}",
         r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
-        r"(?-i:[a-z]{2,6}(?:[-/][a-z]{1,6}){1,5})",  # AFP's "bur-jm/rsc"
+        r"(?-i:[a-z]{2,6}(?:[-/][a-z]{1,6}){1,5})(?: ?\([^()]{1,40}\))?",  # "bur-jm/rsc"
+        r"[_*=~#-]{3,}|(?:\* ?){3}",  # a rule between story and trailer
+        r"(?:--|[–—])\s*(?-i:[A-Z][\w.-]{0,20})(?:\s+(?-i:[A-Z][\w.-]{0,20})){0,2}",  # "-- AFP"
+        r".{0,300}\b(?:please contact us|subscription options|subscribers only)\b.{0,200}",
     )
 )
 # A trailer that says who reported, wrote or edited: kept, as printed, in credits.
@@ -226,6 +250,7 @@ _CREDIT_LINES: tuple[re.Pattern[str], ...] = tuple(
         r"(?:additional |further )?(?:reporting|writing|editing|reported|written|edited"
         r"|compiled|reporting and writing|research) (?:by|from) (?-i:[A-Z]).*",
         r"with (?:assistance|reporting|additional reporting) (?:from|by) (?-i:[A-Z]).*",
+        r"(?:additional )?reporting was contributed by (?-i:[A-Z]).*",
         r"(?-i:[A-Z]).{0,300}\bcontributed (?:reporting|to (?:this|the) (?:report|story"
         r"|article|reporting))\b.{0,80}",
         r"(?-i:[A-Z]).{0,300}\b(?:writer|writers|reporter|reporters|correspondent"
@@ -272,6 +297,8 @@ def parse_seed(text: str, *, name: str) -> SeedArticle:
             fix="paste the article paragraphs below the byline, separated by blank lines",
         )
     dateline, first = split_dateline(body[0].text)
+    if dateline is None and len(body) > 1 and _is_bare_place(body[0].text):
+        dateline, first = Dateline(body[0].text.rstrip("."), None), ""
     if dateline is not None and not first and len(body) > 1:
         # The dateline stood alone on its block ("SEOUL, Sept. 18 (Yonhap) --").
         body = body[1:]
@@ -311,12 +338,13 @@ def split_dateline(paragraph: str) -> tuple[Dateline | None, str]:
 
     The date in a dateline is dropped. (None, paragraph) when it opens with no dateline.
     """
-    for form, colon in ((_DASH_DATELINE, False), (_COLON_DATELINE, True)):
+    for form, colon in ((_DASH_DATELINE, False), (_COLON_DATELINE, True), (_SLASH_DATELINE, False)):
         match = form.match(paragraph)
         if match is None:
             continue
         rest = paragraph[match.end() :]
-        dateline = _read_dateline(match["head"], rest, colon=colon)
+        head = match["head"] + (f" ({match['agency']})" if "agency" in match.groupdict() else "")
+        dateline = _read_dateline(head, rest, colon=colon)
         if dateline is not None:
             return dateline, rest
     return None, paragraph
@@ -363,6 +391,14 @@ def _read_dateline(head: str, rest: str, *, colon: bool) -> Dateline | None:
     if len(words) > 3 or _SPACED_DASH.search(window[: end.start() if end else None]):
         return None
     return Dateline(place_text, agency)
+
+
+def _is_bare_place(text: str) -> bool:
+    """'ANKARA' or 'WASHINGTON, D.C.' alone on a block: an all-caps place is no sentence."""
+    segments = [segment.strip() for segment in text.split(",")]
+    if len(text) > 60 or not _BARE_PLACE.fullmatch(segments[0]) or not segments[0].isupper():
+        return False
+    return len(segments) <= 2 and segments[0].split()[0].lower() not in _NOT_PLACES
 
 
 def _is_agency(text: str) -> bool:
@@ -523,7 +559,9 @@ def _parse_authors(raw: str) -> tuple[str, ...]:
         # "Ana Lima, BBC News, Seoul": the word after an outlet is where she works.
         place_after_outlet = after_outlet and len(part.split()) == 1
         after_outlet = is_outlet
-        if is_outlet or place_after_outlet or part.casefold() in _NOT_PERSONS:
+        # "TOI Staff", "Guardian staff": the outlet's newsroom, not a person.
+        staff = part.casefold().endswith(" staff") and source_key(part[:-6]) in _OUTLET_BY_KEY
+        if is_outlet or place_after_outlet or staff or part.casefold() in _NOT_PERSONS:
             continue
         name = _without_role(part)
         if name:
@@ -634,6 +672,8 @@ def _parse_header(
         log.warning(
             "%s: ignoring unknown blocks between headline and caption (lines %s)", name, ignored
         )
+    if len(blocks) > 1 and _KICKER.fullmatch(" ".join(blocks[0].text.split())):
+        blocks = blocks[1:]  # "Opinion" or "Listen · 3:42" above the headline
     title = " ".join(blocks[0].text.split())
     image = _parse_caption(blocks[-1].text) if len(blocks) > 1 else None
     return title, image
@@ -645,6 +685,13 @@ def _parse_caption(text: str) -> SeedImage:
     cut = max(0, len(text) - _CREDIT_MAX)
     tail = text[cut:]
     match = _CREDIT.fullmatch(tail) or _TRAILING_CREDIT.fullmatch(tail)
+    for form in _OTHER_CREDITS:
+        if match is not None:
+            break
+        match = form.fullmatch(tail)
+        # A last sentence is a credit only when it names a photographer/agency pair.
+        if match and form is _OTHER_CREDITS[-1] and "/" not in match["credit"]:
+            match = None
     caption = text[:cut] + match["caption"] if match else ""
     if match is None or not caption.strip():
         return SeedImage(caption=text, credit=None)

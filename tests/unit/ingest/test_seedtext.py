@@ -517,7 +517,7 @@ def test_caption_credit_without_brackets_is_split_off(
     [
         ("Chris Mason, Political editor", ("Chris Mason",)),
         ("Jon Henley Europe correspondent", ("Jon Henley",)),
-        ("Al Jazeera Staff", ("Al Jazeera Staff",)),
+        ("Al Jazeera Staff", ()),
         ("Joe Cash, Ellen Zhang and Kevin Yao", ("Joe Cash", "Ellen Zhang", "Kevin Yao")),
     ],
 )
