@@ -24,6 +24,7 @@ import markdown
 from markdown import inlinepatterns, util
 from markdown.blockprocessors import BlockProcessor
 from markdown.extensions.footnotes import FN_BACKLINK_TEXT, NBSP_PLACEHOLDER
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import InlineProcessor, UnescapeTreeprocessor
 
 from generator.body.markdown_tree import add_back_link
@@ -60,6 +61,8 @@ def load_markdown(extensions: tuple[str, ...], configs: Mapping[str, object]) ->
     if "entity" in md.inlinePatterns:
         md.inlinePatterns.deregister("entity")
     md.inlinePatterns.register(_Automail(inlinepatterns.AUTOMAIL_RE, md), "automail", 110)
+    # After fenced code (25) has taken its blocks, before the block parser.
+    md.preprocessors.register(_HtmlBlockBreaks(md), "html_block_breaks", 19)
     md.treeprocessors.register(_Unescape(md), "unescape", 0)
     if not extensions and hasattr(InlineProcessor, "_InlineProcessor__handleInline"):
         md.treeprocessors.register(_PlainTextSkipped(md), "inline", 20)
@@ -238,6 +241,40 @@ _PATTERN_TRIGGERS: Mapping[str, tuple[str, ...]] = {
     "not_strong": ("*", "_"),
 }
 _INLINE_TRIGGER = re.compile(r"[*_`\[\]!<>\\&]|  \n")
+
+
+class _HtmlBlockBreaks(Preprocessor):
+    """A blank line before each line that starts an HTML block in CommonMark (kinds 1 to
+    6, the ones that may interrupt a paragraph), so its text is a paragraph of its own
+    here too: pulldown-cmark shows such a block as its text, apart from the paragraph
+    above it. (Its lines are still read as Markdown here.)"""
+
+    def run(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        in_block = False  # a block runs on to a blank line (its end, for the most part)
+        for line in lines:
+            if not line.strip():
+                in_block = False
+            elif not in_block and _HTML_BLOCK_START.match(line):
+                if out and out[-1].strip():
+                    out.append("")
+                in_block = True
+            out.append(line)
+        return out
+
+
+_BLOCK_TAGS = (
+    "address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|"
+    "details|dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|"
+    "h1|h2|h3|h4|h5|h6|head|header|hr|html|iframe|legend|li|link|main|menu|menuitem|nav|"
+    "noframes|ol|optgroup|option|p|param|search|section|summary|table|tbody|td|tfoot|th|"
+    "thead|title|tr|track|ul"
+)
+_HTML_BLOCK_START = re.compile(
+    rf" {{0,3}}(?:<(?:script|pre|style|textarea)(?:[\s>]|$)|<!--|<\?|<![A-Za-z]|<!\[CDATA\["
+    rf"|</?(?:{_BLOCK_TAGS})(?:[\s>]|/>|$))",
+    re.IGNORECASE,
+)
 
 
 class _Unescape(UnescapeTreeprocessor):

@@ -45,6 +45,7 @@ SAMPLES = {
     "&lt;b&gt; [x](javascript:alert(1)) [y](JaVaScRiPt:alert(1)) ![z](data:text/html,x)",
     # Python-Markdown marks its placeholders with these; an article's own are kept.
     "control characters": "0\x03 text \x02wzxhzdk:0\x03 and *a\x02* \ue000\ue001",
+    "html block after a paragraph": "Text here.\n<!-- x -->\n\nNext.\n<div>\nblock\n</div>\n\nEnd.",
     "escapes": "\\# not \\- a \\> heading \\[x\\](y) \\<b\\> 1\\. \\| \\~ \\=",
 }
 
