@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -63,6 +64,16 @@ def _count(text: str) -> int:
     if number < 0:
         raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of 0 or more, e.g. 20")
     return number
+
+
+def _date(text: str) -> dt.date:
+    """A date for --date: YYYY-MM-DD."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a date: write it as YYYY-MM-DD, e.g. 2024-02-29"
+        ) from None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -170,6 +181,38 @@ def _parser() -> argparse.ArgumentParser:
         "--no-push", dest="push", action="store_false", help="commit the branch but do not push it"
     )
     deploy_cmd.add_argument("--message", help="commit message (default: a fixed one)")
+
+    check_cmd = commands.add_parser(
+        "check",
+        help="check content, settings, templates and the site's links, without building",
+        description="Check everything a build checks (settings, the actor registry, every "
+        "article and note, the templates) and every internal link and #anchor of the site, "
+        "without writing site/. One line per problem: file:line: what — fix. Exit 1 on any "
+        "error; --strict also on any warning.",
+    )
+    check_cmd.add_argument(
+        "--strict", action="store_true", help="treat warnings as errors (exit 1 on any)"
+    )
+    check_cmd.add_argument("--base-url", help="publish URL to check with (overrides site.yaml)")
+    check_cmd.add_argument("--content", type=Path, help="content folder (default: content/)")
+    check_cmd.add_argument("--output", type=Path, help="output folder (default: site/)")
+
+    new_cmd = commands.add_parser(
+        "new",
+        help="start a new article: content/articles/YYYY/MM/<slug>.md",
+        description="Write a new article file with its front matter (title, date, source, "
+        "authors) and a line of text to replace, and print its path. An existing file is "
+        "never replaced.",
+    )
+    new_cmd.add_argument("headline", help="the headline, in quotes")
+    new_cmd.add_argument(
+        "--date", type=_date, help="publication date, YYYY-MM-DD (default: today, local time)"
+    )
+    new_cmd.add_argument("--source", help="the publication, e.g. Reuters")
+    new_cmd.add_argument(
+        "--author", action="append", default=[], help="an author's name (repeat for several)"
+    )
+    new_cmd.add_argument("--slug", help="the file name without .md (default: from the headline)")
     return parser
 
 
@@ -414,6 +457,38 @@ def run_deploy(args: argparse.Namespace, root: Path, console: Console) -> int:
     return EXIT_OK
 
 
+def run_check(args: argparse.Namespace, root: Path, console: Console) -> int:
+    from generator.build.check import check_project
+
+    report = check_project(
+        root, configure=lambda: _configure(args, root), waiting=waiting_note(console)
+    )
+    for line in report.lines(strict=args.strict):
+        console.print(line, markup=False)
+    console.print(report.summary(strict=args.strict), markup=False)
+    return report.exit_code(strict=args.strict)
+
+
+def run_new(args: argparse.Namespace, root: Path, console: Console) -> int:
+    from generator.content.new_article import plan_new_article, write_new_article
+
+    config = _configure(args, root)
+    content_dir = root / config.content_dir
+    new = plan_new_article(
+        args.headline,
+        content_dir=content_dir,
+        date=args.date or dt.date.today(),
+        source=args.source,
+        authors=args.author,
+        slug=args.slug,
+        known_actors={actor.id: actor for actor in load_actors(content_dir)},
+    )
+    path = write_new_article(new, root=root)
+    # The path alone on stdout, for an editor or a script: $EDITOR $(marginalia new "...").
+    print(_shown_path(path, root))
+    return EXIT_OK
+
+
 def print_error(error: MarginaliaError, console: Console) -> None:
     if isinstance(error, BuildErrors):
         console.print(f"[red bold]error:[/] {error.what}", markup=True)
@@ -438,7 +513,7 @@ def check_root(root: Path, args: argparse.Namespace) -> None:
             path=root,
             fix="give the project folder with --root DIR",
         )
-    reads_project = args.command in ("build", "serve", "actors") or (
+    reads_project = args.command in ("build", "serve", "actors", "check", "new") or (
         args.command == "ingest" and not args.paths
     )
     if reads_project and not any((root / marker).exists() for marker in PROJECT_MARKERS):
@@ -459,6 +534,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "build": run_build,
         "serve": run_serve,
         "deploy": run_deploy,
+        "check": run_check,
+        "new": run_new,
     }
     try:
         root = args.root.resolve()

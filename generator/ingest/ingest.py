@@ -103,8 +103,6 @@ _MARKDOWN_LINE_START = re.compile(r"^(\s*)(#|>|<|~|[-+*](?=\s|\Z)|\d+(?=[.)](?:\
 _SETEXT_RULE = re.compile(r"\s*(?:=+\s*|-[-\s]*)\Z")
 # Markdown would decode "&amp;" and link "<https://x>"; as entities they stay text.
 _ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
-# No autolink holds a "<", so the look-ahead stops at the next one (linear in "<<<<...").
-_AUTOLINK_LIKE = re.compile(r"<(?=[A-Za-z][A-Za-z0-9.+-]*:|[^<>\s]+@)")
 
 
 def escape_markdown(paragraph: str) -> str:
@@ -112,7 +110,7 @@ def escape_markdown(paragraph: str) -> str:
     lines = []
     for line in paragraph.split("\n"):
         line = _ENTITY_LIKE.sub("&amp;", line.lstrip(" \t"))
-        line = _AUTOLINK_LIKE.sub("&lt;", line)
+        line = line.replace("<", "&lt;")  # no "<" opens an autolink or inline HTML
         line = _MARKDOWN_INLINE.sub(r"\\\1", line)
         if _SETEXT_RULE.match(line):
             # "=" has no backslash escape in Markdown; an entity renders the same.
@@ -136,7 +134,9 @@ def plan_article(
     """The content file for a parsed seed, with suggested actors and quotes. Pure."""
     texts = [seed.title, seed.dek or "", *seed.paragraphs]
     mentioned = [m.actor_id for m in find_mentions("\n\n".join(texts), matcher)]
-    quotes = find_quotes(seed.paragraphs, matcher)
+    # Full names said only in the headline, dek or caption resolve a surname speaker.
+    context = [seed.title, seed.dek or "", seed.image.caption if seed.image else ""]
+    quotes = find_quotes(seed.paragraphs, matcher, context=context)
     speakers = [q.speaker_id for q in quotes if q.speaker_id]
     actor_ids = list(dict.fromkeys([*mentioned, *speakers]))
     body = "\n\n".join(escape_markdown(p) for p in seed.paragraphs)
@@ -167,7 +167,7 @@ def plan_article(
     front["quotes"] = [_quote_entry(quote) for quote in anchored]
     front["seed"] = seed.seed_name
 
-    candidates = find_candidate_actors(seed.paragraphs, matcher, quotes)
+    candidates = find_candidate_actors(seed.paragraphs, matcher, quotes, context=context)
     year, month = f"{seed.date:%Y}", f"{seed.date:%m}"
     slug = slugify(seed.title) or slugify(Path(seed.seed_name).stem) or "article"
     return PlannedArticle(
