@@ -729,9 +729,13 @@ def opens_with_dateline(paragraph: str) -> bool:
     return split_dateline(paragraph)[0] is not None
 
 
+# A double-quoted run of four words or more: speech, not a word in scare quotes.
+_QUOTED_SPEECH = re.compile(r'["“][^"“”\n]{0,400}?(?:\S+\s+){3}\S[^"“”\n]{0,400}?["”]')
+
+
 def _shaped_like_standfirst(text: str) -> bool:
     # Quoted speech ("...," she said) is reporting: a lede or body, never a summary.
-    if len(text) > _STANDFIRST_MAX_CHARS or any(mark in text for mark in '"“”'):
+    if len(text) > _STANDFIRST_MAX_CHARS or _QUOTED_SPEECH.search(text):
         return False
     return len(text.split()) <= _STANDFIRST_MAX_WORDS and not text.endswith(":")
 
