@@ -181,6 +181,11 @@ def _parser() -> argparse.ArgumentParser:
         "--no-push", dest="push", action="store_false", help="commit the branch but do not push it"
     )
     deploy_cmd.add_argument("--message", help="commit message (default: a fixed one)")
+    deploy_cmd.add_argument(
+        "--allow-oversize",
+        action="store_true",
+        help="deploy a site over GitHub Pages' 1 GB limit anyway (for another host)",
+    )
 
     check_cmd = commands.add_parser(
         "check",
@@ -442,7 +447,12 @@ def run_deploy(args: argparse.Namespace, root: Path, console: Console) -> int:
         cname=args.cname,
         message=args.message,
         push=args.push,
+        allow_oversize=args.allow_oversize,
     )
+    if result.size is not None:
+        console.print(result.size.summary(), markup=False)
+        if warning := result.size.warning():
+            console.print(f"warning: {warning}", markup=False)
     where = _shown_path(site_dir, root)
     pushed = f", pushed to {args.remote}" if result.pushed else ""
     if result.commit is None:

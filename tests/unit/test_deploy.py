@@ -318,3 +318,17 @@ def test_a_site_over_the_pages_limit_is_refused_before_any_commit(
     assert "--allow-oversize" in (caught.value.fix or "")
     assert snapshot(clone) == before
     assert git(clone, "branch", "--list", "gh-pages") == ""
+
+
+def test_cli_deploy_says_the_size_and_refuses_an_oversize_site_unless_allowed(
+    clone: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--root", str(clone), "deploy", "--no-push"]) == 0
+    assert "of GitHub Pages' 1 GB" in capsys.readouterr().err
+
+    with (clone / "site" / "big.bin").open("wb") as big:
+        big.truncate(2**30)  # sparse: 1 GiB to publish without writing it
+    assert main(["--root", str(clone), "deploy", "--no-push"]) == 1
+    printed = capsys.readouterr().err
+    assert "over its limit of 1 GB" in printed and "--allow-oversize" in printed
+    assert "Traceback" not in printed
