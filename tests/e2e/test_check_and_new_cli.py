@@ -1,8 +1,4 @@
-"""`marginalia check` and `marginalia new` through the real command line.
-
-These run once generator/cli.py wires the two commands (run_check, run_new); until
-then they are skipped, saying so.
-"""
+"""`marginalia check` and `marginalia new` through the real command line."""
 
 from __future__ import annotations
 
@@ -10,18 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-from generator.cli import _parser
 from tests.support import REPO, golden_project
-
-try:
-    _parser().parse_args(["check"])
-    WIRED = True
-except SystemExit:
-    WIRED = False
-
-pytestmark = pytest.mark.skipif(not WIRED, reason="cli.py does not wire check and new yet")
 
 
 def marginalia(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
