@@ -15,9 +15,7 @@ the last one takes a few hundred file stats.
 from __future__ import annotations
 
 import dataclasses
-import io
 import logging
-import os
 import pickle
 import re
 import time
@@ -46,6 +44,7 @@ from generator.build.links import (
 from generator.build.lock import project_lock
 from generator.build.render import PageRenderer
 from generator.build.site_size import measure
+from generator.build.writer import atomic_file
 from generator.config import SiteConfig
 from generator.content.actors import Actor, ambiguous_surfaces
 from generator.content.loading import FileStamp, file_stamps, load_actors, load_articles
@@ -546,17 +545,12 @@ class CheckStore:
             return None
 
     def _dump(self, name: str, value: object) -> None:
-        buffer = io.BytesIO()
-        pickle.dump(value, buffer, protocol=5)
-        target = self._folder / name
-        temporary = target.with_name(f".{name}.{os.getpid()}")
         try:
             self._folder.mkdir(parents=True, exist_ok=True)
-            temporary.write_bytes(buffer.getvalue())
-            os.replace(temporary, target)
+            with atomic_file(self._folder / name) as file:
+                pickle.dump(value, file, protocol=5)
         except OSError as error:
             log.warning("could not keep check's cache: %s", error)
-            temporary.unlink(missing_ok=True)
 
     def result(self, state: str) -> CheckReport | None:
         stored = self._load(RESULT_FILE)
