@@ -420,7 +420,7 @@ def _build(
     records = _record(
         plan, decision, rendered, cache=cache, folders=folders, snapshot=snapshot, previous=previous
     )
-    size = _site_size(records)
+    size = site_size(records)
     return BuildReport(
         articles=len(loaded.articles),
         actors=len(loaded.actors),
@@ -436,12 +436,13 @@ def _build(
     )
 
 
-def _site_size(records: Mapping[str, OutputRecord]) -> SiteSize:
+def site_size(records: Mapping[str, OutputRecord]) -> SiteSize:
+    """The size of the site a manifest describes, as GitHub Pages counts it."""
     return measure((path, record.size) for path, record in records.items())
 
 
-def _with_size_warning(warnings: tuple[str, ...], size: SiteSize | None) -> tuple[str, ...]:
-    warning = size.warning() if size else None
+def _with_size_warning(warnings: tuple[str, ...], size: SiteSize) -> tuple[str, ...]:
+    warning = size.warning()
     return (*warnings, warning) if warning else warnings
 
 
@@ -452,7 +453,7 @@ def _unchanged(
     started: float,
 ) -> BuildReport:
     actors = load_actors(folders.content)
-    size = _site_size(previous)
+    size = site_size(previous)
     return BuildReport(
         articles=cache.snapshot_articles(folders.output),
         actors=len(actors),

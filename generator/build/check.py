@@ -31,6 +31,7 @@ from generator.build.build import (
     input_snapshot,
     is_current,
     plan_build,
+    site_size,
 )
 from generator.build.cache import CACHE_DIR, CODE_DIGEST, BuildCache, OutputRecord
 from generator.build.links import (
@@ -43,7 +44,6 @@ from generator.build.links import (
 )
 from generator.build.lock import project_lock
 from generator.build.render import PageRenderer
-from generator.build.site_size import measure
 from generator.build.writer import atomic_file
 from generator.config import SiteConfig
 from generator.content.actors import Actor, ambiguous_surfaces
@@ -513,11 +513,9 @@ def _warnings(
                 "add articles under content/articles/ (marginalia ingest, or marginalia new)",
             )
         )
-    if manifest:
-        size = measure((path, record.size) for path, record in manifest.items())
-        warning = size.warning()
-        if warning:
-            found.append(Problem(_shown(folders.output, root), None, warning, None))
+    warning = site_size(manifest).warning()
+    if warning:
+        found.append(Problem(_shown(folders.output, root), None, warning, None))
     return _sorted(found)
 
 
