@@ -296,7 +296,6 @@ class _Names:
 
     # A word of a name (lower case) -> each full name holding it -> where it is written.
     by_word: dict[str, dict[str, list[int]]] = field(default_factory=dict)
-    mid_sentence: set[str] = field(default_factory=set)  # words capitalised mid-sentence
     acronyms: dict[str, str] = field(default_factory=dict)  # "JCS" -> "Joint Chiefs of Staff"
 
     def add(self, order: int, words: Sequence[str]) -> None:
@@ -363,24 +362,29 @@ def find_quotes(
     context: other text of the article (title, dek, caption) whose full names count
     when resolving a speaker named by surname or title only.
     """
-    by_paragraph = _mentions_by_paragraph(paragraphs, matcher)
-    finder = _Finder(paragraphs, matcher, by_paragraph, context)
-    return tuple(finder.run())
+    return tuple(_Finder(paragraphs, matcher, context).run())
+
+
+def find_quotes_and_candidates(
+    paragraphs: Sequence[str], matcher: ActorMatcher, *, context: Sequence[str] = ()
+) -> tuple[tuple[QuoteSuggestion, ...], tuple[str, ...]]:
+    """find_quotes and find_candidate_actors of one article, which read its mentions
+    and capitalised words once for both."""
+    finder = _Finder(paragraphs, matcher, context)
+    quotes = tuple(finder.run())
+    return quotes, _candidates(finder, quotes)
 
 
 class _Finder:
     def __init__(
-        self,
-        paragraphs: Sequence[str],
-        matcher: ActorMatcher,
-        mentions: list[_Mentions],
-        context: Sequence[str],
+        self, paragraphs: Sequence[str], matcher: ActorMatcher, context: Sequence[str]
     ) -> None:
         self.paragraphs = paragraphs
         self.matcher = matcher
         self.context = context
-        self.mentions = mentions
+        self.mentions = _mentions_by_paragraph(paragraphs, matcher)
         self._names: _Names | None = None
+        self._mid_sentence: set[str] | None = None
         self.last_person: _Speaker | None = None
         # Where a pronoun's sentences may be looked for: after the previous quote, and
         # before the quote being attributed.
@@ -393,6 +397,14 @@ class _Finder:
         if self._names is None:
             self._names = _article_names(self.paragraphs, self.context)
         return self._names
+
+    @property
+    def mid_sentence(self) -> set[str]:
+        """The words capitalised mid-sentence anywhere in the article, context too."""
+        if self._mid_sentence is None:
+            texts = (*self.context, *self.paragraphs)
+            self._mid_sentence = {word for text in texts for word in _mid_sentence_words(text)}
+        return self._mid_sentence
 
     def run(self) -> Iterator[QuoteSuggestion]:
         open_speaker: _Speaker | None = None  # a quotation running on from the paragraph before
@@ -776,7 +788,7 @@ class _Finder:
             run_start, run_end, words = runs[0]
             if len(paragraph[seg_start:run_start].split()) > 5:
                 return None
-            if len(words) == 1 and words[0] not in self.names.mid_sentence:
+            if len(words) == 1 and words[0] not in self.mid_sentence:
                 return None  # "Thousands marched": capitalised where sentences start only
             speaker = self._named(number, run_start, run_end)
             return speaker if speaker is not None and speaker.is_person else None
@@ -1128,14 +1140,13 @@ def _verb_text(verb: str) -> str:
 
 def _article_names(paragraphs: Sequence[str], context: Sequence[str]) -> _Names:
     """Every person-like full name of the article, in text order (context first, as the
-    title and dek come first), the words capitalised mid-sentence, and the acronyms
-    spelled out ("the Joint Chiefs of Staff (JCS)")."""
+    title and dek come first), and the acronyms spelled out ("the Joint Chiefs of Staff
+    (JCS)")."""
     names = _Names()
     texts = [*context, *paragraphs]
     for index, text in enumerate(texts):
         number = index - len(context)
         base = (number * (1 << 40) + (1 << 45)) if number >= 0 else index
-        names.mid_sentence.update(_mid_sentence_words(text))
         for group in _joined_runs(text, 0, len(text)):
             words = [word for _, word in group]
             if len(words) == 1 and not _ACRONYM_AFTER.match(text, group[0][0] + len(words[0])):
@@ -1212,13 +1223,17 @@ def find_candidate_actors(
     right after a title ("President", "spokesperson", ...). quotes: find_quotes of the
     same paragraphs, when the caller has them already.
     """
-    by_paragraph = _mentions_by_paragraph(paragraphs, matcher)
-    mid_sentence = {word for text in (*context, *paragraphs) for word in _mid_sentence_words(text)}
+    finder = _Finder(paragraphs, matcher, context)
+    return _candidates(finder, tuple(finder.run()) if quotes is None else quotes)
+
+
+def _candidates(finder: _Finder, quotes: Sequence[QuoteSuggestion]) -> tuple[str, ...]:
+    matcher = finder.matcher
     counts: Counter[str] = Counter()
     titled: set[str] = set()
-    for number, paragraph in enumerate(paragraphs):
+    for number, paragraph in enumerate(finder.paragraphs):
         for run_start, words, after_title in _candidate_runs(
-            paragraph, by_paragraph[number], mid_sentence
+            paragraph, finder.mentions[number], finder.mid_sentence
         ):
             capitals = sum(1 for word in words if _CAPITALISED.match(word))
             if not 2 <= capitals <= 4:
@@ -1230,7 +1245,7 @@ def find_candidate_actors(
             if after_title or _title_before(paragraph, run_start):
                 titled.add(name)
     candidates = {name for name, count in counts.items() if count >= 2} | titled
-    for quote in find_quotes(paragraphs, matcher, context=context) if quotes is None else quotes:
+    for quote in quotes:
         if quote.speaker_name and not matcher.knows(quote.speaker_name):
             candidates.add(quote.speaker_name)
     # "Miller" as a speaker is the "Jane Miller" already found.

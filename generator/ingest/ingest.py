@@ -25,7 +25,7 @@ from generator.content.actors import Actor, ActorMatcher, build_matcher, find_me
 from generator.content.frontmatter import render_front_matter, split_front_matter
 from generator.content.loading import ARTICLES_DIR
 from generator.errors import ContentError, MarginaliaError, SeedError
-from generator.ingest.attribution import QuoteSuggestion, find_candidate_actors, find_quotes
+from generator.ingest.attribution import QuoteSuggestion, find_quotes_and_candidates
 from generator.ingest.ingest_cache import (
     ArticleRecord,
     IngestCache,
@@ -136,7 +136,7 @@ def plan_article(
     mentioned = [m.actor_id for m in find_mentions("\n\n".join(texts), matcher)]
     # Full names said only in the headline, dek or caption resolve a surname speaker.
     context = [seed.title, seed.dek or "", seed.image.caption if seed.image else ""]
-    quotes = find_quotes(seed.paragraphs, matcher, context=context)
+    quotes, candidates = find_quotes_and_candidates(seed.paragraphs, matcher, context=context)
     speakers = [q.speaker_id for q in quotes if q.speaker_id]
     actor_ids = list(dict.fromkeys([*mentioned, *speakers]))
     body = "\n\n".join(escape_markdown(p) for p in seed.paragraphs)
@@ -167,7 +167,6 @@ def plan_article(
     front["quotes"] = [_quote_entry(quote) for quote in anchored]
     front["seed"] = seed.seed_name
 
-    candidates = find_candidate_actors(seed.paragraphs, matcher, quotes, context=context)
     year, month = f"{seed.date:%Y}", f"{seed.date:%m}"
     slug = slugify(seed.title) or slugify(Path(seed.seed_name).stem) or "article"
     return PlannedArticle(
