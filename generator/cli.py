@@ -449,10 +449,9 @@ def run_deploy(args: argparse.Namespace, root: Path, console: Console) -> int:
         push=args.push,
         allow_oversize=args.allow_oversize,
     )
-    if result.size is not None:
-        console.print(result.size.summary(), markup=False)
-        if warning := result.size.warning():
-            console.print(f"warning: {warning}", markup=False)
+    console.print(result.size.summary(), markup=False)
+    if warning := result.size.warning():
+        console.print(f"warning: {warning}", markup=False)
     where = _shown_path(site_dir, root)
     pushed = f", pushed to {args.remote}" if result.pushed else ""
     if result.commit is None:

@@ -43,7 +43,7 @@ class DeployResult:
     commit: str | None
     changed: bool
     pushed: bool
-    size: SiteSize | None = None  # the site as GitHub Pages counts it
+    size: SiteSize  # the site as GitHub Pages counts it
 
 
 @dataclass(frozen=True, slots=True)
