@@ -16,12 +16,12 @@ import contextlib
 import hashlib
 import json
 import os
-import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.build.cache import CACHE_DIR, CACHE_VERSION
+from generator.build.writer import write_atomically
 from generator.content.actors import Actor
 
 INGEST_CACHE_DIR = "ingest"
@@ -156,14 +156,9 @@ def _seed_record(entry: Mapping[str, object]) -> SeedRecord:
 
 def write_quietly(path: Path, text: str) -> None:
     """Write whole or not at all; a cache that cannot be written is only a slower next run."""
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
+    with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            temporary.unlink(missing_ok=True)
+        write_atomically(path, text.encode("utf-8"))
 
 
 def bytes_digest(data: bytes) -> str:
