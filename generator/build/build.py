@@ -481,7 +481,7 @@ def _check_ownership(site_folder: SiteFolder, adopted: Set[str]) -> set[str]:
 
 @dataclass(frozen=True, slots=True)
 class Loaded:
-    actors: Mapping[str, Actor]
+    actors: tuple[Actor, ...]
     articles: Sequence[Article]
 
 
