@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 from generator import __version__
 from generator.config import SiteConfig, load_config
 from generator.content.loading import load_actors
+from generator.content.types import ACTORS_FILE
 from generator.deploy import DEFAULT_BRANCH, deploy
 from generator.errors import BuildErrors, MarginaliaError, ProjectError, file_error
 
@@ -299,7 +300,7 @@ def run_actors(args: argparse.Namespace, root: Path, console: Console) -> int:
     config = _configure(args, root)
     content_dir = root / config.content_dir
     if args.actors_command == "add":
-        path = content_dir / "actors.yaml"
+        path = content_dir / ACTORS_FILE
         adding = new_actors(
             args.names, kind=args.type, aliases=args.alias, short=args.short, path=path
         )
