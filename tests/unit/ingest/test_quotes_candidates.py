@@ -2,7 +2,11 @@
 names without titles, days, sentence-initial words or the generic words of a body."""
 
 from generator.content.actors import build_matcher
-from generator.ingest.attribution import find_candidate_actors, find_quotes
+from generator.ingest.attribution import (
+    find_candidate_actors,
+    find_quotes,
+    find_quotes_and_candidates,
+)
 
 EMPTY = build_matcher(())
 
@@ -47,3 +51,17 @@ def test_candidates_with_the_quotes_found_and_with_the_title_given():
     title = "Denis Manturov says industry grows"
     quotes = find_quotes(paragraphs, EMPTY, context=[title])
     assert find_candidate_actors(paragraphs, EMPTY, quotes, context=[title]) == ("Denis Manturov",)
+
+
+def test_quotes_and_candidates_together_are_each_found_alone():
+    paragraphs = [
+        "“Sanctions have not stopped a single factory,” Manturov said.",
+        "Thousands marched in Moscow. Kremlin spokesman Dmitry Peskov declined to comment.",
+        "“We will answer in kind when the time comes,” Peskov said on Monday.",
+    ]
+    context = ["Denis Manturov says industry grows"]
+    quotes, candidates = find_quotes_and_candidates(paragraphs, EMPTY, context=context)
+    assert quotes == find_quotes(paragraphs, EMPTY, context=context)
+    assert len(quotes) == 2
+    assert candidates == find_candidate_actors(paragraphs, EMPTY, context=context)
+    assert candidates == ("Denis Manturov", "Dmitry Peskov")
