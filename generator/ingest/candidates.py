@@ -19,7 +19,7 @@ from generator.body.body_markup import plain_text
 from generator.build.cache import CACHE_DIR, CACHE_VERSION
 from generator.content.actors import Actor, ActorMatcher, build_matcher
 from generator.content.frontmatter import body_of
-from generator.content.loading import ARTICLES_DIR, MAX_ARTICLE_BYTES
+from generator.content.loading import MAX_ARTICLE_BYTES, article_paths
 from generator.errors import MarginaliaError
 from generator.ingest.attribution import find_candidate_actors
 from generator.ingest.ingest_cache import (
@@ -66,7 +66,7 @@ def archive_candidates(
     registry = registry_fingerprint(actors)
     cache_path = cache_root / CANDIDATES_CACHE if cache_root is not None else None
     known = _load(cache_path, registry)
-    paths = sorted((content_dir / ARTICLES_DIR).rglob("*.md"), key=lambda path: path.parts)
+    paths = article_paths(content_dir)
     entries: dict[str, _Entry] = {}
     to_read: list[int] = []
     stamps: list[Stamp | None] = []
