@@ -122,9 +122,11 @@ _DATE_NOISE = re.compile(
     r"|(?:[A-Z]{2,5}|GMT|UTC)?[+\u2212-]\d{1,2}(?::?\d{2})?|[A-Z]{2,5}|Z"
 )
 
-# A dateline ends at the first dash (-, –, —, or the wire's --) with space on both
-# sides, or at a colon ("NEW DELHI: ..."); its head is short, so the search is bounded.
-_DASH_DATELINE = re.compile(r"(?P<head>[^\n]{0,80}?)[^\S\n]+(?:--|[–—―-])(?:\s+|$)")
+# A dash between words: -, –, —, ― or the wire's --.
+_DASH = r"(?:--|[–—―-])"
+# A dateline ends at the first dash with space on both sides, or at a colon ("NEW
+# DELHI: ..."); its head is short, so the search is bounded.
+_DASH_DATELINE = re.compile(rf"(?P<head>[^\n]{{0,80}}?)[^\S\n]+{_DASH}(?:\s+|$)")
 _COLON_DATELINE = re.compile(r"(?P<head>[^\n:]{1,60}?):[^\S\n]+")
 # TASS: "MOSCOW, September 21. /TASS/. Text"
 _SLASH_DATELINE = re.compile(
@@ -153,7 +155,7 @@ _NOT_PLACES = frozenset(
     | {month.lower() for month in MONTHS}
 )
 _SENTENCE_END = re.compile(r"[.!?][\"”’']?\s")
-_SPACED_DASH = re.compile(r"\s(?:--|[–—―-])\s")
+_SPACED_DASH = re.compile(rf"\s{_DASH}\s")
 # How much of the text after a title-case dateline is searched for a closing dash.
 _ASIDE_WINDOW = 300
 _ABBREVIATION = re.compile(r"(?:[^\W\d_]\.)+|[^\W\d_][^\W\d_]{0,4}\.")
