@@ -32,6 +32,7 @@ from generator.errors import (
     MarginaliaError,
     did_you_mean,
 )
+from generator.urls import slugify
 
 T = TypeVar("T")
 
@@ -130,6 +131,9 @@ def parse_article(
     credits = _text_list(data, "credits", problems)
     actor_ids = _text_list(data, "actors", problems)
     tags = _text_list(data, "tags", problems)
+    for index, tag in enumerate(tags):
+        if not slugify(tag):
+            problems.add(*tag_without_address(tag), key="tags", index=index)
     for index, actor_id in enumerate(actor_ids):
         if actor_id not in known_actors:
             problems.add(
@@ -174,6 +178,14 @@ def parse_article(
             digest=text_digest(text),
         ),
         [],
+    )
+
+
+def tag_without_address(tag: str) -> tuple[str, str]:
+    """What is wrong with a tag whose topic would have no address, and the fix."""
+    return (
+        f"the tag '{tag}' has no letters or digits, so its topic can have no address",
+        "write the tag in words, e.g. 'arms-trade', or remove it from 'tags'",
     )
 
 

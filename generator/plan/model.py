@@ -11,6 +11,7 @@ from types import MappingProxyType
 
 from generator.content.actors import Actor, ActorType
 from generator.content.types import Article, Event, Quote
+from generator.content.validation import tag_without_address
 from generator.errors import BuildErrors, ContentError, MarginaliaError
 from generator.urls import slugify
 
@@ -109,18 +110,16 @@ def article_topics(article: Article) -> tuple[str, ...]:
 
 
 def topic_errors(articles: Iterable[Article]) -> list[MarginaliaError]:
-    """A tag with no letter or digit has no address: one error per such tag."""
-    return [
-        ContentError(
-            f"the tag '{tag}' has no letters or digits, so its topic can have no address",
-            path=article.path,
-            line=None,
-            fix="write the tag in words, e.g. 'arms-trade', or remove it from 'tags'",
-        )
-        for article in sorted(articles, key=lambda a: str(a.path))
-        for tag in article.tags
-        if not slugify(tag)
-    ]
+    """A tag with no letter or digit has no address: one error per such tag.
+
+    parse_article reports these with their line; this is for articles made otherwise."""
+    errors: list[MarginaliaError] = []
+    for article in sorted(articles, key=lambda a: str(a.path)):
+        for tag in article.tags:
+            if not slugify(tag):
+                what, fix = tag_without_address(tag)
+                errors.append(ContentError(what, path=article.path, line=None, fix=fix))
+    return errors
 
 
 def _topics(ordered: Sequence[Article]) -> dict[str, Topic]:

@@ -13,6 +13,7 @@ import pytest
 
 from generator.cli import main
 from generator.content.types import Article
+from generator.content.validation import parse_article
 from generator.errors import BuildErrors, ContentError
 from generator.plan.contexts import GeneratedText, Page, TopicPage, TopicsPage
 from generator.plan.feeds import FEED_SIZE, plan_feeds
@@ -93,6 +94,16 @@ def test_every_tag_without_an_address_is_reported_in_one_pass() -> None:
     with pytest.raises(BuildErrors) as caught:
         build_site((one, two), ACTORS)
     assert [error.path for error in caught.value.errors] == [two.path, one.path]  # by file
+
+
+def test_a_tag_without_an_address_is_reported_at_its_own_line() -> None:
+    text = "---\ntitle: T\ndate: 2024-01-01\ntags:\n  - ok\n  - '!!!'\n  - '#'\n---\nBody.\n"
+    parsed, problems = parse_article(text, path=Path("t.md"), known_actors={})
+    assert parsed is None
+    assert [(error.line, "no letters or digits" in error.what) for error in problems] == [
+        (6, True),
+        (7, True),
+    ]
 
 
 # ---------------------------------------------------------------------------
@@ -268,5 +279,6 @@ def test_a_tag_without_an_address_stops_the_build_with_the_file(
     assert main(["--root", str(root), "build"]) == 1
     err = capsys.readouterr().err
     assert "river-levels-fall.md" in err and "'???'" in err and "fix:" in err
+    assert "river-levels-fall.md:6: the tag '???'" in err  # the line of its 'tags'
     assert "Traceback" not in err
     assert not (root / "site").exists()
