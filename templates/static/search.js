@@ -171,14 +171,15 @@ function fillExcerpt(target, text, terms) {
 
 // The article's topics as its page lists them: names as text, addresses from the site.
 function fillTopics(target, page) {
-  const links = Array.from(page.querySelectorAll(".story-topics a[href]"));
+  // Only links into the site; filtered first, so a skipped one leaves no stray comma.
+  const links = Array.from(page.querySelectorAll(".story-topics a[href]")).filter((source) =>
+    source.getAttribute("href").startsWith(BASE),
+  );
   if (links.length === 0) return;
   const nodes = ["Topics: "];
   links.forEach((source, index) => {
     const link = document.createElement("a");
-    const href = source.getAttribute("href");
-    if (!href.startsWith(BASE)) return;
-    link.href = href;
+    link.href = source.getAttribute("href");
     link.textContent = source.textContent;
     nodes.push(index > 0 ? ", " : "", link);
   });
