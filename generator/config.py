@@ -9,7 +9,6 @@ from pathlib import Path
 from types import MappingProxyType
 from urllib.parse import urlsplit
 
-import markdown
 import yaml
 
 from generator.content.frontmatter import YamlLoader, normalise_newlines, parse_yaml
@@ -372,6 +371,9 @@ def _load_extensions(
 ) -> None:
     """Load every extension with its options once, so a bad one is named here, with its
     line, and not by a failed render."""
+    # Imported here: only a site with markdown settings pays for it, not every command.
+    import markdown
+
     for name in (*ALWAYS_ON_EXTENSIONS, *names):
         where = (
             lines.of("markdown", "extension_configs", name)
@@ -412,6 +414,8 @@ def _load_extensions(
 
 def _options(extension: str) -> list[str]:
     """The option names an extension takes, as it declares them."""
+    import markdown
+
     try:
         return sorted(markdown.Markdown().build_extension(extension, {}).getConfigs())
     except Exception:  # it loaded once already; a second failure leaves the list out
