@@ -84,11 +84,12 @@ def update_article_pages(live: LiveState, changed: Collection[Path]) -> BuildRep
     # Not waiting: while another build holds the lock, the full build that follows
     # waits for it instead. One file replaced at once is the old page or the new; the
     # next build takes it as it is, since its stamp is not the manifest's.
+    # Temporary files go in the build's own folder: one left by a kill is never in the site.
+    scratch = work_folder(live.out_dir)
     with project_lock(live.root, wait=False):
-        for page_path, data in updates:
-            # Made in the build's own folder: one left by a kill is never in the site.
-            scratch = work_folder(live.out_dir)
+        if updates:
             scratch.mkdir(exist_ok=True)
+        for page_path, data in updates:
             write_atomically(live.out_dir / urls.output_file(page_path), data, scratch=scratch)
     return BuildReport(
         articles=len(live.articles),
