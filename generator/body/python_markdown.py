@@ -6,17 +6,18 @@ and brought to the shapes markdown_tree's pulldown-cmark builder makes, so the l
 stages (actor links, anchoring, notes) are the same for both engines. Article text is
 untrusted: the raw HTML processors are removed, so raw HTML stays text. What extensions
 put in the HTML stash is parsed into elements here and, like everything else, passes
-the allowlist sanitiser (sanitise.py) before it is written.
+the allowlist sanitiser (engines.sanitise) before it is written.
 """
 
 from __future__ import annotations
 
+import copy
 import html
 import json
 import re
 import string
 import xml.etree.ElementTree as etree
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from html.parser import HTMLParser
 
@@ -55,7 +56,7 @@ def load_markdown(extensions: tuple[str, ...], configs: Mapping[str, object]) ->
     for registry, name in ((md.preprocessors, "html_block"), (md.inlinePatterns, "html")):
         if name in registry:
             registry.deregister(name)
-    # Entities stay in the text, to become their characters in _decode (stashed, they
+    # Entities stay in the text, to become their characters in _decoded (stashed, they
     # would be hidden from the text that actors and anchors are found in); e-mail links
     # are written plainly; an escaped '&' is kept apart from one that starts an entity.
     if "entity" in md.inlinePatterns:
@@ -109,8 +110,11 @@ def parse(text: str, extensions: tuple[str, ...], configs: str) -> etree.Element
             # a new instance.
             _instance.cache_clear()
     if hidden:
-        _reveal(root)
-    _decode(root)  # before the stash goes in: its HTML is decoded when it is parsed
+        _change_texts(root, _shown)
+    # Every text and attribute as the characters it stands for, as a tree from the other
+    # engine holds them (to_html escapes them again); before the stash goes in: its HTML
+    # is decoded when it is parsed.
+    _change_texts(root, _decoded)
     if stash:
         _unstash(root, stash)
     _normalise(root)
@@ -144,17 +148,19 @@ _HIDDEN = re.compile("\ue000([\ue000-\ue002])")
 _SHOWN = {"\ue000": "\ue000", "\ue001": util.STX, "\ue002": util.ETX}
 
 
-def _reveal(root: etree.Element) -> None:
-    def shown(value: str) -> str:
-        return _HIDDEN.sub(lambda m: _SHOWN[m[1]], value) if "\ue000" in value else value
+def _shown(value: str) -> str:
+    return _HIDDEN.sub(lambda m: _SHOWN[m[1]], value) if "\ue000" in value else value
 
+
+def _change_texts(root: etree.Element, change: Callable[[str], str]) -> None:
+    """Every text, tail and attribute value of the tree passed through change."""
     for element in root.iter():
         if element.text:
-            element.text = shown(element.text)
+            element.text = change(element.text)
         if element.tail:
-            element.tail = shown(element.tail)
+            element.tail = change(element.tail)
         for name, value in element.attrib.items():
-            element.set(name, shown(value))
+            element.set(name, change(value))
 
 
 class _PlainParagraph(BlockProcessor):
@@ -279,7 +285,7 @@ _HTML_BLOCK_START = re.compile(
 
 class _Unescape(UnescapeTreeprocessor):
     """Backslash escapes back to their characters, an escaped '&' as AMP_SUBSTITUTE:
-    the text of '\\&copy;' is '&copy;' to read, not the entity _decode would see."""
+    the text of '\\&copy;' is '&copy;' to read, not the entity _decoded would see."""
 
     def _unescape(self, m: re.Match[str]) -> str:
         code = int(m.group(1))
@@ -295,19 +301,6 @@ def _decoded(text: str) -> str:
     if "&" in text:
         text = _ENTITY.sub(lambda m: html.unescape(m[0]), text)
     return text.replace(util.AMP_SUBSTITUTE, "&") if util.STX in text else text
-
-
-def _decode(root: etree.Element) -> None:
-    """Every text and attribute as the characters it stands for, as a tree from the
-    other engine holds them (to_html escapes them again)."""
-    for element in root.iter():
-        if element.text:
-            element.text = _decoded(element.text)
-        if element.tail:
-            element.tail = _decoded(element.tail)
-        for name, value in element.attrib.items():
-            if "&" in value or util.STX in value:
-                element.set(name, _decoded(value))
 
 
 class _Automail(inlinepatterns.InlineProcessor):
@@ -358,54 +351,38 @@ def _insert_fragment(
     parent: etree.Element, position: int, new: etree.Element, *, tail: str | None
 ) -> None:
     """Put a fragment's text and elements at a place among parent's children."""
-    children = [_copy(child) for child in new]
-    lead = new.text or ""
-    if lead:
-        if position == 0:
-            parent.text = (parent.text or "") + lead
-        else:
-            before = parent[position - 1]
-            before.tail = (before.tail or "") + lead
+    children = [copy.deepcopy(child) for child in new]  # a fragment may be used twice
+    _insert_text(parent, position, new.text or "")
     parent[position:position] = children
-    if tail:
-        if children:
-            children[-1].tail = (children[-1].tail or "") + tail
-        elif position == 0:
-            parent.text = (parent.text or "") + tail
-        else:
-            before = parent[position - 1]
-            before.tail = (before.tail or "") + tail
+    if tail and children:
+        children[-1].tail = (children[-1].tail or "") + tail
+    elif tail:
+        _insert_text(parent, position, tail)
 
 
-def _copy(element: etree.Element) -> etree.Element:
-    copy = etree.Element(element.tag, dict(element.attrib))
-    copy.text, copy.tail = element.text, element.tail
-    copy.extend(_copy(child) for child in element)
-    return copy
-
-
-def _expand_text(parent: etree.Element, fragment: object) -> None:
+def _expand_text(parent: etree.Element, fragment: Callable[[int], etree.Element]) -> None:
     """Replace inline placeholders in parent's text and its children's tails."""
-    get = fragment  # type: ignore[assignment]
     if parent.text and util.STX in parent.text:
         text, parent.text = parent.text, None
-        _fill(parent, 0, text, get)  # type: ignore[arg-type]
+        _fill(parent, 0, text, fragment)
     position = 0
     while position < len(parent):
         child = parent[position]
         if child.tail and util.STX in child.tail:
             text, child.tail = child.tail, None
-            position = _fill(parent, position + 1, text, get)  # type: ignore[arg-type]
+            position = _fill(parent, position + 1, text, fragment)
         else:
             position += 1
 
 
-def _fill(parent: etree.Element, position: int, text: str, fragment: object) -> int:
+def _fill(
+    parent: etree.Element, position: int, text: str, fragment: Callable[[int], etree.Element]
+) -> int:
     """Insert text with placeholders at position; the position after what was added."""
     last = 0
     for match in _PLACEHOLDER.finditer(text):
         _insert_text(parent, position, text[last : match.start()])
-        new = fragment(int(match[1]))  # type: ignore[operator]
+        new = fragment(int(match[1]))
         before = len(parent)
         _insert_fragment(parent, position, new, tail=None)
         position += len(parent) - before
@@ -526,11 +503,10 @@ def _normalise_footnotes(root: etree.Element, section: etree.Element) -> None:
         for holder in list(item.iter()):
             for back in [c for c in holder if c.get("class") == "footnote-backref"]:
                 _drop(holder, back)
-            for element in (holder,):
-                if element.text:
-                    element.text = element.text.replace(NBSP_PLACEHOLDER, "")
-                if element.tail:
-                    element.tail = element.tail.replace(NBSP_PLACEHOLDER, "")
+            if holder.text:
+                holder.text = holder.text.replace(NBSP_PLACEHOLDER, "")
+            if holder.tail:
+                holder.tail = holder.tail.replace(NBSP_PLACEHOLDER, "")
         item.attrib.clear()
         if number in references:
             item.set("id", f"fn-{number}")
