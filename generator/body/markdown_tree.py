@@ -57,7 +57,11 @@ def to_html(root: etree.Element) -> str:
     return "".join(out).strip()
 
 
-_VOID = frozenset({"br", "hr", "img", "input", "wbr", "col", "area", "source", "track"})
+# HTML's void elements: no end tag written, none waited for (python_markdown's parser).
+VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+     "track", "wbr"}
+)  # fmt: skip
 
 
 def _write(element: etree.Element, out: list[str]) -> None:
@@ -71,7 +75,7 @@ def _write(element: etree.Element, out: list[str]) -> None:
         out.append(_text(element.text))
     for child in element:
         _write(child, out)
-    if tag not in _VOID:
+    if tag not in VOID:
         out.append(f"</{tag}>")
     if element.tail:
         out.append(_text(element.tail))

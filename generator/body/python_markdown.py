@@ -28,7 +28,7 @@ from markdown.extensions.footnotes import FN_BACKLINK_TEXT, NBSP_PLACEHOLDER
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import InlineProcessor, UnescapeTreeprocessor
 
-from generator.body.markdown_tree import add_back_link
+from generator.body.markdown_tree import VOID, add_back_link
 
 # Always on in Python-Markdown, so both engines read the same Markdown: CommonMark's
 # fenced code, tables and footnotes (as pyromark is run), and list numbers and markers
@@ -401,12 +401,6 @@ def _insert_text(parent: etree.Element, position: int, text: str) -> None:
         before.tail = (before.tail or "") + text
 
 
-_VOID = frozenset(
-    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-     "track", "wbr"}
-)  # fmt: skip
-
-
 class _FragmentParser(HTMLParser):
     """HTML text (an extension's, never the article's) to elements under a <div>."""
 
@@ -417,7 +411,7 @@ class _FragmentParser(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         element = etree.SubElement(self.stack[-1], tag, {k: v or "" for k, v in attrs})
-        if tag not in _VOID:
+        if tag not in VOID:
             self.stack.append(element)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
