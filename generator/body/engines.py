@@ -19,7 +19,6 @@ from generator.body import markdown_tree, python_markdown
 
 PYTHON_MARKDOWN = "python-markdown"
 COMMONMARK = "commonmark"
-ENGINES = (PYTHON_MARKDOWN, COMMONMARK)
 ExtensionFailed = python_markdown.ExtensionFailed
 
 
