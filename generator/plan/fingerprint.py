@@ -175,7 +175,7 @@ def registry_surfaces_digest(actors: tuple[Actor, ...]) -> str:
 
 
 def body_key(
-    article: Article, *, surfaces: str, base_path: str, generator: str, markdown: str = ""
+    article: Article, *, surfaces: str, base_path: str, generator: str, markdown: str
 ) -> str:
     """Names a rendered body by everything its HTML depends on.
 

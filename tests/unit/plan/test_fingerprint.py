@@ -87,9 +87,10 @@ def test_a_template_that_names_its_include_at_run_time_depends_on_every_template
 
 def test_a_body_key_changes_with_each_thing_the_body_html_depends_on() -> None:
     item = dataclasses.replace(article("a", "A", DAY), digest="d1")
-    base = {"surfaces": "s", "base_path": "/", "generator": "g"}
+    base = {"surfaces": "s", "base_path": "/", "generator": "g", "markdown": "m"}
     key = body_key(item, **base)
     assert body_key(dataclasses.replace(item, digest="d2"), **base) != key
-    for field, value in [("surfaces", "t"), ("base_path", "/x/"), ("generator", "h")]:
+    changes = [("surfaces", "t"), ("base_path", "/x/"), ("generator", "h"), ("markdown", "n")]
+    for field, value in changes:
         assert body_key(item, **{**base, field: value}) != key
     assert body_key(dataclasses.replace(item, title="Another"), **base) == key
