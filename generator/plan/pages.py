@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from itertools import groupby
 from pathlib import Path
 from typing import TypeVar
@@ -85,20 +86,29 @@ def _edition_summaries(editions: Sequence[Edition]) -> tuple[EditionSummary, ...
     return tuple(_edition_summary(edition) for edition in editions)
 
 
-def _chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
-    return [items[start : start + size] for start in range(0, len(items), size)] or [items[:0]]
-
-
-def _pagers(count: int, path_of: Callable[[int], str]) -> list[Pager]:
+def _paged(
+    items: Sequence[T], size: int, path_of: Callable[[int], str]
+) -> list[tuple[Sequence[T], Pager]]:
+    """A listing cut into pages of size items, each with its pager; an empty listing is one
+    empty page."""
+    chunks = [items[start : start + size] for start in range(0, len(items), size)] or [items[:0]]
+    count = len(chunks)
     return [
-        Pager(
-            number=number,
-            count=count,
-            previous=path_of(number - 1) if number > 1 else None,
-            next=path_of(number + 1) if number < count else None,
+        (
+            chunk,
+            Pager(
+                number=number,
+                count=count,
+                previous=path_of(number - 1) if number > 1 else None,
+                next=path_of(number + 1) if number < count else None,
+            ),
         )
-        for number in range(1, count + 1)
+        for number, chunk in enumerate(chunks, start=1)
     ]
+
+
+def _page_title(name: str, pager: Pager) -> str:
+    return name + (f", page {pager.number}" if pager.number > 1 else "")
 
 
 def plan_pages(
@@ -156,10 +166,8 @@ def _plan_home(site: Site, summaries: Summaries, home_editions: int) -> Page:
 
 
 def _plan_editions(site: Site, page_size: int) -> list[Page]:
-    chunks = _chunks(site.editions, page_size)
-    pagers = _pagers(len(chunks), urls.editions_path)
     pages = []
-    for chunk, pager in zip(chunks, pagers, strict=True):
+    for chunk, pager in _paged(site.editions, page_size, urls.editions_path):
         years = tuple(
             YearGroup(
                 year=year,
@@ -170,12 +178,11 @@ def _plan_editions(site: Site, page_size: int) -> list[Page]:
             )
             for year, year_editions in groupby(chunk, key=lambda e: e.date.year)
         )
-        title = "Previous Editions" + (f", page {pager.number}" if pager.number > 1 else "")
         pages.append(
             Page(
                 path=urls.editions_path(pager.number),
                 template="editions.html",
-                title=title,
+                title=_page_title("Previous Editions", pager),
                 context=EditionsPage(years=years, pager=pager),
                 crumbs=(Crumb("Previous Editions", urls.editions_path()),),
             )
@@ -306,16 +313,14 @@ def _plan_actors(site: Site, summaries: Summaries, page_size: int) -> list[Page]
     pages = []
     for actor in sorted(site.actors.values(), key=lambda a: actor_sort_key(a.id)):
         articles = site.articles_by_actor[actor.id]
-        chunks = _chunks(articles, page_size)
-        pagers = _pagers(len(chunks), lambda n, actor_id=actor.id: urls.actor_path(actor_id, n))
         country = site.actors.get(actor.country) if actor.country else None
-        for chunk, pager in zip(chunks, pagers, strict=True):
+        for chunk, pager in _paged(articles, page_size, partial(urls.actor_path, actor.id)):
             first = pager.number == 1  # the first page shows who they are; later ones list
             pages.append(
                 Page(
                     path=urls.actor_path(actor.id, pager.number),
                     template="actor.html",
-                    title=actor.name + (f", page {pager.number}" if pager.number > 1 else ""),
+                    title=_page_title(actor.name, pager),
                     context=ActorPage(
                         actor=actor,
                         type_label=ACTOR_TYPE_LABELS[actor.type],
@@ -392,14 +397,12 @@ def _plan_topics(
     pages = []
     for slug, topic in site.topics.items():
         ref = topics[slug]
-        chunks = _chunks(topic.articles, page_size)
-        pagers = _pagers(len(chunks), lambda n, slug=slug: urls.topic_path(slug, n))
-        for chunk, pager in zip(chunks, pagers, strict=True):
+        for chunk, pager in _paged(topic.articles, page_size, partial(urls.topic_path, slug)):
             pages.append(
                 Page(
                     path=urls.topic_path(slug, pager.number),
                     template="topic.html",
-                    title=topic.name + (f", page {pager.number}" if pager.number > 1 else ""),
+                    title=_page_title(topic.name, pager),
                     context=TopicPage(
                         topic=ref,
                         articles=tuple(summaries[a.path] for a in chunk),
