@@ -104,11 +104,10 @@ def test_raw_html_is_text_and_only_safe_urls_survive_in_either_engine(
     assert {a.get("href") for a in soup.find_all("a")} <= {"#", None}
 
 
-@pytest.mark.parametrize("engine", [PM, CM], ids=[PYTHON_MARKDOWN, COMMONMARK])
-def test_actor_links_notes_and_quotes_are_the_same_in_both_engines(engine: MarkdownEngine) -> None:
-    text = "Vladimir Putin spoke in **Moscow**.\n\nRussia said \u201cwe will build it\u201d today."
-    html = render(
-        text,
+def annotated(engine: MarkdownEngine) -> str:
+    """A body with actor links, a margin note and a quote."""
+    return render(
+        "Vladimir Putin spoke in **Moscow**.\n\nRussia said \u201cwe will build it\u201d today.",
         engine,
         actor_ids=frozenset({"vladimir-putin", "russia"}),
         notes=(
@@ -116,17 +115,15 @@ def test_actor_links_notes_and_quotes_are_the_same_in_both_engines(engine: Markd
         ),
         quotes=(QuoteSpec(Target("quote 1", "we will build it"), 1, "Russia", "/actors/russia/"),),
     )
-    expected = render(
-        text,
-        CM,
-        actor_ids=frozenset({"vladimir-putin", "russia"}),
-        notes=(
-            NoteSpec(Target("annotation 1", "spoke in Moscow"), "context", "Context", "A *note*."),
-        ),
-        quotes=(QuoteSpec(Target("quote 1", "we will build it"), 1, "Russia", "/actors/russia/"),),
-    )
-    assert html == expected
-    soup = BeautifulSoup(html, "html.parser")
+
+
+def test_actor_links_notes_and_quotes_are_the_same_in_both_engines() -> None:
+    assert annotated(PM) == annotated(CM)
+
+
+@pytest.mark.parametrize("engine", [PM, CM], ids=[PYTHON_MARKDOWN, COMMONMARK])
+def test_actor_links_notes_and_quotes_are_marked_in_either_engine(engine: MarkdownEngine) -> None:
+    soup = BeautifulSoup(annotated(engine), "html.parser")
     assert [a["href"] for a in soup.select("a.actor")] == [
         "/actors/vladimir-putin/",
         "/actors/russia/",
