@@ -67,3 +67,23 @@ def test_new_prints_the_path_builds_and_never_overwrites(tmp_path: Path) -> None
     again = marginalia(root, "new", "Minister: yes #1", "--date", "2024-02-29")
     assert again.returncode == 1 and path in again.stderr and "--slug" in again.stderr
     assert marginalia(root, "new", "x", "--date", "2024-02-30").returncode == 2
+
+
+def test_new_is_dated_today_and_takes_the_source_and_authors(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from generator.content.frontmatter import split_front_matter
+
+    root = golden_project(tmp_path / "project")
+    today = dt.date.today()
+    made = marginalia(
+        root, "new", "Rains return", "--source", "Reuters", "--author", "Ana Lima",
+        "--author", "Ben Okafor",
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    days = {today, dt.date.today()}  # the same day unless the run crossed midnight
+    path = root / made.stdout.strip()
+    data = split_front_matter(path.read_text(encoding="utf-8"), path=path).data
+    [day] = [day for day in days if data["date"] == day]
+    assert path.parent == root / "content" / "articles" / f"{day:%Y}" / f"{day:%m}"
+    assert data["source"] == "Reuters" and data["authors"] == ["Ana Lima", "Ben Okafor"]

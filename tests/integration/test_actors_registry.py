@@ -178,3 +178,19 @@ def test_actors_listing_is_cached_and_follows_edits(project: Path) -> None:
     assert " 2 " in row and "russia-looks-for-export-markets.md" in row
     cache.write_text("{not json", "utf-8")
     assert cli(project, "actors").stdout == second
+
+
+def test_add_with_alias_and_short_writes_them_and_several_names_refuse_them(
+    project: Path,
+) -> None:
+    added = cli(project, "actors", "add", NAME, "--alias", "D. Manturov", "--short", "Manturov")
+    assert added.returncode == 0, added.stderr
+    from generator.content.loading import load_actors
+
+    [actor] = [a for a in load_actors(project / "content") if a.name == NAME]
+    assert actor.aliases == ("D. Manturov",) and actor.short == ("Manturov",)
+
+    before = (project / "content" / "actors.yaml").read_bytes()
+    both = cli(project, "actors", "add", "Anna Berg", "Carl Dahl", "--alias", "A. Berg")
+    assert both.returncode == 1 and "--alias" in both.stderr
+    assert (project / "content" / "actors.yaml").read_bytes() == before
