@@ -20,6 +20,14 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+# The current Nu HTML Checker and axe-core, from the npm registry (scripts off: vnu-jar's
+# postinstall would download a JDK; Java comes from Debian).
+$(VENV)/.installed-npm: tests/support/npm/package.json $(VENV)/.installed
+	mkdir -p $(VENV)/npm
+	cp tests/support/npm/package.json $(VENV)/npm/package.json
+	npm install --prefix $(VENV)/npm --ignore-scripts --no-audit --no-fund --silent
+	touch $@
+
 $(VENV)/.installed-bench: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	touch $@
@@ -36,7 +44,7 @@ serve: $(VENV)/.installed
 	$(BIN)/marginalia ingest || echo "make: a seed failed to ingest (see above); serving the others"
 	$(BIN)/marginalia serve --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test $(VENV)/.installed-npm
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-test
