@@ -87,6 +87,7 @@ class Article:
     annotations: tuple[Annotation, ...] = ()
     events: tuple[Event, ...] = ()
     seed: str | None = None
+    url: str | None = None  # the original article's address (http or https)
     digest: str = ""  # of the file's text: what the article page was built from
 
 
@@ -106,6 +107,7 @@ ARTICLE_FIELDS = (
     "annotations",
     "events",
     "seed",
+    "url",
     "ingest_digest",
 )
 

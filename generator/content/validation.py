@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 from generator.content.actors import SLUG, Actor
 from generator.content.frontmatter import (
@@ -144,6 +146,7 @@ def parse_article(
                 index=index,
             )
     image = _parse_image(data.get("image"), problems)
+    url = _parse_web_address(data, "url", problems)
     quotes = _parse_list(
         data, _QUOTES, problems, lambda entry, fields: _parse_quote(entry, fields, known_actors)
     )
@@ -175,6 +178,7 @@ def parse_article(
             annotations=annotations,
             events=events,
             seed=_text(data.get("seed")),
+            url=url,
             digest=text_digest(text),
         ),
         [],
@@ -187,6 +191,41 @@ def tag_without_address(tag: str) -> tuple[str, str]:
         f"the tag '{tag}' has no letters or digits, so its topic can have no address",
         "write the tag in words, e.g. 'arms-trade', or remove it from 'tags'",
     )
+
+
+def _parse_web_address(data: Mapping[str, object], key: str, problems: _Problems) -> str | None:
+    """An absolute http(s) address, or None after reporting what is wrong with it.
+
+    Only http and https: the address is printed into links and structured data, where
+    'javascript:' or 'file:' would be a hazard or useless to a reader."""
+    value = data.get(key)
+    if value is None:
+        return None
+    text = value.strip() if isinstance(value, str) else None
+    if text == "":
+        return None
+    if text is not None and _is_web_address(text):
+        return text
+    problems.add(
+        f"'{key}' must be the article's original web address (http or https), "
+        f"got {describe(value)}",
+        f"write the full address, e.g. '{key}: https://www.example.com/news/2023/09/11/story'",
+        key=key,
+    )
+    return None
+
+
+def _is_web_address(text: str) -> bool:
+    # Spaces and control characters are never part of a real address: one there is a
+    # paste gone wrong, and would be a different address once a browser cleaned it.
+    if any(char.isspace() or unicodedata.category(char) == "Cc" for char in text):
+        return False
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 -- raises on a port that is not a number
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def _leading_newlines(text: str) -> int:

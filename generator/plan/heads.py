@@ -115,4 +115,11 @@ class PageHeads:
         )
         if article.source:
             data["sourceOrganization"] = source
+        if article.url:
+            # The page is an annotated copy of the article published at `url`. schema.org
+            # defines isBasedOn as "a resource from which this work is derived or from
+            # which it is a modification or adaptation": exactly that. sameAs would claim
+            # the two pages are one item ("unambiguously indicates the item's identity"),
+            # which the copy with its notes is not; Google documents neither for articles.
+            data["isBasedOn"] = article.url
         return data
