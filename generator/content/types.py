@@ -46,6 +46,8 @@ class Annotation:
     suffix: str | None = None
     claim: str | None = None  # fact-checks: the claim checked
     rating: str | None = None  # fact-checks: the verdict
+    claim_author: str | None = None  # fact-checks: who made the claim, as named
+    claim_date: dt.date | None = None  # fact-checks: when the claim was made
     line: int | None = None
 
     @property
@@ -88,12 +90,14 @@ class Article:
     events: tuple[Event, ...] = ()
     seed: str | None = None
     url: str | None = None  # the original article's address (http or https)
+    updated: dt.date | None = None  # when the original was last changed, if it was
     digest: str = ""  # of the file's text: what the article page was built from
 
 
 ARTICLE_FIELDS = (
     "title",
     "date",
+    "updated",
     "source",
     "authors",
     "dek",

@@ -121,6 +121,7 @@ def parse_article(
             "write the publication date as 'date: YYYY-MM-DD'",
             key="date",
         )
+    updated = _parse_updated(data, date, problems)
     slug = path.stem
     if not SLUG.fullmatch(slug):
         problems.add(
@@ -179,6 +180,7 @@ def parse_article(
             events=events,
             seed=_text(data.get("seed")),
             url=url,
+            updated=updated,
             digest=text_digest(text),
         ),
         [],
@@ -191,6 +193,29 @@ def tag_without_address(tag: str) -> tuple[str, str]:
         f"the tag '{tag}' has no letters or digits, so its topic can have no address",
         "write the tag in words, e.g. 'arms-trade', or remove it from 'tags'",
     )
+
+
+def _parse_updated(
+    data: Mapping[str, object], published: dt.date | None, problems: _Problems
+) -> dt.date | None:
+    """The optional date the article was last changed: not before it was published."""
+    if data.get("updated") is None:
+        return None
+    updated = _parse_date(data["updated"])
+    if updated is None:
+        problems.add(
+            f"'updated' must be a date like 2023-09-12, got {describe(data['updated'])}",
+            "write the date of the last change as 'updated: YYYY-MM-DD', or leave it out",
+            key="updated",
+        )
+    elif published is not None and updated < published:
+        problems.add(
+            f"'updated' ({updated.isoformat()}) is before 'date' ({published.isoformat()})",
+            "an article is changed after it is published: correct one of the two dates",
+            key="updated",
+        )
+        return None
+    return updated
 
 
 def _parse_web_address(data: Mapping[str, object], key: str, problems: _Problems) -> str | None:
@@ -408,7 +433,7 @@ def _parse_quote(entry: _Entry, fields: dict, known_actors: Mapping[str, Actor])
 _ANNOTATIONS = _ListField(
     "annotations",
     "annotation",
-    ("quote", "kind", "note", "prefix", "suffix", "claim", "rating"),
+    ("quote", "kind", "note", "prefix", "suffix", "claim", "rating", "claim_author", "claim_date"),
     "write '- quote: <exact text>' with indented 'kind:' and 'note:' lines",
 )
 
@@ -438,6 +463,24 @@ def _parse_annotation(entry: _Entry, fields: dict) -> Annotation | None:
                 "is a fact-check without a 'rating'",
                 "add 'rating: <the verdict>', e.g. 'True', 'Misleading' or 'False'",
             )
+    claim_date = None
+    if fields.get("claim_date") is not None:
+        claim_date = _parse_date(fields["claim_date"])
+        if claim_date is None:
+            entry.problem(
+                f"has a 'claim_date' that is not a date: {describe(fields['claim_date'])}",
+                "write the day the claim was made as 'claim_date: YYYY-MM-DD'",
+            )
+    if isinstance(fields.get("claim_author"), bool):
+        entry.problem(
+            "has a 'claim_author' that YAML read as a yes/no value",
+            'put the name in quotes, e.g. claim_author: "No"',
+        )
+    elif fields.get("claim_author") is not None and _text(fields["claim_author"]) is None:
+        entry.problem(
+            f"has a 'claim_author' that is not a name: {describe(fields['claim_author'])}",
+            "write who made the claim as 'claim_author: <name or actor id>'",
+        )
     if not entry.ok or quote is None or note is None:
         return None
     return Annotation(
@@ -448,6 +491,8 @@ def _parse_annotation(entry: _Entry, fields: dict) -> Annotation | None:
         suffix=_text(fields.get("suffix")),
         claim=claim,
         rating=rating,
+        claim_author=_text(fields.get("claim_author")),
+        claim_date=claim_date,
         line=entry.line,
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from generator import urls
@@ -19,9 +20,11 @@ from generator.plan.contexts import (
 from generator.plan.structured import (
     SCHEMA,
     Absolute,
+    FactCheck,
     JsonObject,
     breadcrumbs,
     claim_reviews,
+    published_time,
     thing,
 )
 
@@ -48,10 +51,10 @@ class PageHeads:
             data[:0] = [
                 self._news_article(context, url),
                 *claim_reviews(
-                    context.fact_checks,
+                    self._fact_checks(context),
                     page_url=url,
-                    publisher=self.site_title,
-                    date_published=article.date.isoformat(),
+                    publisher=self._site_organization(),
+                    date_published=published_time(article.date),
                 ),
             ]
             return PageHead(url, "article", article.dek or article.title, tuple(data))
@@ -84,6 +87,42 @@ class PageHeads:
             wikidata=actor.wikidata,
         )
 
+    def _site_organization(self) -> JsonObject:
+        """The archive itself, as the author of its fact-checks."""
+        home = self.absolute(urls.home_path())
+        return {"@type": "Organization", "name": self.site_title, "url": home}
+
+    def _person_or_organization(self, name: str, known: Mapping[str, Actor]) -> JsonObject:
+        """Someone named in front matter: typed and linked when they are one of the
+        page's actors (by id, name or alias), else a Person by name, since most claims
+        checked and most bylines are someone's words."""
+        actor = known.get(name) or known.get(name.casefold())
+        if actor is None:
+            return {"@type": "Person", "name": name}
+        # schema.org authors are people or organisations: a country speaks through its
+        # government, an organisation.
+        kind = "Person" if actor.type is ActorType.PERSON else "Organization"
+        return {"@type": kind, "name": actor.name, "url": self.absolute(urls.actor_path(actor.id))}
+
+    def _fact_checks(self, context: ArticlePage) -> tuple[FactCheck, ...]:
+        known = _actors_by_name(context)
+        return tuple(
+            FactCheck(
+                note.claim,  # type: ignore[arg-type]  # is_claim_review: both are set
+                note.rating,  # type: ignore[arg-type]
+                note.note,
+                note.quote,
+                claim_author=(
+                    self._person_or_organization(note.claim_author, known)
+                    if note.claim_author
+                    else None
+                ),
+                claim_date=note.claim_date,
+            )
+            for note in context.article.annotations
+            if note.is_claim_review
+        )
+
     def _news_article(self, context: ArticlePage, url: str) -> JsonObject:
         article = context.article
         data: dict[str, object] = {
@@ -92,7 +131,10 @@ class PageHeads:
             "headline": article.title,
             "url": url,
             "mainEntityOfPage": url,
-            "datePublished": article.date.isoformat(),
+            "datePublished": published_time(article.date),
+            # Google wants dateModified; an article never changed was last changed
+            # when it was published.
+            "dateModified": published_time(article.updated or article.date),
             "isPartOf": {"@type": "WebSite", "name": self.site_title},
             "mentions": [self._thing(actor) for actor in context.actors],
         }
@@ -108,8 +150,9 @@ class PageHeads:
             data["dateline"] = dateline
         source = {"@type": "NewsMediaOrganization", "name": article.source or self.site_title}
         data["publisher"] = source
+        known = _actors_by_name(context)
         data["author"] = (
-            [{"@type": "Person", "name": name} for name in article.authors]
+            [self._person_or_organization(name, known) for name in article.authors]
             if article.authors
             else source
         )
@@ -123,3 +166,16 @@ class PageHeads:
             # which the copy with its notes is not; Google documents neither for articles.
             data["isBasedOn"] = article.url
         return data
+
+
+def _actors_by_name(context: ArticlePage) -> dict[str, Actor]:
+    """The page's actors and speakers by id, and by name and alias in lower case: who a
+    byline or a claim's author can be matched to."""
+    actors = [*context.actors, *(quote.speaker for quote in context.quotes if quote.speaker)]
+    known: dict[str, Actor] = {}
+    for actor in actors:
+        for name in (actor.name, *actor.aliases):
+            known.setdefault(name.casefold(), actor)
+    for actor in actors:
+        known[actor.id] = actor
+    return known

@@ -44,7 +44,7 @@ def meta(page: BeautifulSoup, key: str) -> str:
 def test_article_carries_news_article_data(site: Path, soup) -> None:
     data = json_ld(soup(site / ARTICLE / "index.html"))["NewsArticle"]
     assert data["headline"] == "US threatens sanctions if North Korea sells arms to Russia"
-    assert data["datePublished"] == "2023-09-11"
+    assert data["datePublished"] == "2023-09-11T00:00:00+00:00"
     assert data["dateline"] == "Washington, DC"
     assert data["url"] == BASE_URL + ARTICLE
     assert data["publisher"] == {"@type": "NewsMediaOrganization", "name": "Al Jazeera"}
