@@ -348,6 +348,18 @@ def _holds(name: Sequence[str], words: Sequence[str]) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
+class _Unread:
+    """A paragraph's sentences after its last quote, paragraph[lowest:end], whose
+    subject may be the person a later pronoun means; floor and here as they were."""
+
+    number: int
+    lowest: int
+    end: int
+    floor: int
+    here: int
+
+
+@dataclass(frozen=True, slots=True)
 class _Attribution:
     speaker: _Speaker
     verb: str | None
@@ -385,11 +397,35 @@ class _Finder:
         self.mentions = _mentions_by_paragraph(paragraphs, matcher)
         self._names: _Names | None = None
         self._mid_sentence: set[str] | None = None
-        self.last_person: _Speaker | None = None
+        self._last_person: _Speaker | None = None
+        # Paragraphs' closing sentences not yet read for their subject: read only when a
+        # pronoun needs the last person named (most articles never ask, and reading
+        # them was most of the time spent on an article).
+        self._unread: list[_Unread] = []
         # Where a pronoun's sentences may be looked for: after the previous quote, and
         # before the quote being attributed.
         self.floor = 0
         self.here = 0
+
+    @property
+    def last_person(self) -> _Speaker | None:
+        """The person named last, by a quote's attribution or as a sentence's subject."""
+        # Read in text order, each where it was, as if read when it was reached: what a
+        # pronoun in them finds is the last person named before them.
+        unread, self._unread = self._unread, []
+        for sentences in unread:
+            where = self.floor, self.here
+            self.floor, self.here = sentences.floor, sentences.here
+            person = self._sentence_people(sentences.number, sentences.lowest, sentences.end)
+            self.floor, self.here = where
+            if person is not None:
+                self._last_person = person
+        return self._last_person
+
+    @last_person.setter
+    def last_person(self, person: _Speaker) -> None:
+        self._unread = []  # named after them: what they name is no longer the last
+        self._last_person = person
 
     @property
     def names(self) -> _Names:
@@ -464,9 +500,7 @@ class _Finder:
                 # quotation: his words.
                 previous = self._reported_speaker(number)
             outside = spans[-1].after if spans else 0
-            person = self._sentence_people(number, outside, len(paragraph))
-            if person is not None:
-                self.last_person = person
+            self._unread.append(_Unread(number, outside, len(paragraph), self.floor, self.here))
 
     # -- attribution ---------------------------------------------------------------
 
