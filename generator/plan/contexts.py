@@ -9,8 +9,9 @@ from pathlib import Path
 
 from generator.content.actors import Actor, ActorType
 from generator.content.types import Article, Quote
-from generator.dates import month_label
+from generator.dates import MONTHS, month_label
 from generator.plan.charts import Timeline
+from generator.plan.network import Network
 from generator.plan.structured import (
     FactCheck,
     JsonObject,
@@ -81,11 +82,30 @@ class EventView:
 
 
 @dataclass(frozen=True, slots=True)
+class OnThisDay:
+    """What was published on the reference day's month and day in earlier years."""
+
+    day: dt.date  # the reference day: the newest article's date
+    articles: tuple[ArticleSummary, ...]  # the first few, newest first
+    editions: tuple[EditionSummary, ...]  # every such day, newest first
+
+    @property
+    def label(self) -> str:
+        """11 September"""
+        return f"{self.day.day} {MONTHS[self.day.month - 1]}"
+
+    @property
+    def total(self) -> int:
+        return sum(edition.count for edition in self.editions)
+
+
+@dataclass(frozen=True, slots=True)
 class HomePage:
     latest: EditionSummary | None
     latest_articles: tuple[ArticleSummary, ...]
     previous_editions: tuple[EditionSummary, ...]
     edition_count: int
+    on_this_day: OnThisDay | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +195,11 @@ class ActorPage:
 
 
 @dataclass(frozen=True, slots=True)
+class NetworkPage:
+    network: Network
+
+
+@dataclass(frozen=True, slots=True)
 class TopicCount:
     topic: TopicRef
     count: int  # its articles
@@ -243,6 +268,7 @@ PageContext = (
     | ArticlePage
     | ActorsPage
     | ActorPage
+    | NetworkPage
     | TopicsPage
     | TopicPage
     | NotFoundPage

@@ -29,7 +29,9 @@ from generator.plan.contexts import (
     EventView,
     HomePage,
     MonthGroup,
+    NetworkPage,
     NotFoundPage,
+    OnThisDay,
     Page,
     Pager,
     QuoteRef,
@@ -51,6 +53,7 @@ from generator.plan.model import (
     actor_sort_key,
     article_topics,
 )
+from generator.plan.network import build_network, check_network_path, network_path
 from generator.plan.search import DATA_PATH
 from generator.plan.structured import (
     FactCheck,
@@ -59,6 +62,7 @@ from generator.plan.structured import (
 T = TypeVar("T")
 
 CO_ACTORS_SHOWN = 10
+ON_THIS_DAY_SHOWN = 10
 
 ACTOR_TYPE_LABELS = {
     ActorType.PERSON: "People",
@@ -128,6 +132,7 @@ def plan_pages(
         *_plan_articles(site, summaries, body_keys, topics),
         _plan_actor_index(site),
         *_plan_actors(site, summaries, page_size),
+        _plan_network(site),
         _plan_topic_index(site, topics),
         *_plan_topics(site, summaries, page_size, topics),
         *([_plan_search()] if search else []),
@@ -161,7 +166,35 @@ def _plan_home(site: Site, summaries: Summaries, home_editions: int) -> Page:
             latest_articles=tuple(summaries[a.path] for a in latest.articles) if latest else (),
             previous_editions=_edition_summaries(site.editions[1 : 1 + home_editions]),
             edition_count=len(site.editions),
+            on_this_day=_on_this_day(site, summaries),
         ),
+    )
+
+
+def _on_this_day(site: Site, summaries: Summaries) -> OnThisDay | None:
+    """The same month and day as the newest article, in earlier years.
+
+    The reference day is the newest article's date, not the clock: the same archive must
+    build the same bytes whenever it is built, and an incremental build must equal a
+    clean one. A static page cannot follow the calendar without being rebuilt daily
+    anyway; the newest article is the archive's own "today", the day of the latest
+    edition shown above it, and it moves when the archive does.
+    """
+    if not site.editions:
+        return None
+    day = site.editions[0].date
+    earlier = tuple(
+        edition
+        for edition in site.editions[1:]
+        if (edition.date.month, edition.date.day) == (day.month, day.day)
+    )
+    if not earlier:
+        return None
+    articles = [summaries[a.path] for edition in earlier for a in edition.articles]
+    return OnThisDay(
+        day=day,
+        articles=tuple(articles[:ON_THIS_DAY_SHOWN]),
+        editions=_edition_summaries(earlier),
     )
 
 
@@ -309,6 +342,30 @@ def _plan_actor_index(site: Site) -> Page:
     )
 
 
+def _plan_network(site: Site) -> Page:
+    check_network_path(site.actors)
+    return Page(
+        path=network_path(),
+        template="network.html",
+        title="Actor network",
+        context=NetworkPage(build_network(site)),
+        crumbs=(
+            Crumb("Actors", urls.actors_path()),
+            Crumb("Network", network_path()),
+        ),
+    )
+
+
+def _event_months(site: Site, actor_id: str) -> tuple[tuple[int, int], ...]:
+    """The month of each event the actor takes part in, as subject or object: an event
+    of an actor with itself counts once."""
+    items = {
+        (item.article.path, item.number): item.article.date
+        for item in (*site.events_by_subject[actor_id], *site.events_by_object[actor_id])
+    }
+    return tuple((date.year, date.month) for date in items.values())
+
+
 def _plan_actors(site: Site, summaries: Summaries, page_size: int) -> list[Page]:
     pages = []
     for actor in sorted(site.actors.values(), key=lambda a: actor_sort_key(a.id)):
@@ -355,7 +412,12 @@ def _plan_actors(site: Site, summaries: Summaries, page_size: int) -> list[Page]
                         )
                         if first
                         else (),
-                        timeline=timeline(site.mentions_by_month[actor.id]) if first else None,
+                        timeline=timeline(
+                            site.mentions_by_month[actor.id],
+                            events=_event_months(site, actor.id),
+                        )
+                        if first
+                        else None,
                         pager=pager,
                     ),
                     crumbs=(

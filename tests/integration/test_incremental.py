@@ -54,6 +54,7 @@ MAR_01_PAGE = "editions/2024-03-01/index.html"
 EDITIONS_PAGE = "editions/index.html"
 EDITIONS_PAGE_2 = "editions/page/2/index.html"
 ACTORS_PAGE = "actors/index.html"
+NETWORK_PAGE = "actors/network/index.html"
 ADA_PAGE = "actors/ada-okafor/index.html"
 FREEDONIA_PAGE = "actors/freedonia/index.html"
 FREEDONIA_PAGE_2 = "actors/freedonia/page/2/index.html"
@@ -90,6 +91,7 @@ BASELINE_FILES = frozenset(
         EDITIONS_PAGE,
         EDITIONS_PAGE_2,
         ACTORS_PAGE,
+        NETWORK_PAGE,
         ADA_PAGE,
         FREEDONIA_PAGE,
         FREEDONIA_PAGE_2,

@@ -77,6 +77,7 @@ def test_every_page_is_planned_once(site: Site) -> None:
             "2023/08/30/alpha/",
             "actors/",
             "actors/kim-jong-un/",
+            "actors/network/",
             "actors/north-korea/",
             "actors/north-korea/page/2/",
             "actors/russia/",

@@ -1,0 +1,259 @@
+"""Who appears with whom: the archive's actor network, laid out at build time. Pure.
+
+Two actors are tied by every article that names them both (listed, quoted or in an
+event, as on the actor pages). A thousand actors and their ties make a hairball, so the
+picture shows the actors in the most articles and the strongest ties among them; every
+other tie is on the actor pages ("Appears with").
+
+The layout is a force-directed (Fruchterman-Reingold) spring layout, the algorithm of
+networkx's spring_layout, written here in plain Python: networkx's layouts need numpy,
+which Marginalia does not depend on, and numpy's sums may differ in the last bit from
+one CPU to another. Plain floats with + - * / and sqrt are IEEE-exact everywhere, the
+start comes from random.Random with a fixed seed, and positions are rounded, so the
+same archive gives the same picture, byte for byte, on any machine and under any
+PYTHONHASHSEED.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from generator import urls
+from generator.content.actors import Actor
+from generator.errors import ContentError
+from generator.plan.model import Site
+
+NETWORK_SLUG = "network"
+MOST_ACTORS = 40  # the actors drawn: those in the most articles
+MOST_TIES = 100  # the ties drawn: the strongest among them
+WIDTH = 800
+HEIGHT = 560
+MARGIN = 24  # room for the largest node and the start of a label
+LABEL_ROOM = 120  # room beside the picture's sides for labels
+SEED = 15
+ITERATIONS = 80
+MIN_RADIUS = 4.0
+MAX_RADIUS = 14.0
+
+
+def network_path() -> str:
+    return f"{urls.actors_path()}{NETWORK_SLUG}/"
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    actor: Actor
+    articles: int  # the articles it appears in
+    x: float
+    y: float
+    radius: float
+    label_x: float
+    anchor: str  # text-anchor of its label: "start" on the left half, "end" on the right
+
+
+@dataclass(frozen=True, slots=True)
+class Tie:
+    first: Actor
+    second: Actor
+    articles: int  # the articles that name both
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    width: float
+    label: str  # "Kim Jong Un and Russia: 3 articles"
+
+
+@dataclass(frozen=True, slots=True)
+class Network:
+    width: int
+    height: int
+    nodes: tuple[Node, ...]
+    lines: tuple[Line, ...]
+    ties: tuple[Tie, ...]  # the ties drawn, strongest first: the picture as a table
+    connected_count: int  # actors with at least one tie
+    tie_count: int  # pairs of actors named together, in the archive
+
+    @property
+    def description(self) -> str:
+        return (
+            f"The {len(self.nodes)} actors in the most articles, each a dot sized by its "
+            f"articles, and the {len(self.lines)} strongest ties among them, each a line as "
+            "thick as the number of articles that name both. The table after the picture "
+            "lists the same ties."
+        )
+
+
+def check_network_path(actors: Mapping[str, Actor]) -> None:
+    """The network page's address is that of an actor with the id "network"."""
+    if NETWORK_SLUG in actors:
+        raise ContentError(
+            f"the actor id '{NETWORK_SLUG}' has the address of the actor network page "
+            f"(/{network_path()})",
+            fix=f"give the actor '{actors[NETWORK_SLUG].name}' another id in actors.yaml, "
+            "for example 'network-1'",
+        )
+
+
+def build_network(
+    site: Site, *, most_actors: int = MOST_ACTORS, most_ties: int = MOST_TIES
+) -> Network:
+    counts = {actor_id: len(articles) for actor_id, articles in site.articles_by_actor.items()}
+    # Ties broken by id: the same archive always picks the same actors.
+    chosen = sorted(
+        heapq.nsmallest(
+            most_actors,
+            ((-count, actor_id) for actor_id, count in counts.items() if count),
+        ),
+        key=lambda item: item[1],
+    )
+    ids = [actor_id for _, actor_id in chosen]
+    drawn = set(ids)
+    candidates = (
+        (-count, actor_id, other)
+        for actor_id in ids
+        for other, count in site.co_actors[actor_id]
+        if actor_id < other and other in drawn
+    )
+    ties = heapq.nsmallest(most_ties, candidates)
+    positions = spring_layout(ids, [(a, b, -c) for c, a, b in ties])
+    nodes = _nodes(site.actors, ids, counts, positions)
+    return Network(
+        width=WIDTH + 2 * LABEL_ROOM,
+        height=HEIGHT,
+        nodes=nodes,
+        lines=_lines(site.actors, ties, {node.actor.id: node for node in nodes}),
+        ties=tuple(Tie(site.actors[a], site.actors[b], -c) for c, a, b in ties),
+        connected_count=sum(1 for others in site.co_actors.values() if others),
+        tie_count=sum(len(others) for others in site.co_actors.values()) // 2,
+    )
+
+
+def spring_layout(
+    ids: Sequence[str],
+    edges: Sequence[tuple[str, str, int]],
+    *,
+    seed: int = SEED,
+    iterations: int = ITERATIONS,
+) -> dict[str, tuple[float, float]]:
+    """Positions in [0, 1] x [0, 1] by Fruchterman-Reingold, as networkx computes them:
+    every pair repels by k^2/d, every tie pulls by d^2/k times its weight, and the
+    step allowed shrinks each round. Weights are relative to the strongest tie, so that
+    one busy pair does not fold the picture onto itself."""
+    count = len(ids)
+    if count == 0:
+        return {}
+    if count == 1:
+        return {ids[0]: (0.5, 0.5)}
+    index = {actor_id: number for number, actor_id in enumerate(ids)}
+    rng = random.Random(seed)
+    xs = [rng.random() for _ in range(count)]
+    ys = [rng.random() for _ in range(count)]
+    strongest = max((weight for _, _, weight in edges), default=1)
+    pulls = [(index[a], index[b], 0.2 + 0.8 * weight / strongest) for a, b, weight in edges]
+    k = math.sqrt(1.0 / count)
+    temperature = 0.1
+    cooling = temperature / (iterations + 1)
+    for _ in range(iterations):
+        dx = [0.0] * count
+        dy = [0.0] * count
+        for i in range(count):
+            xi, yi = xs[i], ys[i]
+            for j in range(i + 1, count):
+                ddx, ddy = xi - xs[j], yi - ys[j]
+                distance2 = max(ddx * ddx + ddy * ddy, 1e-6)
+                push = k * k / distance2
+                dx[i] += ddx * push
+                dy[i] += ddy * push
+                dx[j] -= ddx * push
+                dy[j] -= ddy * push
+        for i, j, weight in pulls:
+            ddx, ddy = xs[i] - xs[j], ys[i] - ys[j]
+            pull = weight * math.sqrt(ddx * ddx + ddy * ddy) / k
+            dx[i] -= ddx * pull
+            dy[i] -= ddy * pull
+            dx[j] += ddx * pull
+            dy[j] += ddy * pull
+        for i in range(count):
+            length = max(math.sqrt(dx[i] * dx[i] + dy[i] * dy[i]), 1e-9)
+            step = min(length, temperature) / length
+            xs[i] += dx[i] * step
+            ys[i] += dy[i] * step
+        temperature -= cooling
+    return _rescaled(ids, xs, ys)
+
+
+def _rescaled(
+    ids: Sequence[str], xs: list[float], ys: list[float]
+) -> dict[str, tuple[float, float]]:
+    """Stretched to fill [0, 1] on both axes."""
+    left, bottom = min(xs), min(ys)
+    across = (max(xs) - left) or 1.0
+    up = (max(ys) - bottom) or 1.0
+    return {
+        actor_id: ((x - left) / across, (y - bottom) / up)
+        for actor_id, x, y in zip(ids, xs, ys, strict=True)
+    }
+
+
+def _nodes(
+    actors: Mapping[str, Actor],
+    ids: Sequence[str],
+    counts: Mapping[str, int],
+    positions: Mapping[str, tuple[float, float]],
+) -> tuple[Node, ...]:
+    busiest = max((counts[actor_id] for actor_id in ids), default=1)
+    nodes = []
+    for actor_id in ids:
+        u, v = positions[actor_id]
+        x = round(LABEL_ROOM + MARGIN + u * (WIDTH - 2 * MARGIN), 1)
+        y = round(MARGIN + v * (HEIGHT - 2 * MARGIN), 1)
+        # Area, not radius, grows with the articles: how eyes compare dots.
+        radius = round(
+            MIN_RADIUS + (MAX_RADIUS - MIN_RADIUS) * math.sqrt(counts[actor_id] / busiest), 1
+        )
+        left = u < 0.5
+        nodes.append(
+            Node(
+                actor=actors[actor_id],
+                articles=counts[actor_id],
+                x=x,
+                y=y,
+                radius=radius,
+                label_x=round(x + radius + 3 if left else x - radius - 3, 1),
+                anchor="start" if left else "end",
+            )
+        )
+    # Drawn from the largest down, so that a small dot is never hidden under a large one.
+    return tuple(sorted(nodes, key=lambda node: (-node.radius, node.actor.id)))
+
+
+def _lines(
+    actors: Mapping[str, Actor], ties: Sequence[tuple[int, str, str]], nodes: Mapping[str, Node]
+) -> tuple[Line, ...]:
+    strongest = max((-count for count, _, _ in ties), default=1)
+    lines = []
+    # Weakest first, so that the strong ties are drawn over the weak.
+    for count, a, b in reversed(ties):
+        first, second = nodes[a], nodes[b]
+        articles = -count
+        noun = "article" if articles == 1 else "articles"
+        lines.append(
+            Line(
+                x1=first.x,
+                y1=first.y,
+                x2=second.x,
+                y2=second.y,
+                width=round(0.5 + 3.5 * articles / strongest, 1),
+                label=f"{actors[a].name} and {actors[b].name}: {articles} {noun}",
+            )
+        )
+    return tuple(lines)
