@@ -230,7 +230,8 @@ def _check(
     resolver = LinkResolver(config.base_url)
     known = store.links(config.base_url)
     read = _read_pages(pages, renderer, resolver, known, site_stamps, folders.output)
-    store.keep_links(config.base_url, read.kept)
+    if read.kept.keys() != known.keys() or any(read.kept[k] is not known[k] for k in known):
+        store.keep_links(config.base_url, read.kept)  # rewritten only when it changed
     outputs = set(plan.fingerprints)
     broken = find_broken_links(read.links, outputs, base_path=config.base_path)
     failed = {Path(p).stem for p in content_errors.failed}
