@@ -6,7 +6,9 @@ An inverted index, split so a search fetches only what it needs:
                                  of each date, and a version for the browser's cache
     search/data/terms/<k>.json   every word that starts with <k> (its first three letters)
                                  -> the articles it is in, and in which fields
-    search/data/docs/<n>.json    articles n*200 to n*200+199: path, title, date
+    search/data/docs/<n>.json    articles n*50 to n*50+49: path, title, date, source
+    search/data/facets/<k>.json  for k in actor, source, topic: each value's id, name and
+                                 articles, to filter a search and count its results
 
 Articles are numbered by date, then path, so a new day's articles are added at the end.
 A posting is one number, (number - previous number) << 4 | fields: the fields are bits
@@ -25,19 +27,20 @@ from array import array
 from bisect import bisect_left, insort
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from enum import IntFlag
+from enum import IntFlag, StrEnum
 
 from generator import urls
 from generator.content.actors import Actor
 from generator.content.loading import read_body
 from generator.content.types import Article
 from generator.parallel import map_batches
+from generator.plan.model import article_actor_ids, article_topics, topic_name
 
 DATA_PATH = f"{urls.search_path()}data/"
-DOCS_PER_FILE = 200  # small, as the results of a search come from many of them
+DOCS_PER_FILE = 50  # small, as the twenty results of a search come from as many files
 SHARD_LETTERS = 3  # a term file holds the words that start with the same three letters
 # Bump when the files' format changes, so browsers and the build drop what they kept.
-FORMAT = 1
+FORMAT = 2
 # The array type of a word's postings: four bytes (article numbers up to 2**28), half
 # of "L", and the kept index is read and written whole on every build that changes it.
 POSTING = "I"
@@ -206,7 +209,7 @@ def plan_search_index(
     )
     if updatable:
         try:
-            return _update(previous, docs, keys, names, names_key, changed, known)  # type: ignore[arg-type]
+            return _update(previous, docs, keys, names, names_key, changed, known, actors)  # type: ignore[arg-type]
         except (KeyError, IndexError, ValueError):
             pass  # the kept index does not match these articles: make it all again
     # An empty digest is an article made in code rather than read from a file: not cached.
@@ -231,6 +234,7 @@ def plan_search_index(
     files = {_term_file(key): _json(terms) for key, terms in shards.items()}
     for start in range(0, len(docs), DOCS_PER_FILE):
         files[_docs_file(start)] = _docs_json(docs, start)
+    files.update(plan_facets(docs, actors))
     files[META_FILE] = _meta(files, docs, shards)
     state = IndexState(keys, names_key, postings, dict(files))
     return SearchIndex(files=files, words=every, state=state)
@@ -279,6 +283,7 @@ def _update(
     names_key: str,
     changed: Sequence[int],
     known: Mapping[str, ArticleWords],
+    actors: Mapping[str, Actor],
 ) -> SearchIndex:
     postings = previous.postings
     fresh = dict(zip(changed, find_words([docs[n] for n in changed], workers=1), strict=True))
@@ -329,6 +334,8 @@ def _update(
             files.pop(path, None)
     for start in sorted({number - number % DOCS_PER_FILE for number in changed}):
         files[_docs_file(start)] = _docs_json(docs, start)
+    # Made afresh: a pass over the articles' front matter, with no words to find.
+    files.update(plan_facets(docs, actors))
     all_shards = sorted({shard_key(word) for word in postings})
     files[META_FILE] = _meta({k: v for k, v in files.items() if k != META_FILE}, docs, all_shards)
     every = {a.digest: known[a.digest] for n, a in enumerate(docs) if n not in fresh}
@@ -347,7 +354,64 @@ def _docs_file(start: int) -> str:
 
 def _docs_json(docs: Sequence[Article], start: int) -> str:
     chunk = docs[start : start + DOCS_PER_FILE]
-    return _json([[urls.article_path(a.date, a.slug), a.title, a.date.isoformat()] for a in chunk])
+    return _json(
+        [
+            [urls.article_path(a.date, a.slug), a.title, a.date.isoformat(), a.source or ""]
+            for a in chunk
+        ]
+    )
+
+
+class Facet(StrEnum):
+    """What a search can be narrowed by; the name is the address's parameter."""
+
+    ACTOR = "actor"
+    SOURCE = "source"
+    TOPIC = "topic"
+
+
+def facet_file(facet: Facet) -> str:
+    return f"{DATA_PATH}facets/{facet.value}.json"
+
+
+def plan_facets(docs: Sequence[Article], actors: Mapping[str, Actor]) -> dict[str, str]:
+    """The facet files: for each value, [id, name, article numbers delta-encoded], by id.
+
+    Pure front matter, no words: cheap enough to make whole on every build that indexes."""
+    members: dict[Facet, dict[str, list[int]]] = {facet: {} for facet in Facet}
+    spellings: dict[str, dict[str, int]] = {}
+    for number, article in enumerate(docs):
+        if article.source:
+            members[Facet.SOURCE].setdefault(article.source, []).append(number)
+        for actor_id in article_actor_ids(article):
+            members[Facet.ACTOR].setdefault(actor_id, []).append(number)
+        for slug in article_topics(article):
+            members[Facet.TOPIC].setdefault(slug, []).append(number)
+        for tag in dict.fromkeys(article.tags):  # the topic's name, as its page shows it
+            if slug := urls.slugify(tag):
+                counts = spellings.setdefault(slug, {})
+                counts[tag] = counts.get(tag, 0) + 1
+    names = {
+        Facet.SOURCE: {value: value for value in members[Facet.SOURCE]},
+        Facet.ACTOR: {
+            value: actors[value].name if value in actors else value
+            for value in members[Facet.ACTOR]
+        },
+        Facet.TOPIC: {value: topic_name(spellings[value]) for value in members[Facet.TOPIC]},
+    }
+    return {
+        facet_file(facet): _json(
+            [
+                [value, names[facet][value], _deltas(numbers)]
+                for value, numbers in sorted(members[facet].items())
+            ]
+        )
+        for facet in Facet
+    }
+
+
+def _deltas(numbers: Sequence[int]) -> list[int]:
+    return [number - previous for previous, number in zip([0, *numbers], numbers, strict=False)]
 
 
 def _meta(files: Mapping[str, str], docs: Sequence[Article], shards: Iterable[str]) -> str:

@@ -189,7 +189,7 @@ def test_markup_in_an_article_shows_as_text_in_results(
         tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
         _search(tab, odd_origin, "Officials")
         result = tab.locator(".search-result").first
-        expect(result.get_by_role("link")).to_have_text(hostile_headline)
+        expect(result.get_by_role("heading").get_by_role("link")).to_have_text(hostile_headline)
         excerpt = result.locator(".search-excerpt")
         expect(excerpt).to_contain_text("said <script>alert(1)</script> was found")
         expect(excerpt).to_contain_text("<img src=x onerror=alert(1)>")

@@ -174,7 +174,12 @@ def test_articles_are_numbered_by_date_then_path() -> None:
         "2023/09/11/us-threatens-sanctions/",
         "2023/09/12/talks-resume/",
     ]
-    assert docs[1] == ["2023/09/11/us-threatens-sanctions/", "US threatens sanctions", "2023-09-11"]
+    assert docs[1] == [
+        "2023/09/11/us-threatens-sanctions/",
+        "US threatens sanctions",
+        "2023-09-11",
+        "",
+    ]
 
 
 def test_meta_lists_the_articles_of_each_date_and_the_term_files() -> None:

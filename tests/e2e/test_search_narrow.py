@@ -1,0 +1,239 @@
+"""Search a researcher can narrow, in Chromium: phrases, facets (actor, source, topic),
+a date range, the order, and the whole search in the address. A small archive built
+under /archive/ and served over real HTTP."""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from generator.cli import main
+from tests.support import REPO
+from tests.support.npm_tools import AXE_JS, npm_tool
+
+BASE = "/archive/"
+pytestmark = pytest.mark.usefixtures("browser")
+
+ACTORS = """\
+- id: ada-okafor
+  name: Ada Okafor
+  type: person
+- id: bo-lind
+  name: Bo Lind
+  type: person
+"""
+
+# (file, front matter, body). "hold accountable" is side by side in the first and the
+# third; the second has both words, the other way round.
+ARTICLES = {
+    "2024/01/council-hears-river-plan.md": (
+        "title: Council hears river plan\ndate: 2024-01-10\nsource: Daily Ledger\n"
+        "actors: [ada-okafor]\ntags: [Water]",
+        "Residents want to hold accountable the officials who let the river flood.",
+    ),
+    "2024/02/minister-answers-critics.md": (
+        "title: Minister answers critics\ndate: 2024-02-15\nsource: Evening Post\n"
+        "actors: [bo-lind]\ntags: [Politics]",
+        "Nobody here is accountable. Hold on, said the minister to the critics.",
+    ),
+    "2024/03/inquiry-will-hold-ministers-accountable.md": (
+        "title: Inquiry will hold ministers accountable\ndate: 2024-03-20\n"
+        "source: Daily Ledger\nactors: [ada-okafor, bo-lind]\ntags: [Politics]",
+        "The inquiry promised to hold accountable those responsible for the flood.",
+    ),
+    "2024/04/dam-works-begin.md": (
+        "title: Dam works begin\ndate: 2024-04-05\nsource: Evening Post\n"
+        "actors: [ada-okafor]\ntags: [Water]",
+        "Work on the new dam began on Friday, the engineers said.",
+    ),
+}
+TITLES = {
+    "river": "Council hears river plan",
+    "critics": "Minister answers critics",
+    "inquiry": "Inquiry will hold ministers accountable",
+    "dam": "Dam works begin",
+}
+
+
+class _ArchiveHandler(SimpleHTTPRequestHandler):
+    """Serves the site under /archive/ only, as GitHub Pages serves a project site."""
+
+    def translate_path(self, path: str) -> str:
+        if not path.startswith(BASE):
+            return str(Path(self.directory) / ".not-under-the-base-path")
+        return super().translate_path("/" + path[len(BASE) :])
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def origin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("narrow-search")
+    shutil.copytree(REPO / "templates", root / "templates")
+    (root / "site.yaml").write_text("title: Narrow\n", encoding="utf-8")
+    (root / "content").mkdir()
+    (root / "content" / "actors.yaml").write_text(ACTORS, encoding="utf-8")
+    for name, (front, body) in ARTICLES.items():
+        path = root / "content" / "articles" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"---\n{front}\n---\n{body}\n", encoding="utf-8")
+    handler = functools.partial(_ArchiveHandler, directory=str(root / "site"))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    address = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        assert main(["--root", str(root), "build", "--base-url", address + BASE]) == 0
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        yield address
+        server.shutdown()
+    finally:
+        server.server_close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A tab that may only talk to the site; script errors and console errors fail the test."""
+    context = browser.new_context()
+    elsewhere: list[str] = []
+
+    def only_the_site(route, request) -> None:  # type: ignore[no-untyped-def]
+        url = urlsplit(request.url)
+        if url.hostname == "127.0.0.1" and url.path.startswith(BASE):
+            route.continue_()
+        else:
+            elsewhere.append(request.url)
+            route.abort()
+
+    context.route("**/*", only_the_site)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    try:
+        yield tab
+    finally:
+        context.close()
+    assert not elsewhere, f"requests left the site: {elsewhere}"
+    assert not errors, f"errors on the page: {errors}"
+
+
+def _open(page: Page, origin: str, query: str) -> None:
+    page.goto(origin + BASE + "search/" + query)
+
+
+def _titles(page: Page, count: int) -> list[str]:
+    links = page.locator(".search-result h2 a")
+    expect(links).to_have_count(count, timeout=10_000)
+    return links.all_text_contents()
+
+
+def _marks(page: Page) -> set[str]:
+    marks = page.locator(".search-result .search-excerpt mark")
+    expect(marks.first).to_be_visible(timeout=10_000)
+    return {text.lower() for text in marks.all_text_contents()}
+
+
+def test_a_phrase_finds_its_words_side_by_side_and_in_order(page: Page, origin: str) -> None:
+    _open(page, origin, '?q="hold accountable"')
+    assert set(_titles(page, 2)) == {TITLES["river"], TITLES["inquiry"]}
+    assert _marks(page) == {"hold", "accountable"}
+    expect(page.locator(".search-status")).to_have_text(
+        '2 articles found for “"hold accountable"”.'
+    )
+    _open(page, origin, '?q="accountable hold"')
+    assert _titles(page, 1) == [TITLES["critics"]]
+
+
+def test_an_actor_filter_keeps_their_articles_with_source_and_actors_shown(
+    page: Page, origin: str
+) -> None:
+    _open(page, origin, "?q=accountable&actor=ada-okafor")
+    assert set(_titles(page, 2)) == {TITLES["river"], TITLES["inquiry"]}
+    assert _marks(page) == {"accountable"}
+    expect(page.get_by_role("checkbox", name="Ada Okafor (2)")).to_be_checked()
+    river = page.locator(".search-result", has_text=TITLES["river"])
+    expect(river.locator(".search-source")).to_have_text("Daily Ledger")
+    expect(river.locator(".search-actors")).to_have_text("Actors: Ada Okafor")
+    expect(river.locator(".search-actors a")).to_have_attribute("href", BASE + "actors/ada-okafor/")
+
+
+def test_facets_count_the_results_and_checking_one_narrows_them(page: Page, origin: str) -> None:
+    _open(page, origin, "?q=accountable")
+    _titles(page, 3)
+    actors = page.get_by_role("group", name="Actors")
+    expect(actors.get_by_role("checkbox", name="Ada Okafor (2)")).not_to_be_checked()
+    expect(actors.get_by_role("checkbox", name="Bo Lind (2)")).to_be_visible()
+    sources = page.get_by_role("group", name="Sources")
+    expect(sources.get_by_role("checkbox", name="Evening Post (1)")).to_be_visible()
+    page.get_by_role("group", name="Topics").get_by_role("checkbox", name="Politics (2)").check()
+    assert set(_titles(page, 2)) == {TITLES["critics"], TITLES["inquiry"]}
+    assert urlsplit(page.url).query == "q=accountable&topic=politics"
+    page.go_back()
+    _titles(page, 3)
+    expect(page.get_by_role("checkbox", name="Politics (2)")).not_to_be_checked()
+
+
+def test_a_date_range_keeps_the_articles_of_those_days(page: Page, origin: str) -> None:
+    _open(page, origin, "?q=accountable&from=2024-02-01&to=2024-03-31")
+    assert set(_titles(page, 2)) == {TITLES["critics"], TITLES["inquiry"]}
+    assert "accountable" in _marks(page)
+    expect(page.get_by_label("From")).to_have_value("2024-02-01")
+    expect(page.get_by_label("To", exact=True)).to_have_value("2024-03-31")
+    _open(page, origin, "?from=2024-03-01")
+    assert _titles(page, 2) == [TITLES["dam"], TITLES["inquiry"]]
+
+
+def test_newest_first_orders_by_date(page: Page, origin: str) -> None:
+    _open(page, origin, "?q=accountable&sort=newest")
+    assert _titles(page, 3) == [TITLES["inquiry"], TITLES["critics"], TITLES["river"]]
+    expect(page.get_by_label("Order")).to_have_value("newest")
+
+
+def test_the_address_round_trips_the_search(page: Page, origin: str) -> None:
+    _open(page, origin, "")
+    page.get_by_label("Words, an actor or a date").fill("flood")
+    page.get_by_role("button", name="Search", exact=True).click()
+    _titles(page, 2)
+    page.get_by_label("From").fill("2024-03-01")
+    page.get_by_label("From").dispatch_event("change")
+    page.get_by_label("Order").select_option("newest")
+    page.get_by_role("checkbox", name="Ada Okafor (1)").check()
+    assert _titles(page, 1) == [TITLES["inquiry"]]
+    query = urlsplit(page.url).query
+    assert query == "q=flood&actor=ada-okafor&from=2024-03-01&sort=newest"
+    fresh = page.context.new_page()
+    fresh.goto(page.url)
+    assert _titles(fresh, 1) == [TITLES["inquiry"]]
+    expect(fresh.get_by_label("Words, an actor or a date")).to_have_value("flood")
+    expect(fresh.get_by_label("From")).to_have_value("2024-03-01")
+    expect(fresh.get_by_label("Order")).to_have_value("newest")
+    expect(fresh.get_by_role("checkbox", name="Ada Okafor (1)")).to_be_checked()
+    fresh.close()
+
+
+def test_hostile_parameters_show_as_text(page: Page, origin: str) -> None:
+    _open(page, origin, "?q=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&actor=%3Cb%3E&from=nope")
+    expect(page.locator(".search-status")).to_contain_text("No articles found")
+    expect(page.locator("main img, main b")).to_have_count(0)
+
+
+def test_the_search_page_has_no_serious_accessibility_violation(page: Page, origin: str) -> None:
+    _open(page, origin, "?q=accountable")
+    _titles(page, 3)
+    expect(page.get_by_role("group", name="Actors")).to_be_visible()
+    page.add_script_tag(path=str(npm_tool(AXE_JS)))
+    violations = page.evaluate("async () => (await axe.run()).violations")
+    serious = [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])})"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not serious, serious
