@@ -160,6 +160,7 @@ def spring_layout(
     strongest = max((weight for _, _, weight in edges), default=1)
     pulls = [(index[a], index[b], 0.2 + 0.8 * weight / strongest) for a, b, weight in edges]
     k = math.sqrt(1.0 / count)
+    k2 = k * k
     temperature = 0.1
     cooling = temperature / (iterations + 1)
     for _ in range(iterations):
@@ -169,8 +170,8 @@ def spring_layout(
             xi, yi = xs[i], ys[i]
             for j in range(i + 1, count):
                 ddx, ddy = xi - xs[j], yi - ys[j]
-                distance2 = max(ddx * ddx + ddy * ddy, 1e-6)
-                push = k * k / distance2
+                distance2 = ddx * ddx + ddy * ddy
+                push = k2 / (distance2 if distance2 > 1e-6 else 1e-6)
                 dx[i] += ddx * push
                 dy[i] += ddy * push
                 dx[j] -= ddx * push
