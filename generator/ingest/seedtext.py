@@ -324,9 +324,21 @@ def parse_seed(text: str, *, name: str) -> SeedArticle:
     )
 
 
+def _any_of(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
+    """One pattern that fully matches what any of them fully matches: one pass of the
+    regex engine for a line, not one a pattern (every line of every seed is tried)."""
+    flags = {pattern.flags for pattern in patterns}
+    assert len(flags) == 1, "the patterns must share their flags"
+    return re.compile("|".join(f"(?:{pattern.pattern})" for pattern in patterns), flags.pop())
+
+
+_ANY_ARTEFACT = _any_of(ARTEFACTS)
+_ANY_FURNITURE = _any_of(_FURNITURE)
+_ANY_CREDIT_LINE = _any_of(_CREDIT_LINES)
+
+
 def is_artefact(block: str) -> bool:
-    collapsed = " ".join(block.split())
-    return any(pattern.fullmatch(collapsed) for pattern in ARTEFACTS)
+    return _ANY_ARTEFACT.fullmatch(" ".join(block.split())) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -634,12 +646,12 @@ def _furniture_kind(line: str) -> str | None:
     if len(line) > _FURNITURE_MAX_CHARS:
         return None
     collapsed = " ".join(line.split())
-    if any(pattern.fullmatch(collapsed) for pattern in _FURNITURE):
+    if _ANY_FURNITURE.fullmatch(collapsed):
         return "drop"
     credit = collapsed.strip(_FURNITURE_WRAP)
     # "Reporting by the BBC found that ..." is a sentence of the story.
     is_sentence = _STORY_VERB.search(credit.split(";")[0]) and "contributed" not in credit
-    if not is_sentence and any(pattern.fullmatch(credit) for pattern in _CREDIT_LINES):
+    if not is_sentence and _ANY_CREDIT_LINE.fullmatch(credit):
         return credit
     return None
 
