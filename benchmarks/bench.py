@@ -13,6 +13,9 @@ Measures, each run a separate process timed with a monotonic clock:
              deleted only once the measure is over: this disk is mounted with `discard`,
              and deleting a big tree slows the writes that follow.
   no-change  Marginalia only: build once, then rebuild with nothing changed.
+  check      Marginalia only, on no-change's site: `marginalia check` first after the
+             build (no check cache), then with nothing changed, then after one article
+             is edited and not built (its pages are rendered in memory). --skip-check.
   edit       one article body edited (a sentence with a unique marker appended to its
              first paragraph), then a CLI rebuild. Marginalia's page must contain the
              marker. Hugo and Pelican rebuild everything; their times are for context.
@@ -20,6 +23,10 @@ Measures, each run a separate process timed with a monotonic clock:
              articles (or the first of --sizes without 10,000): edit, wait for the
              live-reload event naming the page, GET it. Skipped, with a note, when
              serve sends no live-reload events.
+
+Marginalia's cold builds run once per Markdown engine (--engines, default both: a row
+"Marginalia (python-markdown)" and one "Marginalia (commonmark)", each project's
+site.yaml naming its engine); the other measures use the first engine, the default.
 
 Tools alternate run by run (Marginalia, Hugo, Pelican, Marginalia, ...), after one
 warm-up round. Peak RSS is that of the largest single process: the maximum of GNU
@@ -77,6 +84,22 @@ SUMMARY = re.compile(
 
 MARGINALIA, HUGO, PELICAN = "Marginalia", "Hugo", "Pelican"
 FLAVOR = {MARGINALIA: "neutral", HUGO: "hugo", PELICAN: "pelican"}
+ENGINES = ("python-markdown", "commonmark")  # site.yaml's markdown.engine; the first: default
+CHECK_SUMMARY = re.compile(r"(\d+) pages rendered in memory(, unchanged since the last check)?")
+
+
+def marginalia_label(engine: str) -> str:
+    """The row label of Marginalia run with one Markdown engine."""
+    return f"{MARGINALIA} ({engine})"
+
+
+def is_marginalia(tool: str) -> bool:
+    return tool == MARGINALIA or tool.startswith(f"{MARGINALIA} (")
+
+
+def engine_of(tool: str) -> str | None:
+    """The Markdown engine in a Marginalia row label; None: site.yaml's default."""
+    return tool[len(MARGINALIA) + 2 : -1] if tool.startswith(f"{MARGINALIA} (") else None
 
 
 # --------------------------------------------------------------------------- running
@@ -89,6 +112,7 @@ class Sample:
     cpu: float | None  # user + sys of the command and its reaped children
     stdout: str
     stderr: str
+    load: float = 0.0  # 1-minute load average as the run started: the machine is shared
 
 
 class TreeSampler(threading.Thread):
@@ -122,6 +146,7 @@ def run_measured(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -
         tfile, out, err = (Path(tmp) / name for name in ("time", "stdout", "stderr"))
         have_time = os.access(GNU_TIME, os.X_OK)
         full = [GNU_TIME, "-f", "%M %U %S", "-o", str(tfile), *cmd] if have_time else cmd
+        load = os.getloadavg()[0]
         with open(out, "wb") as fout, open(err, "wb") as ferr:
             started = time.monotonic()
             proc = subprocess.Popen(
@@ -155,7 +180,7 @@ def run_measured(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -
     if rc != 0:
         tail = "\n".join((stdout + stderr).strip().splitlines()[-15:])
         raise SystemExit(f"command failed (exit {rc}) in {cwd}: {' '.join(cmd)}\n{tail}")
-    return Sample(wall, rss_kib, cpu, stdout, stderr)
+    return Sample(wall, rss_kib, cpu, stdout, stderr, load)
 
 
 def version_of(cmd: list[str], env: dict[str, str] | None = None) -> str:
@@ -315,10 +340,11 @@ class Article:
 
 
 def pick_article(corpora: dict[str, Path]) -> Article:
-    neutral = sorted(corpora[MARGINALIA].glob("articles/*/*/*.md"))
+    ours = [tool for tool in corpora if is_marginalia(tool)]
+    neutral = sorted(corpora[ours[0]].glob("articles/*/*/*.md"))
     src = neutral[len(neutral) // 2]  # deterministic: the middle one by path
-    rel = src.relative_to(corpora[MARGINALIA])  # articles/YYYY/MM/slug.md
-    sources = {MARGINALIA: src}
+    rel = src.relative_to(corpora[ours[0]])  # articles/YYYY/MM/slug.md
+    sources = dict.fromkeys(ours, src)
     if HUGO in corpora:
         sources[HUGO] = corpora[HUGO] / "content" / rel
     if PELICAN in corpora:
@@ -344,7 +370,7 @@ def edit(src: Path, marker: str) -> None:
 
 
 def output_page(tool: str, out: Path, slug: str) -> Path | None:
-    pattern = "*/*/*/{}/index.html" if tool == MARGINALIA else "articles/*/*/{}/index.html"
+    pattern = "*/*/*/{}/index.html" if is_marginalia(tool) else "articles/*/*/{}/index.html"
     hits = glob.glob(str(out / pattern.format(glob.escape(slug))))
     return Path(hits[0]) if hits else None
 
@@ -363,18 +389,29 @@ def count_files(out: Path, *, since_ns: int = 0, suffix: str = "") -> int:
 # --------------------------------------------------------------------------- commands
 
 
-def new_root(folder: Path, templates: Path) -> Path:
-    """A Marginalia project folder: the repo's templates and a site.yaml, no .cache/."""
+def new_root(folder: Path, templates: Path, engine: str | None = None) -> Path:
+    """A Marginalia project folder: the repo's templates and a site.yaml (with the
+    Markdown engine, if one is named), no .cache/."""
     root = folder / "root"
     root.mkdir(parents=True)
     shutil.copytree(templates, root / "templates")
-    (root / "site.yaml").write_text(f"base_url: {BASE_URL}\n", encoding="utf-8")
+    settings = f"base_url: {BASE_URL}\n"
+    if engine:
+        settings += f"markdown:\n  engine: {engine}\n"
+    (root / "site.yaml").write_text(settings, encoding="utf-8")
     return root
+
+
+def check_command(tools: Tools, corpus_dir: Path, root: Path, out: Path):
+    """(argv, cwd, env) of `marginalia check` on the site a build made."""
+    argv, cwd, env = command(MARGINALIA, tools, corpus_dir, root, out)
+    argv[argv.index("build")] = "check"
+    return argv, cwd, env
 
 
 def command(tool: str, tools: Tools, corpus_dir: Path, root: Path | None, out: Path):
     """(argv, cwd, env) of one build."""
-    if tool == MARGINALIA:
+    if is_marginalia(tool):
         argv = [
             *tools.marginalia,
             "--root",
@@ -416,17 +453,19 @@ def targets(row: Row, rows: list[Row]) -> tuple[str, str | None]:
     wall, rss_mib = row.median, max(s.rss_kib for s in row.samples) / 1024
     ratio = ratio_of(row, rows)
     if row.n == 10_000:
-        if row.measure == "cold" and row.tool == MARGINALIA:
+        if row.measure == "cold" and is_marginalia(row.tool):
             return "peak RSS < 600 MiB", rss_mib < 600
         if row.measure == "cold" and row.tool == HUGO and ratio:
             return "Marginalia faster (ratio > 1)", ratio > 1
         if row.measure == "cold" and row.tool == PELICAN and ratio:
             return "Marginalia ≥ 4× faster (ratio ≥ 4)", ratio >= 4
-        if row.measure == "no-change" and row.tool == MARGINALIA:
+        if row.measure == "no-change" and is_marginalia(row.tool):
             return "< 1.5 s", wall < 1.5
-        if row.measure == "edit" and row.tool == MARGINALIA:
+        if row.measure == "edit" and is_marginalia(row.tool):
             return "< 2 s", wall < 2
-    if row.n == BIG_N and row.tool == MARGINALIA:
+        if row.measure == "check no-change" and is_marginalia(row.tool):
+            return "< 2 s (pre-commit hook)", wall < 2
+    if row.n == BIG_N and is_marginalia(row.tool):
         if row.measure == "cold":
             return "< 4 min within 3 GiB", wall < 240 and rss_mib < 3 * 1024
         if row.measure == "no-change":
@@ -435,11 +474,13 @@ def targets(row: Row, rows: list[Row]) -> tuple[str, str | None]:
 
 
 def ratio_of(row: Row, rows: list[Row]) -> float | None:
+    """The row's median over Marginalia's for the same measure and size: the first
+    Marginalia row, the default engine's."""
     base = next(
         (
             r
             for r in rows
-            if r.measure == row.measure and r.n == row.n and r.tool == MARGINALIA and r.samples
+            if r.measure == row.measure and r.n == row.n and is_marginalia(r.tool) and r.samples
         ),
         None,
     )
@@ -503,10 +544,20 @@ def table(rows: list[Row]) -> str:
                 f"{ratio:.2f}" if ratio is not None else "–",
                 target,
                 "" if met is None else ("met" if met else "**not met**"),
-                "; ".join(row.notes),
+                "; ".join([*row.notes, load_note(row.samples)]),
             ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def load_note(samples: list[Sample]) -> str:
+    """The load averages the counted runs started at: others' work on a shared machine
+    slows every tool, and says how far to trust a row."""
+    loads = [s.load for s in samples if s.load]
+    if not loads:
+        return ""
+    low, high = min(loads), max(loads)
+    return f"load {low:.1f}" if high - low < 0.05 else f"load {low:.1f}–{high:.1f}"
 
 
 def log(message: str) -> None:
@@ -515,8 +566,8 @@ def log(message: str) -> None:
 
 def report(tool: str, measure: str, n: int, label: str, sample: Sample, extra: str = "") -> None:
     log(
-        f"  {measure:9} {n:>7,} {tool:10} {label:8} {sample.wall:8.2f} s "
-        f"{sample.rss_kib / 1024:7.0f} MiB {extra}"
+        f"  {measure:15} {n:>7,} {tool:28} {label:8} {sample.wall:8.2f} s "
+        f"{sample.rss_kib / 1024:7.0f} MiB load {sample.load:4.1f} {extra}"
     )
 
 
@@ -566,6 +617,9 @@ class Bench:
         self.args, self.tools, self.work, self.code = args, tools, work, code
         self.runs_dir = work / "runs"
         self.rows: list[Row] = []
+        # One Marginalia row per engine in cold builds; the other measures hardly depend
+        # on the engine (they render one article, or none) and run with the first.
+        self.labels = [marginalia_label(engine) for engine in args.engines]
 
     def rounds(self):
         """(label, counted?) for the warm-up rounds, then the counted ones."""
@@ -580,12 +634,17 @@ class Bench:
         folder.mkdir(parents=True)
         return folder
 
-    def size(self, n: int, tool_names: list[str], big: bool) -> None:
-        corpora = {tool: corpus(self.work, n, FLAVOR[tool]) for tool in tool_names}
+    def size(self, n: int, peers: list[str], big: bool) -> None:
+        ours = self.labels[:1] if big else self.labels
+        corpora = {tool: corpus(self.work, n, FLAVOR[MARGINALIA]) for tool in ours}
+        corpora.update({tool: corpus(self.work, n, FLAVOR[tool]) for tool in peers})
         self.cold(n, corpora)
-        root, out = self.no_change(n, corpora[MARGINALIA], [t for t in corpora if t != MARGINALIA])
+        default = self.labels[0]
+        root, out = self.no_change(n, corpora[default], default, peers)
+        if not big and not self.args.skip_check:
+            self.check(n, corpora[default], default, root, out)
         if not big or self.args.big_edit:
-            self.edit(n, corpora, root, out)
+            self.edit(n, {t: corpora[t] for t in (default, *peers)}, root, out)
         cleanup([self.runs_dir / f"nochange-{n}", *self.runs_dir.glob(f"edit-{n}-*")])
 
     def cold(self, n: int, corpora: dict[str, Path]) -> None:
@@ -595,7 +654,11 @@ class Bench:
             for tool in corpora:
                 folder = self.fresh(f"cold-{n}-{tool.lower()}-{label.replace(' ', '')}")
                 folders.append(folder)
-                root = new_root(folder, self.tools.templates) if tool == MARGINALIA else None
+                root = (
+                    new_root(folder, self.tools.templates, engine_of(tool))
+                    if is_marginalia(tool)
+                    else None
+                )
                 out = folder / "out"
                 argv, cwd, env = command(tool, self.tools, corpora[tool], root, out)
                 sample = run_measured(argv, cwd, env)
@@ -608,17 +671,17 @@ class Bench:
         self.rows.extend(rows.values())
         cleanup(folders)
 
-    def no_change(self, n: int, corpus_dir: Path, peers: list[str]) -> tuple[Path, Path]:
+    def no_change(self, n: int, corpus_dir: Path, tool: str, peers: list[str]) -> tuple[Path, Path]:
         folder = self.fresh(f"nochange-{n}")
-        root, out = new_root(folder, self.tools.templates), folder / "out"
-        argv, cwd, env = command(MARGINALIA, self.tools, corpus_dir, root, out)
-        report(MARGINALIA, "prime", n, "build", run_measured(argv, cwd, env))
-        row = Row("no-change", n, MARGINALIA)
+        root, out = new_root(folder, self.tools.templates, engine_of(tool)), folder / "out"
+        argv, cwd, env = command(tool, self.tools, corpus_dir, root, out)
+        report(tool, "prime", n, "build", run_measured(argv, cwd, env))
+        row = Row("no-change", n, tool)
         written = []
         for label, counted in self.rounds():
             sample = run_measured(argv, cwd, env)
             summary = summary_of(sample)
-            report(MARGINALIA, "no-change", n, label, sample, f"summary {summary}")
+            report(tool, "no-change", n, label, sample, f"summary {summary}")
             if counted:
                 row.samples.append(sample)
                 written.append(summary[1] if summary else None)
@@ -635,13 +698,51 @@ class Bench:
             )
         return root, out
 
+    def check(self, n: int, corpus_dir: Path, tool: str, root: Path, out: Path) -> None:
+        """`marginalia check` on the site no_change built: first after the build (no
+        check cache), then with nothing changed since, then after one article is edited
+        (not built: check renders its pages in memory, as a pre-commit hook would)."""
+        argv, cwd, env = check_command(self.tools, corpus_dir, root, out)
+        source = pick_article({tool: corpus_dir}).sources[tool]
+        original, stat = source.read_bytes(), source.stat()
+        measures = ("check built", "check no-change", "check edit")
+        rows = {measure: Row(measure, n, tool) for measure in measures}
+        rendered: dict[str, list[str]] = {measure: [] for measure in measures}
+        try:
+            for number, (label, counted) in enumerate(self.rounds()):
+                shutil.rmtree(root / ".cache" / "check", ignore_errors=True)
+                for measure in measures:
+                    if measure == "check edit":
+                        edit(source, f"check-{number}-{os.getpid()}")
+                    sample = run_measured(argv, cwd, env)
+                    found = CHECK_SUMMARY.search(sample.stdout + sample.stderr)
+                    note = (
+                        f"{found[1]} rendered" + (", reused" if found[2] else "") if found else "?"
+                    )
+                    report(tool, measure, n, label, sample, note)
+                    if counted:
+                        rows[measure].samples.append(sample)
+                        rendered[measure].append(note)
+                # The source as the build read it, its stamp too: the next round's
+                # "check built" is again a check of a site built from these sources.
+                source.write_bytes(original)
+                os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        finally:
+            source.write_bytes(original)
+            os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        for measure, row in rows.items():
+            row.notes.append(f"pages rendered in memory: {'; '.join(rendered[measure])}")
+        rows["check built"].notes.append("first check after a build: no check cache")
+        rows["check edit"].notes.append("one article edited, not built")
+        self.rows.extend(rows.values())
+
     def edit(self, n: int, corpora: dict[str, Path], root: Path, m_out: Path) -> None:
         article = pick_article(corpora)
         originals = {tool: path.read_bytes() for tool, path in article.sources.items()}
         rows = {tool: Row("edit", n, tool) for tool in corpora}
         found: dict[str, list[bool]] = {tool: [] for tool in corpora}
         written: dict[str, list[int]] = {tool: [] for tool in corpora}
-        outs = {MARGINALIA: m_out}
+        outs = {next(t for t in corpora if is_marginalia(t)): m_out}
         try:
             for number, (label, counted) in enumerate(self.rounds()):
                 for tool in corpora:
@@ -654,7 +755,7 @@ class Bench:
                     sample = run_measured(argv, cwd, env)
                     page = output_page(tool, outs[tool], article.slug)
                     ok = page is not None and marker in page.read_text(encoding="utf-8")
-                    if tool == MARGINALIA:
+                    if is_marginalia(tool):
                         summary = summary_of(sample)
                         files = summary[1] if summary else -1
                     else:
@@ -680,7 +781,7 @@ class Bench:
                 f"marker in page: {sum(ok)}/{len(ok)}" + ("" if all(ok) else " **MISSING**")
             )
             row.notes.append(f"files written: {', '.join(map(str, written[tool]))}")
-            if tool != MARGINALIA:
+            if not is_marginalia(tool):
                 row.notes.append("full rebuild")
         self.rows.extend(rows.values())
 
@@ -802,7 +903,7 @@ def watch_latency(bench: Bench, n: int) -> Row:
                 f"(event {hit[0] - started:.2f} s), marker {'found' if ok else 'MISSING'}"
             )
             if counted:
-                row.samples.append(Sample(wall, 0, None, "", ""))
+                row.samples.append(Sample(wall, 0, None, "", "", os.getloadavg()[0]))
                 events_s.append(hit[0] - started)
                 found.append(ok)
     finally:
@@ -850,6 +951,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--skip-peers", action="store_true", help="only Marginalia")
     parser.add_argument(
+        "--engines",
+        default=",".join(ENGINES),
+        help="Marginalia's Markdown engines, each a row of cold builds; the first also "
+        f"runs the other measures (default {','.join(ENGINES)})",
+    )
+    parser.add_argument(
+        "--skip-check", action="store_true", help="leave out the `marginalia check` measures"
+    )
+    parser.add_argument(
         "--big",
         action="store_true",
         help="also 100,000 articles, Marginalia only: cold and no-change",
@@ -879,6 +989,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         args.sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     except ValueError:
         parser.error("--sizes takes comma-separated integers, e.g. 1000,10000")
+    args.engines = list(dict.fromkeys(e.strip() for e in args.engines.split(",") if e.strip()))
+    if not args.engines or not set(args.engines) <= set(ENGINES):
+        parser.error(f"--engines takes a comma-separated list of {', '.join(ENGINES)}")
     if args.runs < 1 or args.warmup < 0:
         parser.error("--runs must be at least 1 and --warmup at least 0")
     return args
@@ -937,9 +1050,10 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     load_before = os.getloadavg()[0]
     for n, big in plan:
-        names = [MARGINALIA] if big or args.skip_peers else [MARGINALIA, HUGO, PELICAN]
+        peers = [] if big or args.skip_peers else [HUGO, PELICAN]
+        names = [*(bench.labels[:1] if big else bench.labels), *peers]
         log(f"N={n:,}: {', '.join(names)}; {args.warmup} warm-up + {args.runs} counted runs")
-        bench.size(n, names, big)
+        bench.size(n, peers, big)
     if args.watch:
         sizes = [n for n, big in plan if not big]
         bench.watch(10_000 if 10_000 in sizes or not sizes else sizes[0])
@@ -959,8 +1073,11 @@ def main(argv: list[str] | None = None) -> int:
             f"Runs per tool per measure: {args.runs} counted after {args.warmup} warm-up; "
             "tools alternate run by run. Peak RSS: largest single process, maximum over the "
             "counted runs. CPU: user + sys of the command and its reaped children (median). "
-            "vs Marginalia: the tool's median / Marginalia's median for the same measure "
-            "(> 1: Marginalia is faster). Edit rows for Hugo and Pelican are full rebuilds.",
+            "vs Marginalia: the tool's median / the median of Marginalia with the default "
+            f"engine ({args.engines[0]}) for the same measure (> 1: Marginalia is faster). "
+            "Edit rows for Hugo and Pelican are full rebuilds. check rows: `marginalia "
+            "check` on the no-change measure's site: the first check after the build, one "
+            "with nothing changed since, one after an article is edited (not built).",
             f"Total bench time: {time.monotonic() - started:.0f} s; 1-minute load average "
             f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end "
             f"(the bench itself adds 1–2; more means other work shared the CPUs).",
@@ -993,6 +1110,7 @@ def main(argv: list[str] | None = None) -> int:
                         "wall_s": [s.wall for s in r.samples],
                         "rss_kib": [s.rss_kib for s in r.samples],
                         "cpu_s": [s.cpu for s in r.samples],
+                        "load_1min": [s.load for s in r.samples],
                     }
                     for r in bench.rows
                 ],
