@@ -10,6 +10,7 @@ import random
 import shutil
 from array import array
 from dataclasses import replace
+from itertools import accumulate
 from pathlib import Path
 
 import pytest
@@ -27,8 +28,10 @@ from generator.plan.search import (
     DATA_PATH,
     SHARD_LETTERS,
     ArticleWords,
+    Facet,
     Field,
     article_words,
+    facet_file,
     find_words,
     index_digest,
     index_files,
@@ -585,3 +588,55 @@ def test_a_kept_index_that_does_not_match_is_not_trusted() -> None:
     edited = dataclasses.replace(SEED, body="Other words entirely.", digest="changed")
     rebuilt = _index_of([EARLIER, edited, LATER], previous=broken, known=first.words)
     assert rebuilt.files == _index_of([EARLIER, edited, LATER]).files
+
+
+# ---------------------------------------------------------------------------
+# Facets: what a search can be narrowed by
+
+
+def facet_values(files: dict[str, str], facet: Facet) -> dict[str, tuple[str, list[int]]]:
+    """id -> (name, article numbers) from a facet file."""
+    values = json.loads(files[facet_file(facet)])
+    assert [value[0] for value in values] == sorted(value[0] for value in values)
+    return {value_id: (name, list(accumulate(deltas))) for value_id, name, deltas in values}
+
+
+def test_facets_list_each_actor_source_and_topic_with_its_articles() -> None:
+    first = replace(EARLIER, source="Le Monde", tags=("Arms Trade", "water"))
+    second = replace(SEED, source="Al Jazeera", tags=("arms trade",), actors=("sergei-shoigu",))
+    third = replace(LATER, source="Le Monde", tags=("Arms Trade",), actors=("russia", "nobody"))
+    files = _index_of([third, second, first]).files
+    # Numbered by date then path: ministers-meet 0, us-threatens-sanctions 1, talks-resume 2.
+    assert facet_values(files, Facet.SOURCE) == {
+        "Al Jazeera": ("Al Jazeera", [1]),
+        "Le Monde": ("Le Monde", [0, 2]),
+    }
+    assert facet_values(files, Facet.TOPIC) == {
+        "arms-trade": ("Arms Trade", [0, 1, 2]),
+        "water": ("water", [0]),
+    }
+    # An actor missing from the registry is still a value, named by its id.
+    assert facet_values(files, Facet.ACTOR) == {
+        "nobody": ("nobody", [2]),
+        "russia": ("Russia", [2]),
+        "sergei-shoigu": ("Sergei Shoigu", [1]),
+    }
+
+
+def test_results_carry_their_source() -> None:
+    files = _index_of([replace(SEED, source="Al Jazeera")]).files
+    assert json.loads(files[f"{DATA_PATH}docs/0.json"])[0][3] == "Al Jazeera"
+
+
+def test_an_edit_of_source_topics_or_actors_updates_the_facets_in_place() -> None:
+    before = [EARLIER, replace(SEED, source="Le Monde", tags=("water",)), LATER]
+    first = _index_of(before)
+    edited = replace(
+        SEED, source="Reuters", tags=("dams",), actors=("russia",), digest="facets edited"
+    )
+    after = [EARLIER, edited, LATER]
+    updated = _index_of(after, previous=first.state, known=first.words)
+    assert updated.files == _index_of(after).files
+    assert facet_values(updated.files, Facet.SOURCE) == {"Reuters": ("Reuters", [1])}
+    assert facet_values(updated.files, Facet.TOPIC) == {"dams": ("dams", [1])}
+    assert facet_values(updated.files, Facet.ACTOR) == {"russia": ("Russia", [1])}
