@@ -29,7 +29,6 @@ import argparse
 import functools
 import gzip
 import http.server
-import json
 import os
 import shutil
 import statistics
@@ -38,7 +37,9 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
+from typing import ClassVar
 
 REPO = Path(__file__).resolve().parent.parent
 MAKE_CORPUS = REPO.parent / "shared" / "bench" / "make_corpus.py"
@@ -93,7 +94,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     """The site under /archive/, text gzipped once and kept, as a static host would."""
 
     gzip_text = True
-    cache: dict[str, bytes] = {}
+    cache: ClassVar[dict[str, bytes]] = {}
 
     def translate_path(self, path: str) -> str:
         if not path.startswith(BASE):
@@ -116,8 +117,6 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Content-Encoding", "gzip")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        from io import BytesIO
-
         return BytesIO(body)
 
     def log_message(self, format: str, *args: object) -> None:
