@@ -163,6 +163,11 @@ def _parser() -> argparse.ArgumentParser:
                 "--poll", action="store_true", help="poll for changes (file systems without events)"
             )
             command.add_argument("--open", action="store_true", help="open the site in a browser")
+            command.add_argument(
+                "--read-only",
+                action="store_true",
+                help="turn off annotating in the browser (no editor, no writes)",
+            )
 
     deploy_cmd = commands.add_parser(
         "deploy",
@@ -432,6 +437,7 @@ def run_serve(args: argparse.Namespace, root: Path, console: Console) -> int:
         console=console,
         poll=args.poll,
         open_browser=args.open,
+        read_only=args.read_only,
         configure=lambda: _configure(args, root),
         debug=args.debug,
     )

@@ -4,9 +4,11 @@ with live reload and build errors shown in the browser."""
 from __future__ import annotations
 
 import errno
+import hashlib
 import socket
 import sys
 import threading
+import time
 import traceback
 import webbrowser
 from collections.abc import Callable
@@ -24,6 +26,7 @@ from generator import urls
 from generator.build.build import BuildCancelled, BuildReport, LiveState, build
 from generator.config import SETTINGS_FILE, SiteConfig, load_config
 from generator.content.loading import load_actors
+from generator.dev.editor import API_PATH, ASSETS, ASSETS_DIR, Answer, Editor
 from generator.dev.live import update_article_pages
 from generator.dev.livereload import (
     CLIENT_SCRIPT,
@@ -40,7 +43,7 @@ from generator.dev.watch import (
     WatchedFolders,
     start_observer,
 )
-from generator.errors import MarginaliaError, ServeError, SourceChanged, file_error
+from generator.errors import BuildLocked, MarginaliaError, ServeError, SourceChanged, file_error
 from generator.ingest.ingest import ingest
 
 # How long an open event stream waits before a keep-alive comment.
@@ -50,6 +53,8 @@ HTML = "text/html; charset=utf-8"
 ALLOWED_METHODS = "GET, HEAD"
 # A client that sends nothing for this long is let go, so it cannot hold a thread.
 REQUEST_TIMEOUT_SECONDS = 30.0
+# How long a save from the editor waits for a full build to stop, to render at once.
+SAVE_PATIENCE_SECONDS = 2.0
 
 
 class BuildGate:
@@ -105,12 +110,14 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
         base_path: Callable[[], str],
         gate: BuildGate,
         events: BuildEvents,
+        editor: Editor | None = None,
         **kwargs,
     ) -> None:
         self.site_dir = site_dir
         self.base_path = base_path()
         self.gate = gate
         self.events = events
+        self.editor = editor
         self.status: int | None = None
         super().__init__(*args, directory=str(site_dir), **kwargs)
 
@@ -123,8 +130,52 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
             self._stream_events()
         elif path == SCRIPT_PATH:
             self._send(HTTPStatus.OK, CLIENT_SCRIPT.encode(), "text/javascript; charset=utf-8")
+        elif path.startswith(API_PATH) and self.editor is not None:
+            self._api()
+        elif path in ASSETS and self.editor is not None and not self.editor.read_only:
+            name, content_type = ASSETS[path]
+            try:
+                asset = (ASSETS_DIR / name).read_bytes()
+            except OSError:
+                self._not_found()
+                return
+            self._send(HTTPStatus.OK, asset, content_type)
         else:
             super().do_GET()
+
+    def do_POST(self) -> None:
+        if urlsplit(self.path).path.startswith(API_PATH) and self.editor is not None:
+            self._api()
+        else:
+            self.close_connection = True  # the body is not read
+            self.send_error(HTTPStatus.NOT_IMPLEMENTED)
+
+    def _api(self) -> None:
+        """A request to the editor's API: JSON out, whatever comes in."""
+        assert self.editor is not None
+        parts = urlsplit(self.path)
+        if any(len(self.headers.get_all(name) or []) > 1 for name in ("Host", "Origin")):
+            answer = Answer(HTTPStatus.BAD_REQUEST, {"error": "Host or Origin given twice"})
+        else:
+            headers = {name.lower(): value for name, value in self.headers.items()}
+            answer = self.editor.answer(
+                self.command,
+                parts.path,
+                parts.query,
+                headers,
+                self.rfile.read,
+                self.client_address[0],
+            )
+        if self.command == "POST":
+            # What is left of a refused body is not read: the connection ends with it.
+            self.close_connection = True
+        body = answer.encoded()
+        self.send_response(answer.status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        self.wfile.write(body)
 
     def send_head(self):
         self.gate.wait_until_idle()
@@ -145,7 +196,10 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
                 page = target.read_bytes()
             except OSError:  # gone since it was found, or a folder named like a page
                 return self._not_found()
-            # Pages get the live-reload client; the files in site/ stay as published.
+            # Pages get the live-reload client (article pages the editor too); the files
+            # in site/ stay as published.
+            if self.editor is not None:
+                page = self.editor.injected(page, target, self.site_dir)
             self._send(HTTPStatus.OK, inject_client(page), HTML)
             return None
         return super().send_head()
@@ -214,10 +268,13 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
             self.wfile.write(body)
 
     def end_headers(self) -> None:
-        self.send_header("Cache-Control", "no-cache")
+        self.send_header("Cache-Control", "no-store" if self._is_api() else "no-cache")
         if self.status == HTTPStatus.METHOD_NOT_ALLOWED:
             self.send_header("Allow", ALLOWED_METHODS)
         super().end_headers()
+
+    def _is_api(self) -> bool:
+        return urlsplit(getattr(self, "path", "")).path.startswith(API_PATH)
 
     def _stream_events(self) -> None:
         self.send_response(HTTPStatus.OK)
@@ -372,6 +429,7 @@ class SiteServer:
         console: Console,
         configure: Callable[[], SiteConfig] | None = None,
         debug: bool = False,
+        read_only: bool = False,
     ) -> None:
         self.root = root
         self.config = config
@@ -390,6 +448,31 @@ class SiteServer:
             templates=(root / config.templates_dir).resolve(),
             settings=(root / SETTINGS_FILE).resolve(),
         )
+        # One set of changes taken at a time: the watcher's, or a save from the editor.
+        self._applying = threading.Lock()
+        self._rendered: dict[Path, str | None] = {}  # articles the editor saved and rendered
+        self.port = 0  # once bound
+        self.editor = Editor(
+            root=root.resolve(),
+            live=self.live,
+            config=lambda: self.config,
+            refresh=self.saved,
+            port=lambda: self.port,
+            read_only=read_only,
+        )
+
+    def saved(self, path: Path) -> None:
+        """The editor wrote an article: render its page now, as for an edit on disk."""
+        # A full build under way is out of date now: it stops at its next check and lets
+        # go of the project, so the page is rendered at once (and built again after).
+        self.requests.edited()
+        try:
+            self.apply(ChangeSet({path: ChangeKind.CONTENT}), patience=SAVE_PATIENCE_SECONDS)
+            with self._applying:
+                # The watcher sees this write too: the page it would render is this one.
+                self._rendered[path] = _digest_of(path)
+        except Exception as error:  # the watcher sees the change too and builds again
+            self.report.unexpected(error, during="showing the saved note", overlay=True)
 
     @property
     def site_dir(self) -> Path:
@@ -470,14 +553,22 @@ class SiteServer:
                 self.report.unexpected(error, during="taking the changes", overlay=True)
                 self.requests.ask(changes, hold=True)
 
-    def _quick(self, changes: ChangeSet) -> BuildReport | None:
+    def _quick(self, changes: ChangeSet, patience: float = 0.0) -> BuildReport | None:
         if changes.kinds != {ChangeKind.CONTENT}:
             return None
+        deadline = time.monotonic() + patience
         with self.gate:
-            try:
-                report = update_article_pages(self.live, changes.paths)
-            except (OSError, UnicodeDecodeError, MarginaliaError):
-                return None
+            while True:
+                try:
+                    report = update_article_pages(self.live, changes.paths)
+                except BuildLocked:
+                    if time.monotonic() >= deadline:
+                        return None
+                    time.sleep(0.01)
+                    continue
+                except (OSError, UnicodeDecodeError, MarginaliaError):
+                    return None
+                break
             if report is not None:
                 self.requests.edited()
             return report
@@ -511,9 +602,20 @@ class SiteServer:
             if result.error is not None:
                 self.console.print(result.error.message(), markup=False)
 
-    def apply(self, changes: ChangeSet) -> None:
+    def apply(self, changes: ChangeSet, *, patience: float = 0.0) -> None:
         """Take a set of changes: render an edited article at once when it can be, and
-        ask the follow-up builder for a full build."""
+        ask the follow-up builder for a full build. patience: how long an instant render
+        waits for a build that holds the project to stop."""
+        with self._applying:
+            self._apply(changes, patience)
+
+    def _apply(self, changes: ChangeSet, patience: float) -> None:
+        if changes.kinds == {ChangeKind.CONTENT} and all(
+            self._rendered.pop(path, None) == _digest_of(path) for path in changes.paths
+        ):
+            # Saved by the editor and shown already: reloading the page again would only
+            # make it flicker. The full build the save asked for brings the rest in line.
+            return
         if ChangeKind.SETTINGS in changes.kinds:
             try:
                 config = self.configure()
@@ -527,13 +629,20 @@ class SiteServer:
         seeds = sorted(p for p, kind in changes.by_path.items() if kind is ChangeKind.SEED)
         if seeds:
             self._ingest(seeds)
-        quick = self._quick(changes)
+        quick = self._quick(changes, patience)
         if quick is not None:
             self._report(quick, changes)
             self.events.publish(changed=page_urls(quick.changed_paths, self.config.base_path))
             self.requests.ask(hold=False)
         else:
             self.requests.ask(changes, hold=True)
+
+
+def _digest_of(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 def address_error(error: OSError, *, host: str, port: int) -> ServeError:
@@ -574,12 +683,15 @@ def serve(
     stop: threading.Event | None = None,
     configure: Callable[[], SiteConfig] | None = None,
     debug: bool = False,
+    read_only: bool = False,
 ) -> int:
     """Build, watch and serve; configure() gives the settings again after site.yaml
     changes (by default, site.yaml as it is). An address that cannot be bound raises
     OSError before anything is built."""
     stop = stop or threading.Event()
-    site = SiteServer(root, config, console=console, configure=configure, debug=debug)
+    site = SiteServer(
+        root, config, console=console, configure=configure, debug=debug, read_only=read_only
+    )
     if host in PUBLIC_HOSTS:
         console.print(
             f"[yellow]warning:[/] serving on {host or 'every address'}: anyone on your "
@@ -593,12 +705,14 @@ def serve(
         base_path=lambda: site.config.base_path,
         gate=site.gate,
         events=site.events,
+        editor=site.editor,
     )
     # Bound first: a busy port is told at once, not after a build.
     try:
         server = SiteHTTPServer((host, port), handler, report=site.report)
     except OSError as error:
         raise address_error(error, host=host, port=port) from None
+    site.port = server.server_address[1]
     try:
         try:
             site.full_build()
@@ -627,6 +741,8 @@ def serve(
     shown_host = host if host not in PUBLIC_HOSTS else "127.0.0.1"
     url = f"http://{shown_host}:{server.server_address[1]}{site.config.base_path}"
     console.print(f"serving {site.site_dir} on {url} (Ctrl-C to stop)")
+    if read_only:
+        console.print("read-only: annotating in the browser is off")
     if open_browser:
         webbrowser.open(url)
     if on_ready is not None:

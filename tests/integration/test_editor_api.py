@@ -1,0 +1,398 @@
+"""The in-browser editor's API, against the real server over real HTTP: every refusal
+leaves the article as it was, and a save changes only the entry it touches."""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import hashlib
+import http.client
+import json
+import queue
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from rich.console import Console
+
+from generator.cli import main
+from generator.config import load_config
+from generator.dev.serve import serve
+from tests.support import REPO
+
+SLUG = "us-threatens-sanctions-if-north-korea-sells-arms-to-russia"
+ARTICLE = f"content/articles/2023/09/{SLUG}.md"
+PAGE = f"/2023/09/11/{SLUG}/"
+
+
+class Server:
+    def __init__(self, root: Path, port: int) -> None:
+        self.root = root
+        self.port = port
+        self.host = f"127.0.0.1:{port}"
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: object = None,
+        *,
+        headers: dict[str, str] | None = None,
+        host: str | None = None,
+        raw: bytes | None = None,
+    ) -> tuple[int, dict]:
+        """A request with the Host given (the server's own by default); JSON back."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=20)
+        try:
+            connection.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+            connection.putheader("Host", host or self.host)
+            data = raw if raw is not None else (None if body is None else json.dumps(body).encode())
+            sent = {"Content-Type": "application/json", **(headers or {})}
+            if data is not None:
+                sent.setdefault("Content-Length", str(len(data)))
+            for name, value in sent.items():
+                connection.putheader(name, value)
+            connection.endheaders()
+            if data is not None:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    connection.send(data)  # may be refused before the body is read
+            response = connection.getresponse()
+            payload = response.read()
+            if response.getheader("Content-Type", "").startswith("application/json"):
+                return response.status, json.loads(payload)
+            return response.status, {"html": payload.decode("utf-8", "replace")}
+        finally:
+            connection.close()
+
+    def page(self, path: str = PAGE) -> str:
+        status, body = self.call("GET", path)
+        assert status == 200, (path, status)
+        return body["html"]
+
+    def editor(self) -> dict[str, str]:
+        """The editor's script tag on the article page: secret, article, digest."""
+        script = BeautifulSoup(self.page(), "html.parser").find("script", id="marginalia-editor")
+        assert script is not None
+        return {
+            "secret": script["data-secret"],
+            "article": script["data-article"],
+            "digest": script["data-digest"],
+        }
+
+    def api(
+        self, method: str, name: str, body: object = None, **options: object
+    ) -> tuple[int, dict]:
+        editor = self.editor()
+        headers = {"X-Marginalia-Secret": editor["secret"], **options.pop("headers", {})}  # type: ignore[dict-item]
+        return self.call(method, "/__marginalia/api/" + name, body, headers=headers, **options)  # type: ignore[arg-type]
+
+
+def _project(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    root.mkdir()
+    for folder in ("seeds", "templates", "content"):
+        shutil.copytree(REPO / folder, root / folder)
+    settings = yaml.safe_load((REPO / "site.yaml").read_text(encoding="utf-8"))
+    settings["base_url"] = "http://127.0.0.1:8000/"
+    (root / "site.yaml").write_text(yaml.safe_dump(settings), encoding="utf-8")
+    assert main(["--root", str(root), "build"]) == 0
+    return root
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    root = _project(tmp_path)
+    ready: queue.Queue[str] = queue.Queue()
+    stop = threading.Event()
+    console = Console(file=open(root / "serve.log", "w"), force_terminal=False)  # noqa: SIM115
+    thread = threading.Thread(
+        target=serve,
+        args=(root, load_config(root)),
+        kwargs={"host": "127.0.0.1", "port": 0, "console": console, "on_ready": ready.put,
+                "stop": stop},
+        daemon=True,
+    )  # fmt: skip
+    thread.start()
+    url = ready.get(timeout=60)
+    yield Server(root, urlsplit(url).port or 0)
+    stop.set()
+    thread.join(15)
+    assert not thread.is_alive(), "the server did not stop"
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _selection(text: str, exact: str, occurrence: int) -> dict[str, str]:
+    """What the page sends for the n-th (from 0) place of `exact` in the page's text."""
+    places = [match.start() for match in re.finditer(re.escape(exact), text)]
+    start = places[occurrence]
+    return {
+        "exact": exact,
+        "before": text[max(0, start - 300) : start],
+        "after": text[start + len(exact) : start + len(exact) + 300],
+    }
+
+
+def _story_text(html: str) -> str:
+    story = BeautifulSoup(html, "html.parser").select_one(".story-body")
+    assert story is not None
+    for extra in story.select(".margin-note, .note-ref, .margin-quote"):
+        extra.decompose()
+    return story.get_text()
+
+
+def _only_added(before: str, after: str) -> list[str]:
+    """The lines added, when the change adds lines and removes none."""
+    diff = list(difflib.ndiff(before.splitlines(keepends=True), after.splitlines(keepends=True)))
+    assert not [line for line in diff if line.startswith("- ")], "no line is removed"
+    return [line[2:] for line in diff if line.startswith("+ ")]
+
+
+def test_article_pages_carry_the_editor_and_other_pages_and_site_do_not(server: Server) -> None:
+    editor = server.editor()
+    assert editor["article"] == ARTICLE
+    assert editor["digest"] == _digest(server.root / ARTICLE)
+    assert len(editor["secret"]) >= 40
+    home = server.page("/")
+    assert "marginalia-editor" not in home and editor["secret"] not in home
+    assert server.call("GET", "/__marginalia/editor.js")[0] == 200
+    for path in (server.root / "site").rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert editor["secret"].encode() not in data, path
+            assert b"marginalia-editor" not in data and b"__marginalia/api" not in data, path
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "words"),
+    [
+        ({"secret": None}, 403, "no editor secret"),
+        ({"secret": "x" * 43}, 403, "secret is wrong"),
+        ({"host": "evil.example:{port}"}, 403, "Host"),
+        ({"host": "127.0.0.1:1"}, 403, "Host"),
+        ({"host": "127.0.0.1.nip.io:{port}"}, 403, "Host"),
+        ({"headers": {"Origin": "http://evil.example"}}, 403, "other sites"),
+        ({"headers": {"Origin": "null"}}, 403, "other sites"),
+        ({"headers": {"Sec-Fetch-Site": "cross-site"}}, 403, "other sites"),
+        ({"headers": {"Content-Type": "text/plain"}}, 415, "application/json"),
+        ({"raw": b"{not json"}, 400, "not JSON"),
+        ({"raw": b"[1, 2]"}, 400, "JSON object"),
+        ({"raw": b"[" * 60000}, 400, "not JSON"),
+        ({"raw": b" " * (64 * 1024 + 1)}, 413, "more than the 65,536 allowed"),
+        ({"digest": "0" * 64}, 409, "changed on disk"),
+        ({"path": "../site.yaml"}, 404, "no such article"),
+        ({"path": "content/actors.yaml"}, 404, "no such article"),
+        ({"collection": "actors"}, 422, "collection"),
+        ({"entry": {"kind": "opinion", "note": "n"}}, 422, "unknown kind 'opinion'"),
+        ({"entry": {"kind": "note", "note": "n", "quote": "x"}}, 422, "no field 'quote'"),
+        ({"selection": {"exact": "the Moon landing", "before": "", "after": ""}}, 422,
+         "matches nothing"),
+    ],
+)  # fmt: skip
+def test_every_refusal_leaves_the_article_as_it_was(
+    server: Server, change: dict, status: int, words: str
+) -> None:
+    editor = server.editor()
+    before = (server.root / ARTICLE).read_bytes()
+    body = {
+        "path": change.get("path", editor["article"]),
+        "digest": change.get("digest", editor["digest"]),
+        "op": "add",
+        "collection": change.get("collection", "annotations"),
+        "entry": change.get("entry", {"kind": "note", "note": "A note."}),
+        "selection": change.get(
+            "selection", {"exact": "prepares to meet", "before": "", "after": ""}
+        ),
+    }
+    headers = dict(change.get("headers", {}))
+    secret = change.get("secret", editor["secret"])
+    if secret is not None:
+        headers["X-Marginalia-Secret"] = secret
+    host = change.get("host", server.host).replace("{port}", str(server.port))
+    got, answer = server.call(
+        "POST", "/__marginalia/api/save", body, headers=headers, host=host, raw=change.get("raw")
+    )
+    assert got == status, answer
+    assert words in answer["error"]
+    if status == 409:
+        assert answer["digest"] == editor["digest"]
+    assert (server.root / ARTICLE).read_bytes() == before
+
+
+def test_a_file_changed_on_disk_since_the_page_loaded_is_not_overwritten(server: Server) -> None:
+    editor = server.editor()
+    path = server.root / ARTICLE
+    path.write_text(path.read_text(encoding="utf-8") + "\nAn editor's new line.\n", "utf-8")
+    edited = path.read_bytes()
+    status, answer = server.api(
+        "POST",
+        "save",
+        {"path": editor["article"], "digest": editor["digest"], "op": "delete",
+         "collection": "annotations", "index": 0},
+    )  # fmt: skip
+    assert status == 409
+    assert answer["error"] == "the article changed on disk since this page was loaded"
+    assert answer["digest"] == hashlib.sha256(edited).hexdigest()
+    assert path.read_bytes() == edited
+
+
+def test_get_requests_are_guarded_too(server: Server) -> None:
+    editor = server.editor()
+    status, _ = server.call("GET", "/__marginalia/api/actors")
+    assert status == 403
+    status, _ = server.call(
+        "GET",
+        "/__marginalia/api/actors",
+        headers={"X-Marginalia-Secret": editor["secret"]},
+        host="attacker.example",
+    )
+    assert status == 403
+    status, answer = server.api("GET", "actors")
+    assert status == 200
+    assert {"id": "kim-jong-un", "name": "Kim Jong Un", "type": "person",
+            "aliases": ["Kim Jong-un"]} in answer["actors"]  # fmt: skip
+    status, answer = server.api("GET", "article?path=" + quote(editor["article"]))
+    assert status == 200 and answer["digest"] == editor["digest"]
+    assert answer["annotations"][0]["index"] == 0
+    assert answer["events"][0]["code"] == "1312"
+
+
+def test_add_update_and_delete_change_only_the_touched_entry(server: Server) -> None:
+    path = server.root / ARTICLE
+    original = path.read_text(encoding="utf-8")
+    editor = server.editor()
+    text = _story_text(server.page())
+    # "North Korea" is said many times: the third place needs a prefix or suffix.
+    selection = _selection(text, "North Korea", 2)
+    status, anchor = server.api("POST", "anchor", {"path": editor["article"], **selection})
+    assert status == 200, anchor
+    assert anchor["quote"] == "North Korea" and (anchor["prefix"] or anchor["suffix"])
+
+    started = time.monotonic()
+    status, saved = server.api(
+        "POST",
+        "save",
+        {"path": editor["article"], "digest": editor["digest"], "op": "add",
+         "collection": "annotations", "entry": {"kind": "note", "note": "Also called the DPRK."},
+         "selection": selection},
+    )  # fmt: skip
+    assert status == 200, saved
+    assert saved["url"] == PAGE
+    assert saved["digest"] == _digest(path)
+    added = _only_added(original, path.read_text(encoding="utf-8"))
+    assert added[0] == "- quote: North Korea\n"
+    assert "  note: Also called the DPRK.\n" in added and len(added) <= 4
+    # The page shows it at once: the instant path rendered it before the answer.
+    assert "Also called the DPRK." in server.page()
+    assert time.monotonic() - started < 5
+
+    with_note = path.read_text(encoding="utf-8")
+    index = len(yaml.safe_load(with_note.split("---")[1])["annotations"]) - 1
+    status, saved = server.api(
+        "POST",
+        "save",
+        {"path": editor["article"], "digest": saved["digest"], "op": "update",
+         "collection": "annotations", "index": index,
+         "entry": {"kind": "fact-check", "note": "Checked.", "claim": "It is the DPRK.",
+                   "rating": "True"}},
+    )  # fmt: skip
+    assert status == 200, saved
+    updated = path.read_text(encoding="utf-8")
+    diff = [line for line in difflib.ndiff(with_note.splitlines(), updated.splitlines())
+            if line[:2] in ("- ", "+ ")]  # fmt: skip
+    assert all(
+        line[2:].startswith(("  kind:", "  note:", "  claim:", "  rating:")) for line in diff
+    ), diff
+    assert "Checked." in server.page()
+
+    status, saved = server.api(
+        "POST",
+        "save",
+        {"path": editor["article"], "digest": saved["digest"], "op": "delete",
+         "collection": "annotations", "index": index},
+    )  # fmt: skip
+    assert status == 200, saved
+    assert path.read_text(encoding="utf-8") == original
+    assert "Checked." not in server.page()
+
+
+def test_quotes_and_events_are_anchored_and_written(server: Server) -> None:
+    path = server.root / ARTICLE
+    original = path.read_text(encoding="utf-8")
+    editor = server.editor()
+    text = _story_text(server.page())
+    status, saved = server.api(
+        "POST",
+        "save",
+        {"path": editor["article"], "digest": editor["digest"], "op": "add",
+         "collection": "quotes", "entry": {"speaker_name": "A Spokesperson", "verb": "said"},
+         "selection": _selection(text, "prepares to meet", 0)},
+    )  # fmt: skip
+    assert status == 200, saved
+    added = _only_added(original, path.read_text(encoding="utf-8"))
+    assert added == [
+        "- speaker_name: A Spokesperson\n", "  text: prepares to meet\n", "  verb: said\n"
+    ]  # fmt: skip
+    # An event cannot carry a prefix: words said twice are refused, with the reason.
+    status, refusal = server.api(
+        "POST",
+        "save",
+        {"path": editor["article"], "digest": saved["digest"], "op": "add",
+         "collection": "events",
+         "entry": {"subject": "russia", "action": "meets", "object": "north-korea"},
+         "selection": _selection(text, "North Korea", 1)},
+    )  # fmt: skip
+    assert status == 422 and refusal["field"] == "selection", refusal
+    assert "an event cannot say which" in refusal["error"]
+    status, refusal = server.api(
+        "POST",
+        "save",
+        {"path": editor["article"], "digest": saved["digest"], "op": "add",
+         "collection": "events",
+         "entry": {"subject": "russia", "action": "meets", "object": "nowhere-land"}},
+    )  # fmt: skip
+    assert status == 422 and refusal["field"] == "object", refusal
+
+
+def test_read_only_serves_no_editor_and_refuses_every_request(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "--root", str(root), "serve", "--port", "0",
+         "--read-only"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        port = 0
+        deadline = time.monotonic() + 60
+        while not port and time.monotonic() < deadline:
+            line = process.stdout.readline()
+            found = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+            port = int(found.group(1)) if found else 0
+        assert port, "the server did not start"
+        server = Server(root, port)
+        page = server.page()
+        assert "marginalia-editor" not in page and "data-secret" not in page
+        before = (root / ARTICLE).read_bytes()
+        for method, name in (("GET", "actors"), ("POST", "save"), ("POST", "anchor")):
+            status, answer = server.call(
+                method, "/__marginalia/api/" + name, {"path": ARTICLE} if method == "POST" else None
+            )
+            assert status == 403
+            assert answer["error"] == "the server is read-only (--read-only)"
+        assert server.call("GET", "/__marginalia/editor.js")[0] == 404
+        assert (root / ARTICLE).read_bytes() == before
+    finally:
+        process.terminate()
+        process.wait(15)
