@@ -73,22 +73,51 @@ class Line:
 
 
 @dataclass(frozen=True, slots=True)
-class Network:
+class Drawing:
     width: int
     height: int
-    nodes: tuple[Node, ...]
-    lines: tuple[Line, ...]
+    nodes: tuple[Node, ...]  # largest first, drawn in this order
+    lines: tuple[Line, ...]  # weakest first, drawn in this order
+
+
+@dataclass(frozen=True, slots=True)
+class DrawnActor:
+    actor: Actor
+    articles: int  # the articles it appears in
+
+
+@dataclass(frozen=True, slots=True)
+class Network:
+    """Who is drawn, chosen when the site is planned. The picture is laid out only when
+    the page is written (draw): it follows from these fields alone, which is what the
+    page's fingerprint digests, so a build that does not write the page never pays for
+    the layout."""
+
+    actors: tuple[DrawnActor, ...]  # by id
     ties: tuple[Tie, ...]  # the ties drawn, strongest first: the picture as a table
-    connected_count: int  # actors with at least one tie
+    connected_count: int  # actors with at least one tie, in the archive
     tie_count: int  # pairs of actors named together, in the archive
 
     @property
     def description(self) -> str:
         return (
-            f"The {len(self.nodes)} actors in the most articles, each a dot sized by its "
-            f"articles, and the {len(self.lines)} strongest ties among them, each a line as "
+            f"The {len(self.actors)} actors in the most articles, each a dot sized by its "
+            f"articles, and the {len(self.ties)} strongest ties among them, each a line as "
             "thick as the number of articles that name both. The table after the picture "
             "lists the same ties."
+        )
+
+    def draw(self) -> Drawing:
+        ids = [drawn.actor.id for drawn in self.actors]
+        positions = spring_layout(
+            ids, [(tie.first.id, tie.second.id, tie.articles) for tie in self.ties]
+        )
+        nodes = _nodes(self.actors, positions)
+        return Drawing(
+            width=WIDTH + 2 * LABEL_ROOM,
+            height=HEIGHT,
+            nodes=nodes,
+            lines=_lines(self.ties, {node.actor.id: node for node in nodes}),
         )
 
 
@@ -124,13 +153,8 @@ def build_network(
         if actor_id < other and other in drawn
     )
     ties = heapq.nsmallest(most_ties, candidates)
-    positions = spring_layout(ids, [(a, b, -c) for c, a, b in ties])
-    nodes = _nodes(site.actors, ids, counts, positions)
     return Network(
-        width=WIDTH + 2 * LABEL_ROOM,
-        height=HEIGHT,
-        nodes=nodes,
-        lines=_lines(site.actors, ties, {node.actor.id: node for node in nodes}),
+        actors=tuple(DrawnActor(site.actors[actor_id], counts[actor_id]) for actor_id in ids),
         ties=tuple(Tie(site.actors[a], site.actors[b], -c) for c, a, b in ties),
         connected_count=sum(1 for others in site.co_actors.values() if others),
         tie_count=sum(len(others) for others in site.co_actors.values()) // 2,
@@ -206,26 +230,23 @@ def _rescaled(
 
 
 def _nodes(
-    actors: Mapping[str, Actor],
-    ids: Sequence[str],
-    counts: Mapping[str, int],
-    positions: Mapping[str, tuple[float, float]],
+    actors: Sequence[DrawnActor], positions: Mapping[str, tuple[float, float]]
 ) -> tuple[Node, ...]:
-    busiest = max((counts[actor_id] for actor_id in ids), default=1)
+    busiest = max((drawn.articles for drawn in actors), default=1)
     nodes = []
-    for actor_id in ids:
-        u, v = positions[actor_id]
+    for drawn in actors:
+        u, v = positions[drawn.actor.id]
         x = round(LABEL_ROOM + MARGIN + u * (WIDTH - 2 * MARGIN), 1)
         y = round(MARGIN + v * (HEIGHT - 2 * MARGIN), 1)
         # Area, not radius, grows with the articles: how eyes compare dots.
         radius = round(
-            MIN_RADIUS + (MAX_RADIUS - MIN_RADIUS) * math.sqrt(counts[actor_id] / busiest), 1
+            MIN_RADIUS + (MAX_RADIUS - MIN_RADIUS) * math.sqrt(drawn.articles / busiest), 1
         )
         left = u < 0.5
         nodes.append(
             Node(
-                actor=actors[actor_id],
-                articles=counts[actor_id],
+                actor=drawn.actor,
+                articles=drawn.articles,
                 x=x,
                 y=y,
                 radius=radius,
@@ -237,24 +258,21 @@ def _nodes(
     return tuple(sorted(nodes, key=lambda node: (-node.radius, node.actor.id)))
 
 
-def _lines(
-    actors: Mapping[str, Actor], ties: Sequence[tuple[int, str, str]], nodes: Mapping[str, Node]
-) -> tuple[Line, ...]:
-    strongest = max((-count for count, _, _ in ties), default=1)
+def _lines(ties: Sequence[Tie], nodes: Mapping[str, Node]) -> tuple[Line, ...]:
+    strongest = max((tie.articles for tie in ties), default=1)
     lines = []
     # Weakest first, so that the strong ties are drawn over the weak.
-    for count, a, b in reversed(ties):
-        first, second = nodes[a], nodes[b]
-        articles = -count
-        noun = "article" if articles == 1 else "articles"
+    for tie in reversed(ties):
+        first, second = nodes[tie.first.id], nodes[tie.second.id]
+        noun = "article" if tie.articles == 1 else "articles"
         lines.append(
             Line(
                 x1=first.x,
                 y1=first.y,
                 x2=second.x,
                 y2=second.y,
-                width=round(0.5 + 3.5 * articles / strongest, 1),
-                label=f"{actors[a].name} and {actors[b].name}: {articles} {noun}",
+                width=round(0.5 + 3.5 * tie.articles / strongest, 1),
+                label=f"{tie.first.name} and {tie.second.name}: {tie.articles} {noun}",
             )
         )
     return tuple(lines)

@@ -71,45 +71,49 @@ def small_site() -> Site:
 
 def test_the_actors_in_most_articles_and_their_strongest_ties_are_drawn() -> None:
     network = build_network(small_site(), most_actors=3, most_ties=2)
-    assert sorted(node.actor.id for node in network.nodes) == ["ada", "ben", "cal"]
+    drawing = network.draw()
+    assert [drawn.actor.id for drawn in network.actors] == ["ada", "ben", "cal"]
+    assert sorted(node.actor.id for node in drawing.nodes) == ["ada", "ben", "cal"]
     assert [(t.first.id, t.second.id, t.articles) for t in network.ties] == [
         ("ada", "ben", 3),
         ("ada", "cal", 2),
     ]
-    assert len(network.lines) == 2
-    assert network.lines[-1].label == "Ada and Ben: 3 articles"  # the strongest drawn last
+    assert len(drawing.lines) == 2
+    assert drawing.lines[-1].label == "Ada and Ben: 3 articles"  # the strongest drawn last
     # Counted over the whole archive, not only what is drawn.
     assert network.tie_count == 5  # ada-ben, ada-cal, ada-dee, ben-cal, ben-dee
     assert network.connected_count == 4  # eve is named alone
 
 
 def test_nodes_are_sized_by_their_articles_and_lines_by_their_ties() -> None:
-    network = build_network(small_site())
-    radius = {node.actor.id: node.radius for node in network.nodes}
+    drawing = build_network(small_site()).draw()
+    radius = {node.actor.id: node.radius for node in drawing.nodes}
     assert radius["ada"] > radius["ben"] > radius["dee"]
-    widths = {line.label: line.width for line in network.lines}
+    widths = {line.label: line.width for line in drawing.lines}
     assert widths["Ada and Ben: 3 articles"] > widths["Ada and Dee: 1 article"]
 
 
 def test_every_node_is_inside_the_picture_with_room_for_its_label() -> None:
-    network = build_network(synthetic_site(300, 1000))
-    assert len(network.nodes) == 40 and len(network.lines) == 100
-    for node in network.nodes:
+    drawing = build_network(synthetic_site(300, 1000)).draw()
+    assert len(drawing.nodes) == 40 and len(drawing.lines) == 100
+    for node in drawing.nodes:
         assert node.x - node.radius >= LABEL_ROOM and node.x + node.radius <= LABEL_ROOM + WIDTH
         assert node.y - node.radius >= 0 and node.y + node.radius <= HEIGHT
         assert round(node.x, 1) == node.x and round(node.y, 1) == node.y
-    assert len({(node.x, node.y) for node in network.nodes}) == len(network.nodes)
+    assert len({(node.x, node.y) for node in drawing.nodes}) == len(drawing.nodes)
 
 
 def test_an_empty_archive_has_an_empty_network() -> None:
     network = build_network(build_site((), (ADA,)))
-    assert network.nodes == network.lines == network.ties == ()
+    assert network.actors == network.ties == ()
+    assert network.draw().nodes == network.draw().lines == ()
 
 
 def test_the_layout_does_not_depend_on_the_order_articles_are_read_in() -> None:
     site = small_site()
     again = build_site(tuple(reversed(SMALL)), (EVE, DEE, CAL, BEN, ADA))
     assert build_network(again) == build_network(site)
+    assert build_network(again).draw() == build_network(site).draw()
 
 
 def test_spring_layout_pulls_tied_actors_together() -> None:
@@ -126,7 +130,7 @@ def test_spring_layout_pulls_tied_actors_together() -> None:
 PRINT_NETWORK = """
 from tests.unit.plan.test_network import synthetic_site
 from generator.plan.network import build_network
-print(repr(build_network(synthetic_site(400, 2000))))
+print(repr(build_network(synthetic_site(400, 2000)).draw()))
 """
 
 
@@ -182,8 +186,8 @@ def test_an_event_ties_its_actors_on_the_network() -> None:
 def test_layout_at_bench_scale_is_cheap() -> None:
     site = synthetic_site(2805, 10_000)
     started = time.perf_counter()
-    network = build_network(site)
+    drawing = build_network(site).draw()
     seconds = time.perf_counter() - started
-    assert len(network.nodes) == 40
+    assert len(drawing.nodes) == 40
     # About 0.1 s alone on one core; generous, as the machine is shared.
     assert seconds < 2.0, f"the network of 2,805 actors took {seconds:.2f} s"
