@@ -64,9 +64,11 @@
     return node;
   }
 
-  function field(labelText, control, hint) {
+  // A labelled control; shown is what goes on the page when it is not the control itself
+  // (a combobox's input inside its wrapper).
+  function field(labelText, control, hint, shown) {
     control.id = control.id || nextId("field");
-    const parts = [el("label", { for: control.id }, labelText), control];
+    const parts = [el("label", { for: control.id }, labelText), shown || control];
     if (hint) {
       hint.id = hint.id || nextId("hint");
       control.setAttribute("aria-describedby", hint.id);
@@ -365,10 +367,10 @@
     note: el("div", { class: "mge-form-fields" },
       field("Kind", kind), field("Note (Markdown)", note), factCheck),
     quote: el("div", { class: "mge-form-fields" },
-      field("Speaker", speaker.element, speaker.hint), field("Verb (optional)", verb)),
+      field("Speaker", speaker.input, speaker.hint, speaker.element), field("Verb (optional)", verb)),
     event: el("div", { class: "mge-form-fields" },
-      field("Subject", subject.element, subject.hint), field("Action", action),
-      field("Object", object.element, object.hint), field("CAMEO code (optional)", code)),
+      field("Subject", subject.input, subject.hint, subject.element), field("Action", action),
+      field("Object", object.input, object.hint, object.element), field("CAMEO code (optional)", code)),
   };
   const fieldsByName = {
     kind, note, claim, rating, speaker: speaker.input, speaker_name: speaker.input, verb,
@@ -609,7 +611,8 @@
   // [collection, entry] from the visible form, or a message naming the field to fix.
   function readForm() {
     const name = state.editing ? COLLECTIONS[state.editing.collection].tab : currentTab;
-    const base = state.editing ? { ...state.editing.entry } : {};
+    // Only the fields the page may set; the server keeps the passage (and anything else).
+    const base = {};
     const text = (input) => input.value.trim();
     const setOrDrop = (entry, key, value) => {
       if (value) entry[key] = value;
@@ -833,8 +836,21 @@
     selectionButton.style.left = `${left}px`;
     selectionButton.style.top = `${rect.bottom + window.scrollY + 6}px`;
   }
-  document.addEventListener("selectionchange", () => {
+  let pointerDown = false;
+  function schedule() {
     if (!pendingCheck) pendingCheck = window.setTimeout(placeSelectionButton, 120);
+  }
+  // While the mouse drags, the button would land under the pointer and take the selection.
+  document.addEventListener("pointerdown", (event) => {
+    if (!panel.contains(event.target) && event.target !== selectionButton) pointerDown = true;
+  });
+  document.addEventListener("pointerup", () => {
+    pointerDown = false;
+    schedule();
+  });
+  document.addEventListener("selectionchange", () => {
+    if (pointerDown) selectionButton.hidden = true;
+    else schedule();
   });
 
   document.addEventListener("keydown", (event) => {
