@@ -236,6 +236,10 @@ _NAME_RUN = re.compile(
     rf"(?:[ \u00a0]+(?:(?:{_PARTICLE}|{_JOINER})[ \u00a0]+)*{_CAPWORD})*"
 )
 _JOINERS = {"of", "for", "and", "the"}
+# Where a run may start: a capital or a digit at a word's start, or the "a" or "e" of
+# "al-", "el-"... It opens with a character set, which the regex engine skips to;
+# _NAME_RUN, which opens with a lookbehind, would be tried at every character.
+_RUN_START = re.compile(rf"[{_UPPER}\dae](?<![\w’'-].)(?:(?<![ae])|(?=[lsd]h?-))")
 _ACRONYM_AFTER = re.compile(r"[ \u00a0]*\(([A-Z][A-Za-z]{1,7})\)")
 _POSSESSIVE_AFTER = re.compile(r"[’']s?(?!\w)")
 _CAPITALISED = re.compile(rf"(?:(?:al|el|as|ash|ad)-)?[{_UPPER}\d]")
@@ -1070,7 +1074,7 @@ def _joined_runs(paragraph: str, start: int, end: int) -> Iterator[list[tuple[in
     """The capitalised runs of paragraph[start:end] as (offset, word) lists; a run
     joined by "of", "for" or "and" stays whole only when it names an organisation
     ("Joint Chiefs of Staff"), else it is cut there ("Sergei Lavrov of Russia")."""
-    for match in _NAME_RUN.finditer(paragraph, start, end):
+    for match in _name_runs(paragraph, start, end):
         text = match.group()
         if " " not in text and "\u00a0" not in text:
             yield [(match.start(), text)]  # most runs are one word
@@ -1112,6 +1116,18 @@ def _joined_runs(paragraph: str, start: int, end: int) -> Iterator[list[tuple[in
                 yield group
                 group = piece
         yield group
+
+
+def _name_runs(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """_NAME_RUN.finditer(text, start, end), tried only where a run may start."""
+    position = start
+    while (hit := _RUN_START.search(text, position, end)) is not None:
+        run = _NAME_RUN.match(text, hit.start(), end)
+        if run is None:
+            position = hit.end()
+        else:
+            yield run
+            position = run.end()
 
 
 def _joiners_between(
