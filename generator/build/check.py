@@ -493,7 +493,7 @@ def _warnings(
     root = folders.root
     registry = _shown(folders.content / ACTORS_FILE, root)
     lines = _registry_lines(folders.content / ACTORS_FILE)
-    found = [Problem(registry, None, warning, None) for warning in ambiguous_surfaces(actors)]
+    found = [_ambiguous(warning, registry, lines) for warning in ambiguous_surfaces(actors)]
     for actor in actors:
         if not articles_by_actor.get(actor.id):
             found.append(
@@ -518,6 +518,19 @@ def _warnings(
     if warning:
         found.append(Problem(_shown(folders.output, root), None, warning, None))
     return _sorted(found)
+
+
+def _ambiguous(warning: str, registry: str, lines: Mapping[str, int]) -> Problem:
+    """A shared name or alias, at the entry of the last actor that claims it (the one
+    that came to share it), its fix apart as in every other problem."""
+    what, _, fix = warning.partition("; ")
+    owners = what.partition(" is the name or an alias of ")[2]
+    found = [lines[i] for i in _QUOTED.findall(owners) if i in lines]
+    return Problem(registry, max(found, default=None), what, fix or None)
+
+
+# An actor id as ambiguous_surfaces quotes it (repr of a slug).
+_QUOTED = re.compile(r"'([^']+)'")
 
 
 def _registry_lines(path: Path) -> dict[str, int]:
