@@ -24,14 +24,15 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from generator import urls
 from generator.plan.cameo import CAMEO_ROOTS
 from generator.plan.contexts import GeneratedText, Page
 from generator.plan.model import Site
-from generator.plan.opendata import Json, archive_document
+from generator.plan.opendata import Json, archive_document, front_matter_digest
 from generator.plan.structured import Absolute
 
 ARTICLES_FILE = "articles.csv"
@@ -39,6 +40,7 @@ ACTORS_FILE = "actors.csv"
 MENTIONS_FILE = "mentions.csv"
 QUOTES_FILE = "quotes.csv"
 EVENTS_FILE = "events.csv"
+TABLE_FILES = (ARTICLES_FILE, ACTORS_FILE, MENTIONS_FILE, QUOTES_FILE, EVENTS_FILE)
 
 LIST_SEPARATOR = "; "
 
@@ -68,10 +70,22 @@ EVENT_COLUMNS: Row = (
 )  # fmt: skip
 
 
-def plan_tables(site: Site, *, absolute: Absolute, title: str) -> tuple[Page, ...]:
-    """One page per table. Its fingerprint is its rows (what the file shows, exactly),
-    so an edit rewrites only the tables whose bytes change."""
-    return tuple(_table_page(table) for table in build_tables(site, absolute=absolute, title=title))
+def plan_tables(
+    site: Site, *, absolute: Absolute, title: str, inputs: str | None = None
+) -> tuple[Page, ...]:
+    """One page per table; `inputs` is opendata.front_matter_digest, as for the JSON.
+
+    The tables follow from the articles' front matter and the actors, never from the
+    articles' text: an edit to words alone costs them nothing. The rows are made only
+    when a table must be written, once for all five; a table whose bytes come out as
+    they were is not rewritten (the build compares them)."""
+    if inputs is None:
+        inputs = front_matter_digest(site, title=title)
+    tables = cache(lambda: build_tables(site, absolute=absolute, title=title))
+    return tuple(
+        _table_page(name, lambda number=number: tables()[number], inputs)  # type: ignore[misc]
+        for number, name in enumerate(TABLE_FILES)
+    )
 
 
 def build_tables(site: Site, *, absolute: Absolute, title: str) -> tuple[Table, ...]:
@@ -120,15 +134,16 @@ def render_csv(header: Row, rows: Iterable[Row]) -> str:
     return buffer.getvalue()
 
 
-def _table_page(table: Table) -> Page:
+def _table_page(name: str, table: Callable[[], Table], inputs: str) -> Page:
+    def make() -> str:
+        made = table()
+        return render_csv(made.header, made.rows)
+
     return Page(
-        path=urls.data_path(table.name),
+        path=urls.data_path(name),
         template="",
         title="",
-        context=GeneratedText(
-            make=lambda: render_csv(table.header, table.rows),
-            inputs=(table.name, table.header, table.rows),
-        ),
+        context=GeneratedText(make=make, inputs=(name, inputs)),
     )
 
 
