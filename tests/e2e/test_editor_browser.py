@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from tests.support import REPO
+from tests.support.npm_tools import AXE_JS, npm_tool
 
 BASE = "/archive/"
 SLUG = "us-threatens-sanctions-if-north-korea-sells-arms-to-russia"
@@ -461,3 +462,61 @@ def test_a_file_changed_on_disk_since_the_page_loaded_is_not_overwritten(tab, se
     wait_for_reload(page, reload.click)
     assert page.locator(PANEL).is_hidden()
     assert "Kim and Putin, the desk says, also" in page.locator(".story-body").inner_text()
+
+
+def test_refusals_are_shown_in_the_panel_and_change_nothing(tab, served):
+    page = tab.page
+    tab.expected += ["422 (Unprocessable Entity)", "403 (Forbidden)"]
+    original = served.article.read_text(encoding="utf-8")
+    select_with_mouse(page, "urged Pyongyang against selling arms")
+    page.locator(".mge-annotate").click()
+    panel = page.locator(PANEL)
+    page.get_by_label("Kind").select_option("fact-check")
+    claim = page.get_by_label("Claim checked")
+    assert claim.is_visible()
+    page.get_by_label("Note (Markdown)").fill("Checked against the State Department's briefing.")
+    page.get_by_label("Rating").fill("True")
+    panel.get_by_role("button", name="Save").click()
+    # The build's own reason (422), with the field to fix marked and focused.
+    panel.get_by_role("status").filter(has_text="without a 'claim'").wait_for()
+    assert claim.get_attribute("aria-invalid") == "true"
+    assert page.evaluate("() => document.activeElement.name") == "claim"
+
+    # A request without the server's secret (as a page from elsewhere would send) is
+    # refused, and the panel says so.
+    page.route(
+        "**/__marginalia/api/save",
+        lambda route: route.continue_(
+            headers={**route.request.headers, "x-marginalia-secret": "not-the-secret"}
+        ),
+    )
+    claim.fill("Washington urged Pyongyang not to sell arms.")
+    panel.get_by_role("button", name="Save").click()
+    panel.get_by_role("status").filter(has_text="Refused by the server (403)").wait_for()
+    assert served.article.read_text(encoding="utf-8") == original
+
+
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 800}, {"width": 375, "height": 667}]
+)
+def test_the_panel_passes_axe_on_every_tab(browser, served, viewport):
+    checked = Tab(browser, served, viewport=viewport)
+    page = checked.page
+    try:
+        select_with_script(page, "urged Pyongyang against selling arms")
+        page.keyboard.press(SHORTCUT)
+        panel = page.locator(PANEL)
+        panel.wait_for(state="visible")
+        page.add_script_tag(path=str(npm_tool(AXE_JS)))
+        page.get_by_label("Kind").select_option("fact-check")
+        for name in ("Note", "Quote", "Event", "In this article"):
+            panel.get_by_role("tab", name=name).click()
+            if name == "In this article":
+                panel.get_by_role("button", name="Edit note 1").wait_for()
+            violations = page.evaluate(
+                "async () => (await axe.run({include: [['#marginalia-editor-panel']]}))"
+                ".violations.map(v => `${v.id}: ${v.help} (${v.nodes.length})`)"
+            )
+            assert violations == [], (name, violations)
+    finally:
+        checked.close()
