@@ -129,8 +129,9 @@ class PageHeads:
             "@context": SCHEMA,
             "@type": "NewsArticle",
             "headline": article.title,
+            # No mainEntityOfPage: it would repeat url, the page the item is on, and
+            # Google's article documentation asks for neither.
             "url": url,
-            "mainEntityOfPage": url,
             "datePublished": published_time(article.date),
             # Google wants dateModified; an article never changed was last changed
             # when it was published.
@@ -138,8 +139,7 @@ class PageHeads:
             "isPartOf": {"@type": "WebSite", "name": self.site_title},
             "mentions": [self._thing(actor) for actor in context.actors],
         }
-        if article.dek:
-            data["description"] = article.dek
+        # No description: the page's meta description and og:description say it already.
         # schema.org's dateline is the line as printed, agency included: "BEIRUT (AP)".
         dateline = " ".join(
             part
@@ -156,8 +156,7 @@ class PageHeads:
             if article.authors
             else source
         )
-        if article.source:
-            data["sourceOrganization"] = source
+        # No sourceOrganization: it would repeat the publisher, which is the source.
         if article.url:
             # The page is an annotated copy of the article published at `url`. schema.org
             # defines isBasedOn as "a resource from which this work is derived or from

@@ -149,12 +149,17 @@ def thing(
 
 
 def breadcrumbs(items: Sequence[tuple[str, str]]) -> JsonObject:
-    """A BreadcrumbList from (name, absolute URL) pairs, home first."""
+    """A BreadcrumbList from (name, absolute URL) pairs, home first, the page last.
+
+    The last crumb has no "item": Google's breadcrumb documentation makes it optional
+    there and takes the URL of the page it is on, which the trail ends at anyway."""
+    last = len(items)
     return {
         "@context": SCHEMA,
         "@type": "BreadcrumbList",
         "itemListElement": [
-            {"@type": "ListItem", "position": position, "name": name, "item": url}
+            {"@type": "ListItem", "position": position, "name": name}
+            | ({"item": url} if position < last else {})
             for position, (name, url) in enumerate(items, start=1)
         ],
     }
@@ -165,5 +170,6 @@ def json_ld(data: JsonObject) -> Markup:
 
     "<" is escaped so no text can close the script element early.
     """
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=None)
+    # No spaces after "," and ":": machines read it, and a page carries several.
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))

@@ -207,3 +207,24 @@ def test_claims_carry_their_author_and_date_where_given(site: Path, soup) -> Non
 def test_the_five_verdicts_of_googles_scale_map_onto_it(verdict: str, number: int) -> None:
     assert review_rating(verdict)["ratingValue"] == number
     assert set(RATING_SCALE.values()) == {1, 2, 3, 4, 5}
+
+
+def test_heads_repeat_nothing(site: Path, soup) -> None:
+    """No twitter: copies of og: tags, no NewsArticle keys that repeat others, and
+    JSON-LD without the spaces only people would read."""
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 10
+    for path in pages:
+        page = soup(path)
+        for repeated in ("twitter:title", "twitter:description", "twitter:image"):
+            assert page.find("meta", attrs={"name": repeated}) is None, path
+        for script in page.find_all("script", type="application/ld+json"):
+            item = json.loads(script.string)
+            compact = json.dumps(item, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+            escaped = compact.replace("<", "\\u003c").replace(">", "\\u003e")
+            assert script.string == escaped.replace("&", "\\u0026"), path
+    (article,) = by_type(soup(site / ARTICLE_PATH), "NewsArticle")
+    for repeated in ("mainEntityOfPage", "sourceOrganization", "description"):
+        assert repeated not in article
+    (crumbs,) = by_type(soup(site / ARTICLE_PATH), "BreadcrumbList")
+    assert "item" not in crumbs["itemListElement"][-1]
