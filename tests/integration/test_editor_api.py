@@ -152,11 +152,14 @@ def _story_text(html: str) -> str:
     return story.get_text()
 
 
-def _only_added(before: str, after: str) -> list[str]:
-    """The lines added, when the change adds lines and removes none."""
-    diff = list(difflib.ndiff(before.splitlines(keepends=True), after.splitlines(keepends=True)))
-    assert not [line for line in diff if line.startswith("- ")], "no line is removed"
-    return [line[2:] for line in diff if line.startswith("+ ")]
+def _inserted(before: str, after: str) -> str:
+    """The one run of text the change inserted, when it inserted one and removed nothing."""
+    head = 0
+    while head < len(before) and before[head] == after[head]:
+        head += 1
+    rest = len(before) - head
+    assert after[len(after) - rest :] == before[head:], "only an insertion"
+    return after[head : len(after) - rest]
 
 
 def test_article_pages_carry_the_editor_and_other_pages_and_site_do_not(server: Server) -> None:
@@ -290,9 +293,9 @@ def test_add_update_and_delete_change_only_the_touched_entry(server: Server) -> 
     assert status == 200, saved
     assert saved["url"] == PAGE
     assert saved["digest"] == _digest(path)
-    added = _only_added(original, path.read_text(encoding="utf-8"))
-    assert added[0] == "- quote: North Korea\n"
-    assert "  note: Also called the DPRK.\n" in added and len(added) <= 4
+    added = _inserted(original, path.read_text(encoding="utf-8")).splitlines(keepends=True)
+    assert "- quote: North Korea\n" in added
+    assert "  note: Also called the DPRK.\n" in added and len(added) == 4
     # The page shows it at once: the instant path rendered it before the answer.
     assert "Also called the DPRK." in server.page()
     assert time.monotonic() - started < 5
@@ -325,6 +328,10 @@ def test_add_update_and_delete_change_only_the_touched_entry(server: Server) -> 
     assert status == 200, saved
     assert path.read_text(encoding="utf-8") == original
     assert "Checked." not in server.page()
+    # The pages the saves rendered into site/ hold nothing of the editor.
+    for written in (server.root / "site").rglob("*.html"):
+        data = written.read_bytes()
+        assert editor["secret"].encode() not in data and b"marginalia-editor" not in data
 
 
 def test_quotes_and_events_are_anchored_and_written(server: Server) -> None:
@@ -340,10 +347,10 @@ def test_quotes_and_events_are_anchored_and_written(server: Server) -> None:
          "selection": _selection(text, "prepares to meet", 0)},
     )  # fmt: skip
     assert status == 200, saved
-    added = _only_added(original, path.read_text(encoding="utf-8"))
-    assert added == [
-        "- speaker_name: A Spokesperson\n", "  text: prepares to meet\n", "  verb: said\n"
-    ]  # fmt: skip
+    block = "- speaker_name: A Spokesperson\n  text: prepares to meet\n  verb: said\n"
+    after = path.read_text(encoding="utf-8")
+    assert after.count(block) == 1 and after.replace(block, "", 1) == original
+    assert after.index(block) == original.index("annotations:\n")  # after the last quote
     # An event cannot carry a prefix: words said twice are refused, with the reason.
     status, refusal = server.api(
         "POST",
