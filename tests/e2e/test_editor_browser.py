@@ -460,8 +460,21 @@ def test_a_file_changed_on_disk_since_the_page_loaded_is_not_overwritten(tab, se
     # What was typed is still there to copy.
     assert page.get_by_label("Note (Markdown)").input_value().startswith("Written while")
     wait_for_reload(page, reload.click)
-    assert page.locator(PANEL).is_hidden()
     assert "Kim and Putin, the desk says, also" in page.locator(".story-body").inner_text()
+    # The reloaded page gives back what was typed, on the same words, ready to save again.
+    panel.wait_for(state="visible")
+    assert "is back" in panel.get_by_role("status").inner_text()
+    assert page.get_by_label("Note (Markdown)").input_value() == (
+        "Written while someone else edited the file."
+    )
+    wait_for_reload(page, lambda: panel.get_by_role("button", name="Save").click())
+    saved = served.article.read_text(encoding="utf-8")
+    assert [tag for tag, _, _ in changed_lines(changed, saved)] == ["insert"]
+    assert front_matter(served.article)["annotations"][-1]["quote"] == (
+        "urged Pyongyang against selling arms"
+    )
+    assert "Written while someone else edited the file." in note_bodies(page)
+    assert page.locator(PANEL).is_hidden()
 
 
 def test_refusals_are_shown_in_the_panel_and_change_nothing(tab, served):

@@ -523,9 +523,9 @@
     for (const input of Object.values(fieldsByName)) input.removeAttribute("aria-invalid");
   }
 
-  function openPanel({ fromSelection }) {
+  function openPanel({ fromSelection, selection: given }) {
     if (state.busy) return;
-    const selection = fromSelection ? readSelection() : null;
+    const selection = given || (fromSelection ? readSelection() : null);
     if (panel.hidden) {
       const active = document.activeElement;
       state.returnFocus = active && active !== document.body && !panel.contains(active) && active !== selectionButton ? active : launcher;
@@ -755,6 +755,7 @@
   }
 
   function reloadNow(url) {
+    if (state.dirty) keepDraft();
     state.dirty = false;
     if (url && new URL(url, location.href).pathname !== location.pathname) location.assign(url);
     else location.reload();
@@ -817,6 +818,49 @@
     entryList.replaceChildren(...sections);
   }
 
+  // ---- A note being written survives a reload ------------------------------------
+
+  // Kept for this tab only (sessionStorage), and only until the page is back.
+  const DRAFT_KEY = "marginalia-editor-draft";
+  const DRAFT_FIELDS = { kind, note, claim, rating, verb, action, code };
+
+  function keepDraft() {
+    if (state.editing || !state.selection) return; // an edit is made again from the list
+    const fields = {};
+    for (const [name, input] of Object.entries(DRAFT_FIELDS)) fields[name] = input.value;
+    for (const [name, box] of Object.entries({ speaker, subject, object })) fields[name] = box.input.value;
+    try {
+      sessionStorage.setItem(DRAFT_KEY, JSON.stringify({ article: ARTICLE, tab: currentTab, selection: state.selection, fields }));
+    } catch (error) {
+      // Storage may be off or full: the browser's own prompt still guards the text.
+    }
+  }
+
+  function restoreDraft() {
+    let kept = null;
+    try {
+      kept = JSON.parse(sessionStorage.getItem(DRAFT_KEY) || "null");
+      sessionStorage.removeItem(DRAFT_KEY);
+    } catch (error) {
+      return;
+    }
+    const selection = kept && kept.selection;
+    if (!kept || kept.article !== ARTICLE || !selection || typeof selection.exact !== "string") return;
+    currentTab = ["note", "quote", "event"].includes(kept.tab) ? kept.tab : "note";
+    openPanel({ selection: { exact: selection.exact, before: String(selection.before || ""), after: String(selection.after || "") } });
+    const fields = kept.fields || {};
+    for (const [name, input] of Object.entries(DRAFT_FIELDS)) {
+      if (typeof fields[name] === "string") input.value = fields[name];
+    }
+    if (!KINDS.some(([value]) => value === kind.value)) kind.value = "note";
+    factCheck.hidden = kind.value !== "fact-check";
+    for (const [name, box] of Object.entries({ speaker, subject, object })) {
+      if (typeof fields[name] === "string") box.set("", fields[name]);
+    }
+    state.dirty = true;
+    say("What you were writing is back: the page now shows the article as it is on disk. Save again when ready.");
+  }
+
   // ---- Selection tracking, shortcut, unsaved text -----------------------------------
 
   let pendingCheck = 0;
@@ -861,6 +905,9 @@
   });
 
   // A live reload (the article changed on disk) must not throw away a note being typed.
+  window.addEventListener("pagehide", () => {
+    if (state.dirty && !state.busy && !panel.hidden) keepDraft();
+  });
   window.addEventListener("beforeunload", (event) => {
     if (state.dirty && !state.busy && !panel.hidden) {
       event.preventDefault();
@@ -869,4 +916,5 @@
   });
 
   document.body.append(selectionButton, launcher, panel);
+  restoreDraft();
 })();
