@@ -90,7 +90,11 @@ def test_network_page_is_an_accessible_picture_with_its_table(built: Path) -> No
     assert svg is not None
     labelled = svg["aria-labelledby"].split()
     assert [svg.find(id=name).name for name in labelled] == ["title", "desc"]
-    nodes = {a["href"]: visible_text(a.find("text")) for a in svg.select("a")}
+    assert not svg.select("a"), "an img's parts are not read: no links inside it"
+    names = sorted(visible_text(t) for t in svg.select("text"))
+    assert names == ["Ada Okafor", "Freedonia", "River Authority"]
+    layer = page.select_one("svg.network-links[aria-hidden=true]")
+    nodes = {a["href"]: visible_text(a.find("text")) for a in layer.select("a[tabindex='-1']")}
     assert nodes["/gazette/actors/ada-okafor/"] == "Ada Okafor"
     assert len(nodes) == 3
     rows = [[visible_text(cell) for cell in row.select("td")] for row in page.select("tbody tr")]
