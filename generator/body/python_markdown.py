@@ -39,7 +39,13 @@ BASE_CONFIGS: Mapping[str, Mapping[str, object]] = {"footnotes": {"USE_DEFINITIO
 
 
 class ExtensionFailed(Exception):
-    """An extension raised an error while it read an article's Markdown."""
+    """An extension raised an error while it read an article's Markdown: which one, when
+    its code raised it, and the 1-based line of the text it failed on, when one block
+    (a paragraph, a list, ...) fails alone."""
+
+    def __init__(self, what: str, *, extension: str | None = None, line: int | None = None) -> None:
+        super().__init__(what)
+        self.what, self.extension, self.line = what, extension, line
 
 
 def load_markdown(extensions: tuple[str, ...], configs: Mapping[str, object]) -> markdown.Markdown:
@@ -83,7 +89,59 @@ def _instance(extensions: tuple[str, ...], configs: str) -> markdown.Markdown:
 def parse(text: str, extensions: tuple[str, ...], configs: str) -> etree.Element:
     """The Markdown as the children of a <div>, in markdown_tree's shapes.
 
-    configs: the extensions' options as JSON text (hashable: the instance is cached)."""
+    configs: the extensions' options as JSON text (hashable: the instance is cached).
+    Raises ExtensionFailed, with the line it failed on when that can be found."""
+    try:
+        return _parse(text, extensions, configs)
+    except ExtensionFailed as failed:
+        failed.line = _failing_line(text, extensions, configs)
+        raise
+
+
+def _failing_line(text: str, extensions: tuple[str, ...], configs: str) -> int | None:
+    """The first line of the first block of text that an extension fails on by itself:
+    the error's place in the article, found only once it has failed."""
+    lines = text.split("\n")
+    start = 0
+    while start < len(lines):
+        if not lines[start].strip():
+            start += 1
+            continue
+        end = start
+        while end < len(lines) and lines[end].strip():
+            end += 1
+        try:
+            _parse("\n".join(lines[start:end]), extensions, configs)
+        except ExtensionFailed:
+            return start + 1
+        except RecursionError:
+            pass
+        start = end
+    return None
+
+
+def _culprit(error: BaseException, extensions: tuple[str, ...]) -> str | None:
+    """The configured extension whose code raised the error (the innermost one on its
+    traceback), or None."""
+    modules = {_module_of(name): name for name in extensions}
+    culprit = None
+    traceback = error.__traceback__
+    while traceback is not None:
+        module = str(traceback.tb_frame.f_globals.get("__name__", ""))
+        for prefix, name in modules.items():
+            if module == prefix or module.startswith(f"{prefix}."):
+                culprit = name
+        traceback = traceback.tb_next
+    return culprit
+
+
+def _module_of(extension: str) -> str:
+    """The module an extension's name in site.yaml loads, as Python-Markdown finds it."""
+    module = extension.partition(":")[0]
+    return module if "." in module else f"markdown.extensions.{module}"
+
+
+def _parse(text: str, extensions: tuple[str, ...], configs: str) -> etree.Element:
     md = _instance(extensions, configs)
     # Python-Markdown drops the two control characters it marks its placeholders with;
     # text that holds them keeps them, as the other engine does, hidden in pairs of a
@@ -100,7 +158,9 @@ def parse(text: str, extensions: tuple[str, ...], configs: str) -> etree.Element
     except RecursionError:
         raise
     except Exception as error:  # an extension's own code: named by the caller
-        raise ExtensionFailed(str(error) or type(error).__name__) from error
+        raise ExtensionFailed(
+            str(error) or type(error).__name__, extension=_culprit(error, extensions)
+        ) from error
     finally:
         if finished:
             md.reset()
@@ -121,7 +181,7 @@ def parse(text: str, extensions: tuple[str, ...], configs: str) -> etree.Element
     for image in root.iter("img"):
         alt = image.get("alt", "")
         if _INLINE_MARKUP.search(alt):  # its Markdown read, as text (no extensions)
-            image.set("alt", "".join(parse(alt, (), "{}").itertext()).strip())
+            image.set("alt", "".join(_parse(alt, (), "{}").itertext()).strip())
     return root
 
 

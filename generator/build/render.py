@@ -127,15 +127,11 @@ class BodyRenderer:
             ),
             engine=self._engine,
         )
+        text = article.body or read_body(article)
         try:
-            html = render_body(article.body or read_body(article), markup)
+            html = render_body(text, markup)
         except ExtensionFailed as error:
-            raise ContentError(
-                f"a Markdown extension failed on this article: {error}",
-                path=article.path,
-                fix="remove the extension from 'markdown.extensions' in site.yaml, or "
-                "change the text it fails on",
-            ) from None
+            raise _extension_failed(error, article, text) from None
         lines = {
             **{f"annotation {n}": a.line for n, a in enumerate(article.annotations, 1)},
             **{f"quote {n}": q.line for n, q in enumerate(article.quotes, 1)},
@@ -312,4 +308,21 @@ def site_info(config: SiteConfig, *, assets: Mapping[str, str]) -> SiteInfo:
         language=config.language,
         assets=assets,
         search_page=urls.search_path() if config.search else None,
+    )
+
+
+def _extension_failed(error: ExtensionFailed, article: Article, text: str) -> ContentError:
+    """The article's file and the line the extension failed on (the body's first line
+    when no one block fails alone), naming the extension when its code raised it."""
+    # body_line is the line of the body's first text; the text may start with blank lines.
+    first = article.body_line - (len(text) - len(text.lstrip("\n")))
+    which = (
+        f"the Markdown extension '{error.extension}'" if error.extension else "a Markdown extension"
+    )
+    return ContentError(
+        f"{which} failed on this article: {error.what}",
+        path=article.path,
+        line=first + error.line - 1 if error.line else article.body_line,
+        fix=f"remove {repr(error.extension) if error.extension else 'the extension'} from "
+        "'markdown.extensions' in site.yaml, or change the text it fails on",
     )
