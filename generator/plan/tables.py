@@ -56,8 +56,8 @@ class Table:
 
 ARTICLE_COLUMNS: Row = (
     "id", "url", "title", "date", "source", "authors", "dek", "dateline", "agency",
-    "credits", "image_caption", "image_credit", "tags", "topics", "actors", "quotes",
-    "events", "annotations",
+    "credits", "image_caption", "image_credit", "tags", "topics", "actor_count",
+    "quote_count", "event_count", "annotation_count",
 )  # fmt: skip
 ACTOR_COLUMNS: Row = (
     "id", "name", "type", "aliases", "short", "role", "country", "wikidata", "url", "articles",
