@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.request import urlopen
 
 import pytest
 import yaml
@@ -533,3 +534,33 @@ def test_the_panel_passes_axe_on_every_tab(browser, served, viewport):
             assert violations == [], (name, violations)
     finally:
         checked.close()
+
+
+def test_markup_in_the_entries_is_shown_as_text_in_the_panel(browser, served):
+    hostile = '<img src=x onerror="window.pwned = 1">'
+    lines = served.article.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.startswith("  note: US sanctions"))
+    lines[at] = "  note: '" + hostile + " is in the note.'\n"
+    text = "".join(lines)
+    served.article.write_text(text, encoding="utf-8")
+    deadline = time.monotonic() + 15  # the server rebuilds the page from the edited file
+    while b"is in the note." not in urlopen(served.origin + ARTICLE_URL, timeout=10).read():
+        assert time.monotonic() < deadline, "the edited article was not rebuilt"
+        time.sleep(0.1)
+    checked = Tab(browser, served)
+    page = checked.page
+    try:
+        page.get_by_role("button", name="Edit annotations").click()
+        entry = page.locator(".mge-entry", has_text="onerror")
+        entry.wait_for()
+        assert hostile in entry.inner_text()
+        assert entry.locator("img").count() == 0
+        assert page.evaluate("() => window.pwned") is None
+    finally:
+        checked.close()
+
+
+def test_the_client_never_writes_html_from_strings():
+    script = (REPO / "generator/dev/editor_assets/editor.js").read_text(encoding="utf-8")
+    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
+        assert sink not in script, sink

@@ -1,7 +1,7 @@
 // Marginalia's in-browser editor, injected by `marginalia serve` into article pages only
 // (never written into site/). Plain JavaScript, no framework, no network but the
 // server's own API. Every piece of data reaches the page through textContent or an
-// attribute, never through innerHTML: notes, names and article text are untrusted.
+// attribute, never parsed as HTML: notes, names and article text are untrusted.
 (() => {
   "use strict";
 
@@ -526,6 +526,14 @@
   function openPanel({ fromSelection, selection: given }) {
     if (state.busy) return;
     const selection = given || (fromSelection ? readSelection() : null);
+    if (!panel.hidden && state.dirty && !state.editing && selection) {
+      // Other words selected while writing: the text typed stays, the passage changes.
+      state.selection = selection;
+      showPassage();
+      checkAnchor(selection);
+      selectionButton.hidden = true;
+      return;
+    }
     if (panel.hidden) {
       const active = document.activeElement;
       state.returnFocus = active && active !== document.body && !panel.contains(active) && active !== selectionButton ? active : launcher;
@@ -900,6 +908,7 @@
   document.addEventListener("keydown", (event) => {
     if (event.altKey && event.shiftKey && !event.ctrlKey && !event.metaKey && event.code === "KeyA") {
       event.preventDefault();
+      if (!panel.hidden && panel.contains(document.activeElement) && !readSelection()) return;
       openPanel({ fromSelection: true });
     }
   });
