@@ -99,8 +99,10 @@ def file_digest(data: bytes) -> str:
 
 
 def own_hosts(port: int) -> frozenset[str]:
-    """The Host headers a browser sends to this server on this machine."""
-    return frozenset(f"{name}:{port}" for name in LOOPBACK_NAMES)
+    """The Host headers a browser sends to this server on this machine (without the
+    port when it is HTTP's own, 80)."""
+    names = {f"{name}:{port}" for name in LOOPBACK_NAMES}
+    return frozenset(names | set(LOOPBACK_NAMES) if port == 80 else names)
 
 
 def guard(

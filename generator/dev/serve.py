@@ -11,7 +11,8 @@ import threading
 import time
 import traceback
 import webbrowser
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from http import HTTPStatus
@@ -365,6 +366,7 @@ class BuildRequests:
         self._changes: dict[Path, ChangeKind] = {}
         self._edits = 0
         self._closed = False
+        self._paused = 0  # saves from the editor under way: no full build starts meanwhile
 
     def ask(self, changes: ChangeSet | None = None, *, hold: bool) -> None:
         with self._condition:
@@ -379,6 +381,19 @@ class BuildRequests:
         with self._condition:
             self._edits += 1
 
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """While held, a full build under way stops at its next check and none starts,
+        so an instant render gets the project at once; the build comes after."""
+        with self._condition:
+            self._paused += 1
+        try:
+            yield
+        finally:
+            with self._condition:
+                self._paused -= 1
+                self._condition.notify_all()
+
     def now(self, *, hold: bool) -> BuildRequest:
         """A request for a build straight away, as serve's first build is."""
         with self._condition:
@@ -387,7 +402,7 @@ class BuildRequests:
     def take(self) -> BuildRequest | None:
         """The next build wanted, once one is; None once closed."""
         with self._condition:
-            self._condition.wait_for(lambda: self._wanted or self._closed)
+            self._condition.wait_for(lambda: (self._wanted and not self._paused) or self._closed)
             if self._closed:
                 return None
             request = BuildRequest(
@@ -401,7 +416,7 @@ class BuildRequests:
     def newer(self, request: BuildRequest) -> bool:
         """Whether something came in since request was taken (or the server stops)."""
         with self._condition:
-            return self._closed or self._wanted or self._edits != request.edits
+            return self._closed or self._wanted or self._paused > 0 or self._edits != request.edits
 
     def again(self, request: BuildRequest) -> None:
         """A stopped build is wanted again, with what it was to hold and announce."""
@@ -463,11 +478,11 @@ class SiteServer:
 
     def saved(self, path: Path) -> None:
         """The editor wrote an article: render its page now, as for an edit on disk."""
-        # A full build under way is out of date now: it stops at its next check and lets
-        # go of the project, so the page is rendered at once (and built again after).
-        self.requests.edited()
         try:
-            self.apply(ChangeSet({path: ChangeKind.CONTENT}), patience=SAVE_PATIENCE_SECONDS)
+            # A full build under way is out of date now: it stops at its next check and
+            # lets go of the project, so the page is rendered at once (and built after).
+            with self.requests.paused():
+                self.apply(ChangeSet({path: ChangeKind.CONTENT}), patience=SAVE_PATIENCE_SECONDS)
             with self._applying:
                 # The watcher sees this write too: the page it would render is this one.
                 self._rendered[path] = _digest_of(path)
@@ -611,7 +626,8 @@ class SiteServer:
 
     def _apply(self, changes: ChangeSet, patience: float) -> None:
         if changes.kinds == {ChangeKind.CONTENT} and all(
-            self._rendered.pop(path, None) == _digest_of(path) for path in changes.paths
+            path in self._rendered and self._rendered.pop(path) == _digest_of(path)
+            for path in changes.paths
         ):
             # Saved by the editor and shown already: reloading the page again would only
             # make it flicker. The full build the save asked for brings the rest in line.
