@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.body.annotations import Anchor, Target, anchor_all
 from generator.body.selection import (
@@ -132,3 +134,28 @@ def test_the_same_words_around_both_places_are_refused_not_guessed() -> None:
     refused = anchor_selection(text, Selection("b"))
     assert isinstance(refused, Refusal)
     assert "cannot be told" in refused.what
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    words=st.lists(st.sampled_from(["dam", "the", "river", "“rose”", "–", "rain,"]), min_size=3,
+                   max_size=60),
+    data=st.data(),
+)  # fmt: skip
+def test_any_selected_place_is_anchored_there_or_refused(words: list[str], data) -> None:
+    """Text of a few words said over and over: whatever place is selected, the anchor is
+    that place as the build finds it, or a refusal; never another place."""
+    text = "\n\n" + " ".join(words)
+    spans = [match.span() for match in re.finditer(r"\S+(?: \S+)?", text)]
+    start, end = data.draw(st.sampled_from(spans))
+    found = anchor_selection(text, _page_view(text, start, end))
+    if isinstance(found, Refusal):
+        assert (
+            "cannot be told" in found.what
+            or "no 32 words" in found.what
+            or ("no words" in found.what)
+        )
+        return
+    assert (found.start, found.end) == (start, end)
+    assert _build_anchor(text, found) == Anchor(start, end)
+    _assert_shortest(text, found)
