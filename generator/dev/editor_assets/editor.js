@@ -501,7 +501,7 @@
       if (prefix || suffix) {
         passageNote.textContent = "These words occur more than once; they will be saved with " +
           [prefix ? `the words before them (“${prefix}”)` : "", suffix ? `the words after them (“${suffix}”)` : ""]
-            .filter(Boolean).join(" and ") + ".";
+            .filter(Boolean).join(" and ") + ". An event needs words that occur only once.";
       } else {
         passageNote.textContent = "These words occur once in the article.";
       }
@@ -701,8 +701,17 @@
     if (result.status === 200 && result.data.ok) {
       state.digest = result.data.digest || state.digest;
       state.dirty = false;
-      say(request.op === "delete" ? "Deleted. Reloading the page…" : "Saved. Reloading the page…");
-      reload.then(() => reloadNow(result.data.url));
+      const done = request.op === "delete" ? "Deleted." : "Saved.";
+      if (request.collection === "annotations") {
+        // The server answers once the page is rendered again: it can be shown now.
+        reload.cancel();
+        say(`${done} Reloading the page…`);
+        reloadNow(result.data.url);
+      } else {
+        // Quotes and events appear in listings too: the page comes with the next build.
+        say(`${done} The page reloads as soon as the site has been rebuilt…`);
+        reload.then(() => reloadNow(result.data.url));
+      }
       return;
     }
     reload.cancel();
@@ -718,8 +727,8 @@
   }
 
   // Resolves once the server has rebuilt this page after a save (its live-reload event),
-  // or after a few seconds whatever happens, so the reload never shows the old page
-  // when the server is quick and never waits forever when it is not.
+  // or after 30 seconds whatever happens, so the reload does not show the old page and
+  // never waits forever.
   function watchForReload() {
     const here = decodeURI(location.pathname).replace(/index\.html$/, "");
     let source = null;
@@ -728,7 +737,7 @@
     let saved = false;
     let rebuilt = false;
     let first = null;
-    const timer = setTimeout(() => finish(), 5000);
+    const timer = setTimeout(() => finish(), 30000);
     function finish() {
       clearTimeout(timer);
       if (source) source.close();
