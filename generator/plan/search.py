@@ -335,6 +335,7 @@ def _update(
     for start in sorted({number - number % DOCS_PER_FILE for number in changed}):
         files[_docs_file(start)] = _docs_json(docs, start)
     # Made afresh: a pass over the articles' front matter, with no words to find.
+    files = {path: text for path, text in files.items() if not path.startswith(FACETS_PATH)}
     files.update(plan_facets(docs, actors))
     all_shards = sorted({shard_key(word) for word in postings})
     files[META_FILE] = _meta({k: v for k, v in files.items() if k != META_FILE}, docs, all_shards)
@@ -375,9 +376,10 @@ def facet_file(facet: Facet) -> str:
 
 
 def plan_facets(docs: Sequence[Article], actors: Mapping[str, Actor]) -> dict[str, str]:
-    """The facet files: for each value, [id, name, article numbers delta-encoded], by id.
-
-    Pure front matter, no words: cheap enough to make whole on every build that indexes."""
+    """The facet files: for each value, [id, name, article numbers delta-encoded], by id,
+    all of a facet's in one file (to count a search's results) and each in its own (to
+    narrow a search). Pure front matter, no words: cheap enough to make whole on every
+    build that indexes."""
     members: dict[Facet, dict[str, list[int]]] = {facet: {} for facet in Facet}
     spellings: dict[str, dict[str, int]] = {}
     for number, article in enumerate(docs):
@@ -399,15 +401,29 @@ def plan_facets(docs: Sequence[Article], actors: Mapping[str, Actor]) -> dict[st
         },
         Facet.TOPIC: {value: topic_name(spellings[value]) for value in members[Facet.TOPIC]},
     }
-    return {
-        facet_file(facet): _json(
-            [
-                [value, names[facet][value], _deltas(numbers)]
-                for value, numbers in sorted(members[facet].items())
-            ]
-        )
-        for facet in Facet
-    }
+    files: dict[str, str] = {}
+    for facet in Facet:
+        rows = [
+            [value, names[facet][value], _deltas(numbers)]
+            for value, numbers in sorted(members[facet].items())
+        ]
+        files[facet_file(facet)] = _json(rows)
+        by_file: dict[str, list[list[object]]] = {}
+        for row in rows:
+            by_file.setdefault(facet_value_file(facet, row[0]), []).append(row)  # type: ignore[arg-type]
+        files.update({path: _json(group) for path, group in by_file.items()})
+    return files
+
+
+def facet_value_file(facet: Facet, value: str) -> str:
+    """The file of one value: a search narrowed by it reads this, not the whole facet.
+    Plain ids keep their name; others are spelled in hex after "_", which no plain id has."""
+    name = value if _PLAIN_VALUE.fullmatch(value) else "_" + value.encode("utf-8").hex()
+    return f"{DATA_PATH}facets/{facet.value}/{name}.json"
+
+
+_PLAIN_VALUE = re.compile(r"[a-z0-9][a-z0-9-]*")
+FACETS_PATH = f"{DATA_PATH}facets/"
 
 
 def _deltas(numbers: Sequence[int]) -> list[int]:
@@ -428,6 +444,10 @@ def _meta(files: Mapping[str, str], docs: Sequence[Article], shards: Iterable[st
             "shardLetters": SHARD_LETTERS,
             "shards": sorted(shards),
             "dates": _date_ranges(docs),
+            # The size of each facet's whole file: the page reads them only when small.
+            "facetBytes": {
+                facet.value: len(files.get(facet_file(facet), "").encode()) for facet in Facet
+            },
         }
     )
 

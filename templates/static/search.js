@@ -234,14 +234,28 @@ async function baseScores(query, state) {
   return scores;
 }
 
+// The file of one facet value, named as generator/plan/search.py facet_value_file does.
+function valueFile(facet, id) {
+  const name = /^[a-z0-9][a-z0-9-]*$/.test(id) ? id
+    : "_" + Array.from(new TextEncoder().encode(id), (b) => b.toString(16).padStart(2, "0")).join("");
+  return `facets/${facet}/${name}.json`;
+}
+
+// The checked values' names, from their own files, for when the facets have no counts.
+const valueNames = new Map();
+
 // A mask of the articles with any of the checked values of a facet; null: not narrowed.
+// Each value is read from its own small file; a value the index does not have keeps none.
 async function facetMask(facet, checked) {
   if (checked.length === 0) return null;
   const mask = new Uint8Array(meta.count);
-  const wanted = new Set(checked);
-  for (const value of await loadFacet(facet)) {
-    if (wanted.has(value.id)) for (const number of value.numbers) mask[number] = 1;
-  }
+  const rows = await Promise.all(checked.map((id) => getJson(valueFile(facet, id)).catch(() => [])));
+  rows.flat().forEach(([id, name, deltas]) => {
+    if (!checked.includes(id)) return; // another value with the same file name
+    valueNames.set(`${facet}\0${id}`, name);
+    let number = 0;
+    for (const delta of deltas) { number += delta; mask[number] = 1; }
+  });
   return mask;
 }
 
@@ -249,14 +263,27 @@ function inMasks(number, masks) {
   return masks.every((mask) => mask === null || mask[number] === 1);
 }
 
+// Past this many bytes of facet files, counts are read only when asked for.
+const FACET_AUTO_BYTES = 200000;
+let countsWanted = false;
+let lastFacets = null;
+
 // How many results each value of each facet would have, with the other facets' filters:
 // checking a second value of the same facet adds its articles.
 async function drawFacets(run, scores, masks, state) {
-  const all = await Promise.all(FACETS.map(([facet]) => loadFacet(facet)));
+  lastFacets = [run, scores, masks, state];
+  const bytes = Object.values(meta.facetBytes || {}).reduce((a, b) => a + b, 0);
+  const counting = countsWanted || bytes <= FACET_AUTO_BYTES;
+  const all = counting ? await Promise.all(FACETS.map(([facet]) => loadFacet(facet))) : null;
   if (run !== latest) return;
   const focused = document.activeElement;
   const refocus = focused && focused.type === "checkbox" ? [focused.name, focused.value] : null;
   const sets = FACETS.map(([facet, legend], k) => {
+    const checked = new Set(state[facet]);
+    if (!all) {
+      const values = state[facet].map((id) => ({ id, name: valueNames.get(`${facet}\0${id}`) || id }));
+      return facetFieldset(facet, legend, values, checked, false);
+    }
     const kept = new Uint8Array(meta.count);
     const others = masks.filter((_, j) => j !== k);
     for (const number of scores.keys()) if (inMasks(number, others)) kept[number] = 1;
@@ -265,13 +292,29 @@ async function drawFacets(run, scores, masks, state) {
       for (const number of value.numbers) count += kept[number];
       return { ...value, count };
     });
-    const checked = new Set(state[facet]);
+    // A checked value the index does not have stays shown, so it can be unchecked.
+    const known = new Set(all[k].map((value) => value.id));
+    for (const id of checked) if (!known.has(id)) counted.push({ id, name: id, count: 0 });
     const shown = counted.filter((value) => value.count > 0 || checked.has(value.id))
       .sort((a, b) => Number(checked.has(b.id)) - Number(checked.has(a.id))
         || b.count - a.count || a.name.localeCompare(b.name))
       .slice(0, Math.max(FACET_SHOWN, checked.size));
-    return facetFieldset(facet, legend, shown, checked);
+    return facetFieldset(facet, legend, shown, checked, true);
   });
+  if (!all) {
+    const ask = document.createElement("button");
+    ask.type = "button";
+    ask.className = "search-count-facets";
+    ask.textContent = `Count the results by actor, source and topic (${Math.round(bytes / 1000)} KB to load)`;
+    ask.addEventListener("click", () => {
+      countsWanted = true;
+      drawFacets(...lastFacets).then(() => {
+        const first = facetsBox.querySelector("input[type=checkbox]");
+        if (first) first.focus();
+      });
+    });
+    sets.push(ask);
+  }
   facetsBox.replaceChildren(...sets);
   facetsBox.hidden = false;
   if (refocus) {
@@ -281,7 +324,7 @@ async function drawFacets(run, scores, masks, state) {
   }
 }
 
-function facetFieldset(facet, legendText, values, checked) {
+function facetFieldset(facet, legendText, values, checked, counted) {
   const fieldset = document.createElement("fieldset");
   fieldset.className = `search-facet search-facet-${facet}`;
   const legend = document.createElement("legend");
@@ -300,14 +343,17 @@ function facetFieldset(facet, legendText, values, checked) {
     label.className = "search-facet-label";
     const count = document.createElement("span");
     count.className = "search-facet-count";
-    count.textContent = ` (${value.count})`;
-    label.append(value.name, count);
+    label.append(value.name);
+    if (value.count !== undefined) {
+      count.textContent = ` (${value.count})`;
+      label.append(count);
+    }
     item.append(box, label);
     items.append(item);
   });
   if (values.length === 0) {
     const none = document.createElement("li");
-    none.textContent = "None in these results.";
+    none.textContent = counted ? "None in these results." : "None checked.";
     items.append(none);
   }
   fieldset.append(legend, items);

@@ -219,10 +219,25 @@ def test_the_address_round_trips_the_search(page: Page, origin: str) -> None:
     fresh.close()
 
 
-def test_hostile_parameters_show_as_text(page: Page, origin: str) -> None:
-    _open(page, origin, "?q=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&actor=%3Cb%3E&from=nope")
-    expect(page.locator(".search-status")).to_contain_text("No articles found")
-    expect(page.locator("main img, main b")).to_have_count(0)
+def test_hostile_parameters_show_as_text(browser: Browser, origin: str) -> None:
+    # Its own tab: a value the index does not have is a 404 for its file, as it should be.
+    context = browser.new_context()
+    try:
+        tab = context.new_page()
+        errors: list[str] = []
+        tab.on("pageerror", lambda error: errors.append(str(error)))
+        dialogs: list[str] = []
+        tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        hostile = "%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E"
+        _open(tab, origin, f"?q=flood&actor={hostile}&source=%3Cb%3Ex%3C%2Fb%3E&from=nope")
+        expect(tab.locator(".search-status")).to_contain_text("No articles found")
+        expect(tab.get_by_role("checkbox", name="<img src=x onerror=alert(1)>")).to_be_checked()
+        expect(tab.get_by_role("checkbox", name="<b>x</b>")).to_be_checked()
+        expect(tab.locator("main img, main b")).to_have_count(0)
+        expect(tab.get_by_label("From")).to_have_value("")
+        assert not errors and not dialogs
+    finally:
+        context.close()
 
 
 def test_the_search_page_has_no_serious_accessibility_violation(page: Page, origin: str) -> None:
@@ -237,3 +252,31 @@ def test_the_search_page_has_no_serious_accessibility_violation(page: Page, orig
         if v["impact"] in ("serious", "critical")
     ]
     assert not serious, serious
+
+
+def test_with_big_facets_a_filter_reads_only_its_value_and_counts_wait_to_be_asked(
+    page: Page, origin: str
+) -> None:
+    """An archive whose facet files are large (meta.json says so): narrowing by an actor
+    reads that actor's own file, and the counts come only when asked for."""
+
+    def big_facets(route) -> None:  # type: ignore[no-untyped-def]
+        meta = route.fetch().json()
+        meta["facetBytes"] = {"actor": 900_000, "source": 100_000, "topic": 300_000}
+        route.fulfill(json=meta)
+
+    page.route("**/search/data/meta.json", big_facets)
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(urlsplit(request.url).path))
+    _open(page, origin, "?q=accountable&actor=bo-lind")
+    assert set(_titles(page, 2)) == {TITLES["critics"], TITLES["inquiry"]}
+    expect(page.get_by_role("checkbox", name="Bo Lind", exact=True)).to_be_checked()
+    data = BASE + "search/data/facets/"
+    assert data + "actor/bo-lind.json" in fetched
+    assert not [path for path in fetched if path.endswith(("/actor.json", "/topic.json"))]
+    page.get_by_role(
+        "button", name="Count the results by actor, source and topic (1300 KB to load)"
+    ).click()
+    expect(page.get_by_role("checkbox", name="Bo Lind (2)")).to_be_focused()
+    expect(page.get_by_role("checkbox", name="Bo Lind (2)")).to_be_checked()
+    expect(page.get_by_role("checkbox", name="Ada Okafor (2)")).not_to_be_checked()

@@ -32,6 +32,7 @@ from generator.plan.search import (
     Field,
     article_words,
     facet_file,
+    facet_value_file,
     find_words,
     index_digest,
     index_files,
@@ -640,3 +641,23 @@ def test_an_edit_of_source_topics_or_actors_updates_the_facets_in_place() -> Non
     assert facet_values(updated.files, Facet.SOURCE) == {"Reuters": ("Reuters", [1])}
     assert facet_values(updated.files, Facet.TOPIC) == {"dams": ("dams", [1])}
     assert facet_values(updated.files, Facet.ACTOR) == {"russia": ("Russia", [1])}
+
+
+def test_each_facet_value_has_a_file_of_its_own_named_safely() -> None:
+    first = replace(EARLIER, source="Le Monde", tags=("water",))
+    second = replace(SEED, source="le-monde", actors=("sergei-shoigu",))
+    files = _index_of([first, second]).files
+    assert facet_value_file(Facet.SOURCE, "Le Monde") == (
+        f"{DATA_PATH}facets/source/_4c65204d6f6e6465.json"
+    )
+    assert json.loads(files[facet_value_file(Facet.SOURCE, "Le Monde")]) == [
+        ["Le Monde", "Le Monde", [0]]
+    ]
+    assert json.loads(files[f"{DATA_PATH}facets/source/le-monde.json"]) == [
+        ["le-monde", "le-monde", [1]]
+    ]
+    assert json.loads(files[f"{DATA_PATH}facets/actor/sergei-shoigu.json"]) == [
+        ["sergei-shoigu", "Sergei Shoigu", [1]]
+    ]
+    meta = json.loads(files[f"{DATA_PATH}meta.json"])
+    assert meta["facetBytes"]["source"] == len(files[facet_file(Facet.SOURCE)].encode())
