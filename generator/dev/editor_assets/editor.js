@@ -242,6 +242,7 @@
       const actor = chosen || resolveActor(input.value);
       if (actor) hint.textContent = `In the registry: ${actor.name} (${actor.id}).`;
       else if (!input.value.trim()) hint.textContent = allowName ? "Type to search the registry, or a name that is not in it." : "Type to search the registry.";
+      else if (!list.hidden) hint.textContent = allowName ? "Choose a match (arrow keys, then Enter), or go on typing a name that is not in the registry." : "Choose a match (arrow keys, then Enter).";
       else if (allowName) hint.textContent = "Not in the registry: it will be saved as a name.";
       else hint.textContent = "Not in the registry: choose one of the matches.";
     }
@@ -296,7 +297,10 @@
       describe();
     });
     input.addEventListener("focus", () => loadActors());
-    input.addEventListener("blur", () => close());
+    input.addEventListener("blur", () => {
+      close();
+      describe();
+    });
     input.addEventListener("keydown", (event) => {
       if (event.key === "ArrowDown" || event.key === "ArrowUp") {
         event.preventDefault();
