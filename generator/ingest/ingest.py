@@ -37,7 +37,7 @@ from generator.ingest.ingest_cache import (
     still,
 )
 from generator.ingest.seedtext import SeedArticle, parse_seed
-from generator.parallel import cpu_count, map_batches
+from generator.parallel import cpu_count, for_each_batch
 from generator.sources import normalise_source
 from generator.urls import slugify
 
@@ -543,40 +543,81 @@ def ingest(
             remembered[index] = result
     if workers is None:
         workers = cpu_count() if len(to_plan) >= PARALLEL_PLAN_THRESHOLD else 1
-    job = _PlanJob(tuple(files), build_matcher(actors), sources)
-    planned: dict[int, _Planned] = {}
-    for batch in map_batches(
-        _plan_batch, job, to_plan, batch_size=_PLAN_BATCH, workers=max(1, workers)
-    ):
-        planned.update((item.index, item) for item in batch)
+    writer = _Writer(files, remembered, cache, existing, content_dir, force, actors)
+    if to_plan:  # the matcher is built only when a seed needs it
+        # Each batch is written as it comes back (in seed order, as far as the batches
+        # back make a run of seeds): this process writes while the workers plan the rest.
+        for_each_batch(
+            _plan_batch,
+            _PlanJob(tuple(files), build_matcher(actors), sources),
+            to_plan,
+            batch_size=_PLAN_BATCH,
+            workers=max(1, workers),
+            on_result=lambda _number, _size, batch: writer.arrived(batch),
+        )
+    writer.write_ready()
+    assert len(writer.results) == len(files), "every seed planned or remembered"
+    cache.save()
+    return tuple(writer.results)
 
-    names = {actor.id: actor.name for actor in actors}
-    results: list[IngestResult] = []
-    written: set[Path] = set()
-    for index, seed_path in enumerate(files):
-        if index in remembered:
-            result = remembered[index]
-            assert result.target is not None
-            written.add(result.target)
-            results.append(result)
-            continue
-        item = planned[index]
+
+class _Writer:
+    """Writes the planned articles in seed order, as the plans come back."""
+
+    def __init__(
+        self,
+        files: Sequence[Path],
+        remembered: Mapping[int, IngestResult],
+        cache: IngestCache,
+        existing: Mapping[str, Path],
+        content_dir: Path,
+        force: bool,
+        actors: Sequence[Actor],
+    ) -> None:
+        self.files = files
+        self.remembered = remembered
+        self.cache = cache
+        self.existing = existing
+        self.content_dir = content_dir
+        self.force = force
+        self.names = {actor.id: actor.name for actor in actors}
+        self.planned: dict[int, _Planned] = {}
+        self.results: list[IngestResult] = []
+        self.written: set[Path] = set()
+
+    def arrived(self, batch: Sequence[_Planned]) -> None:
+        self.planned.update((item.index, item) for item in batch)
+        self.write_ready()
+
+    def write_ready(self) -> None:
+        """Write every seed, from the next in order, whose plan is here (or not needed)."""
+        while (index := len(self.results)) < len(self.files):
+            if index in self.remembered:
+                result = self.remembered[index]
+                assert result.target is not None
+                self.written.add(result.target)
+            elif index in self.planned:
+                result = self._write(self.files[index], self.planned.pop(index))
+            else:
+                return
+            self.results.append(result)
+
+    def _write(self, seed_path: Path, item: _Planned) -> IngestResult:
+        cache = self.cache
         key = _cache_key(seed_path)
         if cache.seeds.pop(key, None) is not None:
             cache.changed = True
         if isinstance(item.outcome, SeedError):
             item.outcome.path = seed_path
-            results.append(IngestResult(seed_path, IngestStatus.FAILED, error=item.outcome))
-            continue
+            return IngestResult(seed_path, IngestStatus.FAILED, error=item.outcome)
         plan = item.outcome
-        target = existing.get(seed_path.name) or _free_target(
-            content_dir / plan.relative_path, written
+        target = self.existing.get(seed_path.name) or _free_target(
+            self.content_dir / plan.relative_path, self.written
         )
-        written.add(target)
+        self.written.add(target)
         result, on_disk = _write_article(
-            seed_path, target, plan, force=force, names=names, fresh=item.fresh
+            seed_path, target, plan, force=self.force, names=self.names, fresh=item.fresh
         )
-        results.append(result)
         if on_disk is not None and item.stamp is not None:
             cache.seeds[key] = SeedRecord(
                 seed_stamp=item.stamp,
@@ -590,8 +631,7 @@ def ingest(
             # What a scan of the articles would find in it, so the next scan need not read it.
             cache.articles[str(target)] = ArticleRecord(on_disk[0], on_disk[2])
             cache.changed = True
-    cache.save()
-    return tuple(results)
+        return result
 
 
 def summary(results: Sequence[IngestResult]) -> str:
