@@ -24,8 +24,9 @@ from html.parser import HTMLParser
 import markdown
 from markdown import inlinepatterns, util
 from markdown.blockprocessors import BlockProcessor
+from markdown.extensions.fenced_code import FencedBlockPreprocessor
 from markdown.extensions.footnotes import FN_BACKLINK_TEXT, NBSP_PLACEHOLDER
-from markdown.preprocessors import Preprocessor
+from markdown.preprocessors import NormalizeWhitespace, Preprocessor
 from markdown.treeprocessors import InlineProcessor, UnescapeTreeprocessor
 
 from generator.body.markdown_tree import VOID, add_back_link
@@ -71,6 +72,14 @@ def load_markdown(extensions: tuple[str, ...], configs: Mapping[str, object]) ->
     # After fenced code (25) has taken its blocks, before the block parser.
     md.preprocessors.register(_HtmlBlockBreaks(md), "html_block_breaks", 19)
     md.treeprocessors.register(_Unescape(md), "unescape", 0)
+    # The same work as Python-Markdown's, skipped where it would change nothing.
+    if type(md.preprocessors["normalize_whitespace"]) is NormalizeWhitespace:
+        md.preprocessors.register(_NormalizeWhitespace(md), "normalize_whitespace", 30)
+    fences = {item.name: md.preprocessors[item.name] for item in md.preprocessors._priority}.get(
+        "fenced_code_block"
+    )
+    if type(fences) is FencedBlockPreprocessor:
+        md.preprocessors.register(_OnlyWith(fences, ("```", "~~~")), "fenced_code_block", 25)
     if not extensions and hasattr(InlineProcessor, "_InlineProcessor__handleInline"):
         md.treeprocessors.register(_PlainTextSkipped(md), "inline", 20)
         md.parser.blockprocessors.register(_PlainParagraph(md.parser), "plain_paragraph", 101)
@@ -223,6 +232,42 @@ def _change_texts(root: etree.Element, change: Callable[[str], str]) -> None:
             element.set(name, change(value))
 
 
+class _NormalizeWhitespace(NormalizeWhitespace):
+    """Python-Markdown's first step, each change made only to text that needs it: the
+    regular expression over every character cost more than the block parser."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        source = "\n".join(lines)
+        if util.STX in source or util.ETX in source:
+            source = source.replace(util.STX, "").replace(util.ETX, "")
+        if "\r" in source:
+            source = source.replace("\r\n", "\n").replace("\r", "\n")
+        source += "\n\n"
+        if "\t" in source:
+            source = source.expandtabs(self.md.tab_length)
+        if " \n" in source:  # a line of spaces, emptied
+            source = _SPACES_LINE.sub("\n", source)
+        return source.split("\n")
+
+
+_SPACES_LINE = re.compile(r"(?<=\n) +\n")
+
+
+class _OnlyWith(Preprocessor):
+    """A preprocessor run only on text that holds one of its marks: it can change no
+    other (fenced code needs a fence, ``` or ~~~)."""
+
+    def __init__(self, inner: Preprocessor, marks: tuple[str, ...]) -> None:
+        super().__init__(inner.md)
+        self._inner, self._marks = inner, marks
+
+    def run(self, lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        if any(mark in text for mark in self._marks):
+            return self._inner.run(lines)
+        return lines
+
+
 class _PlainParagraph(BlockProcessor):
     """A block that can only be a paragraph, made one at once.
 
@@ -264,6 +309,14 @@ class _PlainTextSkipped(InlineProcessor):
             for name in (item.name for item in md.inlinePatterns._priority)
             if name in _PATTERN_TRIGGERS
         }
+        self._references = {
+            id(md.inlinePatterns[name]) for name in _REFERENCE_PATTERNS if name in md.inlinePatterns
+        }
+        self._inline_links = {
+            id(md.inlinePatterns[name])
+            for name in ("link", "image_link")
+            if name in md.inlinePatterns
+        }
         # A tuple, not the registry, which sorts itself on every lookup by index; the
         # patterns are all registered by now.
         self.inlinePatterns = tuple(md.inlinePatterns)  # type: ignore[assignment]
@@ -284,6 +337,13 @@ class _PlainTextSkipped(InlineProcessor):
                 if trigger in data:
                     break
             else:
+                return data, False, 0
+            # A reference leads nowhere without a definition: with none in the article,
+            # each '[' would be read, and left as it was.
+            if id(pattern) in self._references and not self.md.references:
+                return data, False, 0
+            # An inline link or image is '[text](' at least.
+            if id(pattern) in self._inline_links and "](" not in data:
                 return data, False, 0
         return super()._InlineProcessor__applyPattern(pattern, data, patternIndex, startIndex)  # type: ignore[misc]
 
@@ -306,6 +366,8 @@ _PATTERN_TRIGGERS: Mapping[str, tuple[str, ...]] = {
     "em_strong2": ("*", "_"),
     "not_strong": ("*", "_"),
 }
+# The patterns that read '[text][id]' and '[id]': they change nothing without a definition.
+_REFERENCE_PATTERNS = ("reference", "image_reference", "short_reference", "short_image_ref")
 _INLINE_TRIGGER = re.compile(r"[*_`\[\]!<>\\&]|  \n")
 
 
@@ -350,6 +412,10 @@ class _Unescape(UnescapeTreeprocessor):
     def _unescape(self, m: re.Match[str]) -> str:
         code = int(m.group(1))
         return util.AMP_SUBSTITUTE if code == 38 else chr(code)
+
+    def unescape(self, text: str) -> str:
+        # Most texts hold no escape: no substitution to run.
+        return self.RE.sub(self._unescape, text) if util.STX in text else text
 
 
 # In Python-Markdown's tree, text may hold entities its serialiser writes as they are:
