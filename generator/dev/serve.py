@@ -55,7 +55,10 @@ ALLOWED_METHODS = "GET, HEAD"
 # A client that sends nothing for this long is let go, so it cannot hold a thread.
 REQUEST_TIMEOUT_SECONDS = 30.0
 # How long a save from the editor waits for a full build to stop, to render at once.
-SAVE_PATIENCE_SECONDS = 2.0
+# (A build stops at its next check; one full build would take longer than that.)
+SAVE_PATIENCE_SECONDS = 10.0
+# How long the full build after a save waits, for the next save in a row.
+SAVE_SETTLE_SECONDS = 5.0
 
 
 class BuildGate:
@@ -367,11 +370,14 @@ class BuildRequests:
         self._edits = 0
         self._closed = False
         self._paused = 0  # saves from the editor under way: no full build starts meanwhile
+        self._not_before = 0.0  # a full build after saves from the editor waits for this
 
     def ask(self, changes: ChangeSet | None = None, *, hold: bool) -> None:
         with self._condition:
             self._wanted = True
             self._hold = self._hold or hold
+            if hold:
+                self._not_before = 0.0  # pages wait for this build: it starts now
             if changes is not None:
                 self._changes.update(changes.by_path)
             self._condition.notify_all()
@@ -380,6 +386,13 @@ class BuildRequests:
         """An instant render wrote pages: a full build under way is out of date."""
         with self._condition:
             self._edits += 1
+
+    def defer(self, seconds: float) -> None:
+        """Start no full build for `seconds` (unless one is asked for that pages wait
+        for): saves in a row are each rendered at once, not after a build's next check."""
+        with self._condition:
+            self._not_before = time.monotonic() + seconds
+            self._condition.notify_all()
 
     @contextmanager
     def paused(self) -> Iterator[None]:
@@ -402,7 +415,13 @@ class BuildRequests:
     def take(self) -> BuildRequest | None:
         """The next build wanted, once one is; None once closed."""
         with self._condition:
-            self._condition.wait_for(lambda: (self._wanted and not self._paused) or self._closed)
+            while not self._closed:
+                if not self._wanted or self._paused:
+                    self._condition.wait()
+                elif (rest := self._not_before - time.monotonic()) > 0:
+                    self._condition.wait(rest)
+                else:
+                    break
             if self._closed:
                 return None
             request = BuildRequest(
@@ -482,7 +501,10 @@ class SiteServer:
             # A full build under way is out of date now: it stops at its next check and
             # lets go of the project, so the page is rendered at once (and built after).
             with self.requests.paused():
-                self.apply(ChangeSet({path: ChangeKind.CONTENT}), patience=SAVE_PATIENCE_SECONDS)
+                changes = ChangeSet({path: ChangeKind.CONTENT})
+                if self.apply(changes, patience=SAVE_PATIENCE_SECONDS):
+                    # Only the open data and the search index wait for the full build.
+                    self.requests.defer(SAVE_SETTLE_SECONDS)
             with self._applying:
                 # The watcher sees this write too: the page it would render is this one.
                 self._rendered[path] = _digest_of(path)
@@ -617,27 +639,27 @@ class SiteServer:
             if result.error is not None:
                 self.console.print(result.error.message(), markup=False)
 
-    def apply(self, changes: ChangeSet, *, patience: float = 0.0) -> None:
+    def apply(self, changes: ChangeSet, *, patience: float = 0.0) -> bool:
         """Take a set of changes: render an edited article at once when it can be, and
         ask the follow-up builder for a full build. patience: how long an instant render
-        waits for a build that holds the project to stop."""
+        waits for a build that holds the project to stop. True when it rendered at once."""
         with self._applying:
-            self._apply(changes, patience)
+            return self._apply(changes, patience)
 
-    def _apply(self, changes: ChangeSet, patience: float) -> None:
+    def _apply(self, changes: ChangeSet, patience: float) -> bool:
         if changes.kinds == {ChangeKind.CONTENT} and all(
             path in self._rendered and self._rendered.pop(path) == _digest_of(path)
             for path in changes.paths
         ):
             # Saved by the editor and shown already: reloading the page again would only
             # make it flicker. The full build the save asked for brings the rest in line.
-            return
+            return False
         if ChangeKind.SETTINGS in changes.kinds:
             try:
                 config = self.configure()
             except MarginaliaError as error:
                 self.report.failed(error, headline="the settings are wrong")
-                return
+                return False
             self.config = config
             self.live.pages.clear()
         if ChangeKind.TEMPLATE in changes.kinds:
@@ -650,8 +672,9 @@ class SiteServer:
             self._report(quick, changes)
             self.events.publish(changed=page_urls(quick.changed_paths, self.config.base_path))
             self.requests.ask(hold=False)
-        else:
-            self.requests.ask(changes, hold=True)
+            return True
+        self.requests.ask(changes, hold=True)
+        return False
 
 
 def _digest_of(path: Path) -> str | None:
