@@ -3,6 +3,7 @@
 from the save request to a reloaded page that shows the note.
 
     .venv/bin/python benchmarks/annotate_bench.py                     # 10,000 articles
+    .venv/bin/python benchmarks/annotate_bench.py --pause 6       # while a full build runs
     .venv/bin/python benchmarks/annotate_bench.py --corpus .bench/corpus-2000-neutral --runs 3
 
 The corpus (a content folder: articles/ and actors.yaml, as benchmarks/bench.py makes
@@ -123,6 +124,13 @@ def main() -> int:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--runs", type=int, default=5, help="counted rounds (after one warm-up)")
     parser.add_argument("--article", type=int, default=0, help="which article (sorted), from 0")
+    parser.add_argument(
+        "--pause",
+        type=float,
+        default=2.0,
+        help="seconds between one round's delete and the next save (default 2: saves in a "
+        "row; 6 or more: the save meets the full build the last one started)",
+    )
     args = parser.parse_args()
     articles = sorted((args.corpus / "articles").rglob("*.md"))
     if not articles:
@@ -155,7 +163,9 @@ def main() -> int:
             shown: list[float] = []
             deletes: list[float] = []
             for round_number in range(args.runs + 1):
-                time.sleep(2.0)  # the full build after the last save settles
+                # Saves in a row (the full build after a save waits a few seconds), or
+                # with --during-build a save made while that full build runs.
+                time.sleep(args.pause)
                 secret, path, digest = editor_of(port, url)
                 note = f"Bench note {round_number} {time.time_ns()}"
                 began = time.monotonic()
@@ -169,7 +179,7 @@ def main() -> int:
                 if status != 200:
                     raise SystemExit(f"save refused: {status} {answer.decode()}")
                 seen = until_page_shows(port, url, note, present=True)
-                time.sleep(2.0)
+                time.sleep(min(args.pause, 2.0))
                 secret, path, digest = editor_of(port, url)
                 status, body = request(port, "GET", f"/__marginalia/api/article?path={path}", None,
                                        secret)  # fmt: skip
@@ -196,7 +206,8 @@ def main() -> int:
                     deletes.append(gone - removing)
             print(
                 f"save -> page with the note: median {statistics.median(shown):.3f} s, "
-                f"worst {max(shown):.3f} s ({args.runs} runs, {len(articles):,} articles); "
+                f"worst {max(shown):.3f} s ({args.runs} runs, {len(articles):,} articles, "
+                f"{args.pause:g} s between saves); "
                 f"save answered: median {statistics.median(saves):.3f} s; delete -> page "
                 f"without it: median {statistics.median(deletes):.3f} s"
             )

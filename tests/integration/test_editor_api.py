@@ -403,3 +403,33 @@ def test_read_only_serves_no_editor_and_refuses_every_request(tmp_path: Path) ->
     finally:
         process.terminate()
         process.wait(15)
+
+
+def test_a_save_reloads_the_page_once(server: Server) -> None:
+    """The server renders the page before it answers; the watcher's own event for that
+    write must not send a second reload, which would make the page flicker."""
+    from tests.e2e.test_live_reload import EventStream
+
+    events = EventStream("127.0.0.1", server.port)
+    first = events.next()
+    editor = server.editor()
+    text = _story_text(server.page())
+    status, saved = server.api(
+        "POST",
+        "save",
+        {"path": editor["article"], "digest": editor["digest"], "op": "add",
+         "collection": "annotations", "entry": {"kind": "note", "note": "Once."},
+         "selection": _selection(text, "prepares to meet", 0)},
+    )  # fmt: skip
+    assert status == 200, saved
+    reloads = []
+    deadline = time.monotonic() + 4.0  # the watcher's quiet period is 0.15 s
+    while time.monotonic() < deadline:
+        try:
+            event = events.next(timeout=max(0.05, deadline - time.monotonic()))
+        except queue.Empty:
+            break
+        if PAGE in event["changed"]:
+            reloads.append(event["epoch"])
+    events.close()
+    assert len(reloads) == 1 and reloads[0] > first["epoch"], reloads
