@@ -18,7 +18,7 @@ import bisect
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from generator.content.actors import ActorMatcher, ActorType, Mention, find_mentions
@@ -1282,7 +1282,7 @@ def _candidates(finder: _Finder, quotes: Sequence[QuoteSuggestion]) -> tuple[str
     titled: set[str] = set()
     for number, paragraph in enumerate(finder.paragraphs):
         for run_start, words, after_title in _candidate_runs(
-            paragraph, finder.mentions[number], finder.mid_sentence
+            paragraph, finder.mentions[number], lambda: finder.mid_sentence
         ):
             capitals = sum(1 for word in words if _CAPITALISED.match(word))
             if not 2 <= capitals <= 4:
@@ -1310,12 +1310,15 @@ def _candidates(finder: _Finder, quotes: Sequence[QuoteSuggestion]) -> tuple[str
 
 
 def _candidate_runs(
-    paragraph: str, mentions: _Mentions, mid_sentence: set[str]
+    paragraph: str, mentions: _Mentions, mid_sentence: Callable[[], set[str]]
 ) -> list[tuple[int, list[str], bool]]:
-    """Capitalised runs of a paragraph that are not actor mentions: (start, words,
-    whether a title word led the run)."""
+    """Capitalised runs of a paragraph of two words or more that are not actor
+    mentions: (start, words, whether a title word led the run). mid_sentence: the
+    article's words capitalised mid-sentence, read only if needed."""
     runs: list[tuple[int, list[str], bool]] = []
     for group in _joined_runs(paragraph, 0, len(paragraph)):
+        if len(group) < 2:
+            continue  # one word, and no part of it, is a name of two (most runs are one)
         run_start, run_end = group[0][0], group[-1][0] + len(group[-1][1])
         at_start = _starts_sentence(paragraph, run_start)
         for piece_start, piece_end in _split_at_mentions(run_start, run_end, mentions):
@@ -1342,7 +1345,7 @@ def _split_at_mentions(start: int, end: int, mentions: _Mentions) -> list[tuple[
 
 
 def _trim_run(
-    words: list[tuple[int, str]], at_start: bool, mid_sentence: set[str]
+    words: list[tuple[int, str]], at_start: bool, mid_sentence: Callable[[], set[str]]
 ) -> list[tuple[int, list[str], bool]]:
     """Cut a run at dates, drop common leading words and particles, keep what follows
     the last title word ("Foreign Minister Sergei Lavrov" -> "Sergei Lavrov"), and
@@ -1375,7 +1378,7 @@ def _trim_run(
         while first < last and (
             group[first][1] in _COMMON
             or not _CAPITALISED.match(group[first][1])
-            or (at_start and number == 0 and first == 0 and group[0][1] not in mid_sentence)
+            or (at_start and number == 0 and first == 0 and group[0][1] not in mid_sentence())
         ):
             first += 1
         while last > first and not _CAPITALISED.match(group[last - 1][1]):
