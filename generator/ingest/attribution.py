@@ -90,6 +90,8 @@ _HEAD = re.compile(
     r"(?:(?P<adjunct>\s[^:.!?;,“”\"‘’]{0,100})?\s*:|\s*,|\s+that)?\s*\Z"
 )
 _HEAD_VERB = re.compile(rf"(?<![\w’'-])(?P<verb>{_VERB_PHRASE})(?![\w’'-])")
+# "“…,” said Miller": a speech verb right after a quote, then its speaker.
+_VERB_FIRST = re.compile(rf"(?P<verb>{_VERB_PHRASE})(?![\w’'-])\s+")
 # "According to Miller, “…”" and "“…,” according to Miller."
 _ACCORDING = re.compile(r"(?<![\w’'-])[Aa]ccording\s+to\s+")
 # Where a sentence ends: ". " after a word that is not a title or an initial.
@@ -576,9 +578,7 @@ class _Finder:
         if according is not None:
             speaker = self._speaker_after(number, according.end(), clause_end)
             return _Attribution(speaker, "according to", clause_end) if speaker else None
-        verb_first = re.compile(rf"(?P<verb>{_VERB_PHRASE})(?![\w’'-])\s+").match(
-            paragraph, begin, clause_end
-        )
+        verb_first = _VERB_FIRST.match(paragraph, begin, clause_end)
         if verb_first is not None and verb_first.group("verb").split()[0] not in ("told", "tells"):
             speaker = self._speaker_after(number, verb_first.end(), clause_end)
             if speaker is not None:
