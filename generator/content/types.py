@@ -48,6 +48,9 @@ class Annotation:
     rating: str | None = None  # fact-checks: the verdict
     claim_author: str | None = None  # fact-checks: who made the claim, as named
     claim_date: dt.date | None = None  # fact-checks: when the claim was made
+    # The IRI of the Web Annotation it was imported from (`annotations import`), so a
+    # second import of the same note adds nothing.
+    id: str | None = None
     line: int | None = None
 
     @property

@@ -433,7 +433,18 @@ def _parse_quote(entry: _Entry, fields: dict, known_actors: Mapping[str, Actor])
 _ANNOTATIONS = _ListField(
     "annotations",
     "annotation",
-    ("quote", "kind", "note", "prefix", "suffix", "claim", "rating", "claim_author", "claim_date"),
+    (
+        "quote",
+        "kind",
+        "note",
+        "prefix",
+        "suffix",
+        "claim",
+        "rating",
+        "claim_author",
+        "claim_date",
+        "id",
+    ),
     "write '- quote: <exact text>' with indented 'kind:' and 'note:' lines",
 )
 
@@ -493,6 +504,7 @@ def _parse_annotation(entry: _Entry, fields: dict) -> Annotation | None:
         rating=rating,
         claim_author=_text(fields.get("claim_author")),
         claim_date=claim_date,
+        id=_text(fields.get("id")),
         line=entry.line,
     )
 
