@@ -122,7 +122,7 @@ class ArticleMarkup:
     matcher: ActorMatcher
     href: Callable[[str], str]  # actor id -> link
     actor_ids: Collection[str] = field(default_factory=frozenset)
-    notes: Sequence[NoteSpec] = ()
+    notes: Sequence[NoteSpec] = ()  # in front-matter order: the note ids follow it
     quotes: Sequence[QuoteSpec] = ()
     events: Sequence[EventSpec] = ()
     problems: list[AnchorReport] = field(default_factory=list)
@@ -286,7 +286,7 @@ def annotate(root: etree.Element, markup: ArticleMarkup) -> None:
     insertions: list[tuple[etree.Element, list[etree.Element]]] = []
     for number, index in enumerate(note_order, start=1):
         spec = markup.notes[index]
-        insertions.append((last_marks[f"anchor-{number}"], _note(number, spec, markup)))
+        insertions.append((last_marks[f"anchor-{number}"], _note(number, spec, markup, index + 1)))
     for spec in markup.quotes:
         last = last_marks.get(quote_anchor(spec.number))
         if last is not None:
@@ -294,7 +294,13 @@ def annotate(root: etree.Element, markup: ArticleMarkup) -> None:
     _insert_after(root, insertions)
 
 
-def _note(number: int, spec: NoteSpec, markup: ArticleMarkup) -> list[etree.Element]:
+def annotation_anchor(number: int) -> str:
+    """The id of the note listed `number`th (from 1) in its article's front matter: the
+    fragment of its Web Annotation's IRI in data/annotations.jsonld."""
+    return f"annotation-{number}"
+
+
+def _note(number: int, spec: NoteSpec, markup: ArticleMarkup, listed: int) -> list[etree.Element]:
     reference = etree.Element(
         "a", {"class": "note-ref", "href": f"#note-{number}", "id": f"ref-{number}"}
     )
@@ -305,7 +311,9 @@ def _note(number: int, spec: NoteSpec, markup: ArticleMarkup) -> list[etree.Elem
         "span",
         {"class": f"margin-note note-{spec.kind}", "id": f"note-{number}", "role": "note"},
     )
-    label = etree.SubElement(note, "span", {"class": "note-label"})
+    # The label begins the note: where its Web Annotation's IRI leads (listed = its
+    # place in the front matter, which the page's reading-order number is not).
+    label = etree.SubElement(note, "span", {"class": "note-label", "id": annotation_anchor(listed)})
     label.text = f"{number} · {spec.label}"
     body = etree.SubElement(note, "span", {"class": "note-body"})
     if not _fill_inline(body, spec.note, markup.engine):

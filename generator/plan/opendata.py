@@ -11,10 +11,22 @@ from __future__ import annotations
 import dataclasses
 import json
 import operator
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from generator import urls
+from generator.body.annotations import (
+    AnchorText,
+    anchor_all,
+    article_targets,
+    normalise_for_matching,
+)
+from generator.body.body_markup import annotation_anchor
+from generator.body.engines import DEFAULT_ENGINE, MarkdownEngine
+from generator.body.selection import anchor_text
 from generator.content.actors import Actor
+from generator.content.loading import read_body
 from generator.content.types import Annotation, AnnotationKind, Article, Event, Quote
 from generator.dates import midnight_utc
 from generator.plan.contexts import GeneratedText, Page
@@ -53,12 +65,27 @@ def front_matter_digest(site: Site, *, title: str) -> str:
 
 
 def plan_open_data(
-    site: Site, *, absolute: Absolute, title: str, inputs: str | None = None
+    site: Site,
+    *,
+    absolute: Absolute,
+    title: str,
+    inputs: str | None = None,
+    language: str = "en",
+    engine: MarkdownEngine = DEFAULT_ENGINE,
 ) -> tuple[Page, ...]:
     """data/archive.json and data/annotations.jsonld; `inputs` is front_matter_digest,
-    digested once for both (and for the build, when it passes it)."""
+    digested once for both (and for the build, when it passes it).
+
+    language and engine: the site's (config.language, its markdown settings), which
+    the notes' languages and selectors follow.
+    """
     if inputs is None:
         inputs = front_matter_digest(site, title=title)
+    # A note's selector quotes the words around it, so the notes follow the text of
+    # the articles that have notes too.
+    annotated = tuple(
+        (str(article.path), article.digest) for article in site.articles if article.annotations
+    )
     return (
         _data_page(
             ARCHIVE_FILE,
@@ -67,8 +94,12 @@ def plan_open_data(
         ),
         _data_page(
             ANNOTATIONS_FILE,
-            lambda: render_json(annotation_collection(site, absolute=absolute, title=title)),
-            inputs,
+            lambda: render_json(
+                annotation_collection(
+                    site, absolute=absolute, title=title, language=language, engine=engine
+                )
+            ),
+            (inputs, annotated, language, engine),
         ),
     )
 
@@ -198,24 +229,137 @@ def _actor(site: Site, actor: Actor, absolute: Absolute) -> Json:
 # ---------------------------------------------------------------------------
 # annotations.jsonld
 
+# Characters of text a selector quotes before and after the words, at least (as
+# Hypothesis does): with whole words, enough to pick out the place to any reader.
+CONTEXT_CHARACTERS = 32
+_LONGER = 8  # times the context is doubled, at most, until it picks out its place
+# What a FragmentSelector's value is: an HTML fragment identifier (the passage's id).
+HTML_FRAGMENT = "http://tools.ietf.org/rfc/rfc3236"
+_SPACES = re.compile(r"\s+")
+
 
 def annotation_id(article_url: str, number: int) -> str:
     """The IRI of a margin note: its article and its place in the front matter, from 1.
 
-    Not a fragment of the HTML page, whose notes are numbered in reading order: this
-    one stays put when an editor adds a note earlier in the text.
+    The article page gives the note the same id (body_markup.annotation_anchor), so the
+    IRI leads to it; it stays put when an editor adds a note earlier in the text (the
+    page's own "Note 1, 2, ..." follow the reading order).
     """
-    return f"{article_url}#annotation-{number}"
+    return f"{article_url}#{annotation_anchor(number)}"
 
 
-def annotation_collection(site: Site, *, absolute: Absolute, title: str) -> Json:
-    """Every margin note of the archive as one W3C Web Annotation collection of one page."""
+@dataclass(frozen=True, slots=True)
+class NotePlace:
+    """Where a note is anchored in its article's text, as a TextQuoteSelector says it."""
+
+    exact: str  # the article's own words, white space folded
+    prefix: str  # whole words just before them ("" at the start of the text)
+    suffix: str  # whole words just after them ("" at the end)
+    passage: str  # the id of the passage's first <mark> on the page: "anchor-2"
+
+
+def note_places(
+    article: Article, engine: MarkdownEngine = DEFAULT_ENGINE
+) -> tuple[NotePlace | None, ...]:
+    """Each note's place in the text its page anchors it in (the build's own anchoring),
+    in front-matter order; None for a note that anchors nowhere (a build stops at such
+    a note, so only articles made in memory have one)."""
+    if not article.annotations:
+        return ()
+    text = anchor_text(article.body or read_body(article), engine)
+    anchors, _ = anchor_all(text, article_targets(article.annotations, ()))
+    body = AnchorText(text)
+    # The page numbers its passages in reading order, as body_markup.annotate does.
+    order = sorted(
+        (index for index, anchor in enumerate(anchors) if anchor is not None),
+        key=lambda index: (anchors[index].start, index),  # type: ignore[union-attr]
+    )
+    passages = {index: f"anchor-{number}" for number, index in enumerate(order, start=1)}
+    return tuple(
+        None if anchor is None else _place(body, note, passages[index])
+        for index, (note, anchor) in enumerate(zip(article.annotations, anchors, strict=True))
+    )
+
+
+def _normal(part: str | None) -> str:
+    return normalise_for_matching(part)[0].strip(" ") if part else ""
+
+
+def _place(body: AnchorText, note: Annotation, passage: str) -> NotePlace | None:
+    """The note's words with at least CONTEXT_CHARACTERS of whole words either side,
+    more where the same words with that context occur elsewhere too."""
+    wanted, prefix, suffix = _normal(note.quote), _normal(note.prefix), _normal(note.suffix)
+    places = body.places(wanted, prefix, suffix, most=1)
+    if len(places) != 1:
+        return None
+    norm, place = body.norm, places[0]
+    end = place + len(wanted)
+    # At least as much as the editor's own prefix and suffix, which pick it out.
+    before = max(CONTEXT_CHARACTERS, len(prefix) + 1)
+    after = max(CONTEXT_CHARACTERS, len(suffix) + 1)
+    for _ in range(_LONGER):
+        start = _word_start(norm, max(0, place - before))
+        stop = _word_end(norm, min(len(norm), end + after))
+        if body.places(wanted, norm[start:place].strip(" "), norm[end:stop].strip(" "), most=1) == [
+            place
+        ]:
+            break
+        before, after = 2 * before, 2 * after
+    else:
+        return None
+    return NotePlace(
+        exact=_words(body, place, end),
+        prefix=_words(body, start, place),
+        suffix=_words(body, end, stop),
+        passage=passage,
+    )
+
+
+def _word_start(norm: str, cut: int) -> int:
+    while cut > 0 and norm[cut - 1] != " ":
+        cut -= 1
+    return cut
+
+
+def _word_end(norm: str, cut: int) -> int:
+    while cut < len(norm) and norm[cut] != " ":
+        cut += 1
+    return cut
+
+
+def _words(body: AnchorText, start: int, end: int) -> str:
+    """The article's own characters between two normalised offsets, each run of white
+    space one space (a paragraph break included), as a reader sees the page's text."""
+    if start >= end:
+        return ""
+    return _SPACES.sub(" ", body.text[body.origin[start] : body.origin[end - 1] + 1])
+
+
+def annotation_collection(
+    site: Site,
+    *,
+    absolute: Absolute,
+    title: str,
+    language: str = "en",
+    engine: MarkdownEngine = DEFAULT_ENGINE,
+) -> Json:
+    """Every margin note of the archive as one W3C Web Annotation collection of one page.
+
+    Each annotation carries its own @context, so it stands alone when taken out.
+    """
     collection_id = absolute(urls.data_path(ANNOTATIONS_FILE))
     page_id = f"{collection_id}#page1"
+    made = _Makers(
+        archive=archive_agent(absolute, title),
+        generator=generator_agent(collection_id),
+        language=language,
+    )
     items = [
-        web_annotation(article, note, number, absolute=absolute)
+        web_annotation(article, note, number, absolute=absolute, place=place, made=made)
         for article in site.articles
-        for number, note in enumerate(article.annotations, start=1)
+        for number, (note, place) in enumerate(
+            zip(article.annotations, note_places(article, engine), strict=True), start=1
+        )
     ]
     return {
         "@context": ANNO_CONTEXT,
@@ -226,6 +370,7 @@ def annotation_collection(site: Site, *, absolute: Absolute, title: str) -> Json
         "first": {
             "id": page_id,
             "type": "AnnotationPage",
+            "partOf": collection_id,
             "startIndex": 0,
             "items": items,
         },
@@ -233,37 +378,115 @@ def annotation_collection(site: Site, *, absolute: Absolute, title: str) -> Json
     }
 
 
-def web_annotation(article: Article, note: Annotation, number: int, *, absolute: Absolute) -> Json:
-    url = absolute(urls.article_path(article.date, article.slug))
-    motivation = MOTIVATIONS[note.kind]
-    selector: Json = {"type": "TextQuoteSelector", "exact": note.quote}
-    if note.prefix:
-        selector["prefix"] = note.prefix
-    if note.suffix:
-        selector["suffix"] = note.suffix
+@dataclass(frozen=True, slots=True)
+class _Makers:
+    """Who made the notes (the archive) and with what (Marginalia), in their language."""
+
+    archive: Json
+    generator: Json
+    language: str = "en"
+
+
+def archive_agent(absolute: Absolute, title: str) -> Json:
+    """The archive, as the agent that writes its notes and publishes its pages."""
+    home = absolute(urls.home_path())
     return {
-        "id": annotation_id(url, number),
-        "type": "Annotation",
-        "motivation": motivation,
-        # The model asks for a date and time; a note has no date of its own, so this is
-        # the start of the day its article was published.
-        "created": midnight_utc(article.date),
-        "body": _bodies(note, motivation),
-        "target": {"type": "SpecificResource", "source": url, "selector": selector},
+        "id": home,
+        "type": "Organization",
+        "name": title,
+        "nickname": urls.slugify(title) or "archive",
+        "homepage": home,
     }
 
 
-def _bodies(note: Annotation, motivation: str) -> Json | list[Json]:
-    text = _textual_body(note.note, "text/markdown", motivation)
-    if not note.is_claim_review:
-        return text
-    # A fact-check's claim says what the passage asserts; its rating classifies it.
+def generator_agent(collection_id: str) -> Json:
+    return {
+        "id": f"{collection_id}#generator",
+        "type": "Software",
+        "name": GENERATED_BY,
+        "nickname": GENERATED_BY.lower(),
+    }
+
+
+def web_annotation(
+    article: Article,
+    note: Annotation,
+    number: int,
+    *,
+    absolute: Absolute,
+    place: NotePlace | None = None,
+    made: _Makers | None = None,
+) -> Json:
+    url = absolute(urls.article_path(article.date, article.slug))
+    made = made or _Makers(
+        archive=archive_agent(absolute, GENERATED_BY),
+        generator=generator_agent(absolute(urls.data_path(ANNOTATIONS_FILE))),
+    )
+    motivation = MOTIVATIONS[note.kind]
+    # The model asks for a date and time; a note has no date of its own, so this is
+    # the start of the day its article was published: the same on every build.
+    created = midnight_utc(article.date)
+    own_id = annotation_id(url, number)
+    annotation: Json = {
+        "@context": ANNO_CONTEXT,
+        "id": own_id,
+        "type": "Annotation",
+        "motivation": motivation,
+        "creator": made.archive,
+        "created": created,
+        "generator": made.generator,
+    }
+    if note.id and note.id != own_id:
+        annotation["via"] = note.id  # the annotation it was imported from
+    lifecycle: Json = {"language": made.language, "creator": made.archive, "created": created}
+    annotation["body"] = _bodies(note, motivation, lifecycle)
+    annotation["target"] = {
+        "type": "SpecificResource",
+        "source": {"id": url, "type": "Text", "format": "text/html", **lifecycle},
+        "selector": _selectors(note, place),
+    }
+    return annotation
+
+
+def _selectors(note: Annotation, place: NotePlace | None) -> Json | list[Json]:
+    if place is None:
+        # Not anchored (an article made in memory): the note's own words, as written.
+        selector: Json = {"type": "TextQuoteSelector", "exact": note.quote}
+        if note.prefix:
+            selector["prefix"] = note.prefix
+        if note.suffix:
+            selector["suffix"] = note.suffix
+        return selector
+    # Two ways to the same passage: its words in context, and its id on the page.
     return [
-        text,
-        _textual_body(note.claim, "text/plain", "describing"),
-        _textual_body(note.rating, "text/plain", "classifying"),
+        {
+            "type": "TextQuoteSelector",
+            "exact": place.exact,
+            "prefix": place.prefix,
+            "suffix": place.suffix,
+        },
+        {"type": "FragmentSelector", "conformsTo": HTML_FRAGMENT, "value": place.passage},
     ]
 
 
-def _textual_body(value: str, media_type: str, purpose: str) -> Json:
-    return {"type": "TextualBody", "value": value, "format": media_type, "purpose": purpose}
+def _bodies(note: Annotation, motivation: str, lifecycle: Json) -> Json | list[Json]:
+    text = _textual_body(note.note, "text/markdown", motivation, lifecycle)
+    if not note.is_claim_review:
+        return text
+    # A fact-check's claim says what the passage asserts; its rating classifies it.
+    assert note.claim is not None and note.rating is not None
+    return [
+        text,
+        _textual_body(note.claim, "text/plain", "describing", lifecycle),
+        _textual_body(note.rating, "text/plain", "classifying", lifecycle),
+    ]
+
+
+def _textual_body(value: str, media_type: str, purpose: str, lifecycle: Json) -> Json:
+    return {
+        "type": "TextualBody",
+        "value": value,
+        "format": media_type,
+        "purpose": purpose,
+        **lifecycle,
+    }

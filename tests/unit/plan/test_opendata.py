@@ -404,20 +404,38 @@ def test_motivation_follows_the_kind_of_note(collection: dict) -> None:
 
 def test_an_annotation_targets_the_quoted_words_of_its_article(collection: dict) -> None:
     note = collection["first"]["items"][3]
+    archive = {
+        "id": BASE,
+        "type": "Organization",
+        "name": "Test Archive",
+        "nickname": "test-archive",
+        "homepage": BASE,
+    }
+    lifecycle = {"language": "en", "creator": archive, "created": "2023-08-30T00:00:00Z"}
     assert note == {
+        "@context": ANNO_CONTEXT,
         "id": OLDER_URL + "#annotation-1",
         "type": "Annotation",
         "motivation": "describing",
+        "creator": archive,
         "created": "2023-08-30T00:00:00Z",
+        "generator": {
+            "id": BASE + "data/annotations.jsonld#generator",
+            "type": "Software",
+            "name": "Marginalia",
+            "nickname": "marginalia",
+        },
         "body": {
             "type": "TextualBody",
             "value": "It took place in *Vladivostok*.",
             "format": "text/markdown",
             "purpose": "describing",
+            **lifecycle,
         },
         "target": {
             "type": "SpecificResource",
-            "source": OLDER_URL,
+            "source": {"id": OLDER_URL, "type": "Text", "format": "text/html", **lifecycle},
+            # The body made here does not have the words: the note's own selector.
             "selector": {
                 "type": "TextQuoteSelector",
                 "exact": "the meeting",
@@ -435,7 +453,8 @@ def test_prefix_and_suffix_only_when_set(collection: dict) -> None:
 
 def test_a_fact_check_carries_its_claim_and_rating(collection: dict) -> None:
     check = collection["first"]["items"][1]
-    assert check["body"] == [
+    keys = ("type", "value", "format", "purpose")
+    assert [{key: body[key] for key in keys} for body in check["body"]] == [
         {
             "type": "TextualBody",
             "value": "They met on Russky Island. [Source](https://example.com/a)",
@@ -520,7 +539,7 @@ def test_build_writes_the_margin_notes_as_web_annotations(built_data: Path) -> N
     notes = [
         item
         for item in collection["first"]["items"]
-        if item["target"]["source"].endswith(SEED_ARTICLE)
+        if item["target"]["source"]["id"].endswith(SEED_ARTICLE)
     ]
     assert [note["motivation"] for note in notes] == [
         "describing",
@@ -531,7 +550,7 @@ def test_build_writes_the_margin_notes_as_web_annotations(built_data: Path) -> N
     ]
     assert notes[3]["body"][1]["value"] == "Putin and Kim Jong Un met in Vladivostok in 2019."
     assert notes[3]["body"][2]["value"] == "True"
-    assert notes[1]["target"]["selector"]["exact"] == (
+    assert notes[1]["target"]["selector"][0]["exact"] == (
         "multiple United Nations Security Council resolutions"
     )
     assert_valid_web_annotations(collection)
