@@ -353,6 +353,10 @@ def _holds(name: Sequence[str], words: Sequence[str]) -> bool:
     return len(words) == 1 and words[0] in name
 
 
+def _given(speaker: _Speaker) -> Callable[[], _Speaker | None]:
+    return lambda: speaker
+
+
 @dataclass(frozen=True, slots=True)
 class _Unread:
     """A paragraph's sentences after its last quote, paragraph[lowest:end], whose
@@ -451,7 +455,8 @@ class _Finder:
     def run(self) -> Iterator[QuoteSuggestion]:
         open_speaker: _Speaker | None = None  # a quotation running on from the paragraph before
         pending: list[QuoteSuggestion] = []  # such a quotation's paragraphs, unattributed so far
-        previous: _Speaker | None = None  # the previous paragraph's last speaker, if last
+        # The previous paragraph's last speaker, if last, worked out when asked for.
+        previous: Callable[[], _Speaker | None] | None = None
         for number, paragraph in enumerate(self.paragraphs):
             spans = _quote_spans(paragraph)
             lead = _first_non_space(paragraph)
@@ -500,7 +505,7 @@ class _Finder:
                 rest_start = max(final[0].after, final[1].end if final[1] else 0)
                 rest = paragraph[rest_start : rest_start + _TAIL_WINDOW + 1]
                 if len(rest) <= _TAIL_WINDOW and not _runs_in(rest, 0, len(rest)):
-                    previous = last_speaker
+                    previous = _given(last_speaker)
             elif not spans:
                 # "Peskov said the talks would go on." then a paragraph that is only a
                 # quotation: his words.
@@ -629,7 +634,7 @@ class _Finder:
         self,
         number: int,
         open_speaker: _Speaker | None,
-        previous: _Speaker | None,
+        previous: Callable[[], _Speaker | None] | None,
         spans: Sequence[_Span],
     ) -> _Attribution | None:
         """A paragraph that opens with a quotation: the speaker of a quotation running
@@ -648,7 +653,9 @@ class _Finder:
             return None
         paragraph = self.paragraphs[number]
         if previous is not None and len(spans) == 1 and _only_quote(paragraph, spans[0]):
-            return _Attribution(previous, None, 0)
+            speaker = previous()
+            if speaker is not None:
+                return _Attribution(speaker, None, 0)
         return None
 
     # -- speakers --------------------------------------------------------------------
@@ -770,9 +777,10 @@ class _Finder:
     def _order(self, number: int, offset: int) -> int:
         return number * (1 << 40) + offset + (1 << 45)
 
-    def _reported_speaker(self, number: int) -> _Speaker | None:
+    def _reported_speaker(self, number: int) -> Callable[[], _Speaker | None] | None:
         """The named speaker of a paragraph's last sentence when it reports speech
-        ("Peskov said the talks would go on."), else None."""
+        ("Peskov said the talks would go on."), else None; worked out only if asked for
+        (only a next paragraph that is a lone quotation asks)."""
         paragraph = self.paragraphs[number]
         end = len(paragraph.rstrip())
         start = _sentence_start(paragraph, max(0, end - _HEAD_WINDOW), end)
@@ -782,7 +790,27 @@ class _Finder:
         if not paragraph[start : verb.start()].strip():
             return None
         self.floor, self.here = start, start
-        return self._subject(number, start, verb.start())
+        return self._later(lambda: self._subject(number, start, verb.start()))
+
+    def _later(self, work: Callable[[], _Speaker | None]) -> Callable[[], _Speaker | None]:
+        """work(), done when first asked for but as if done now: with the pronoun's
+        bounds and the last person named as they are now."""
+        # The unread list is only appended to, or replaced: its first `count` items stay.
+        state = (self.floor, self.here, self._last_person, self._unread, len(self._unread))
+        done: list[_Speaker | None] = []
+
+        def speaker() -> _Speaker | None:
+            if not done:
+                now = (self.floor, self.here, self._last_person, self._unread)
+                self.floor, self.here, self._last_person, unread, count = state
+                self._unread = unread[:count]
+                try:
+                    done.append(work())
+                finally:
+                    self.floor, self.here, self._last_person, self._unread = now
+            return done[0]
+
+        return speaker
 
     def _pronoun(self, number: int, lowest: int, position: int) -> _Speaker | None:
         """He or she: the person the sentences before (since the last quote) name as
@@ -1248,8 +1276,9 @@ def _mentions_by_paragraph(paragraphs: Sequence[str], matcher: ActorMatcher) -> 
     for mention in find_mentions("\n\n".join(paragraphs), matcher):
         number = bisect.bisect_right(starts, mention.start) - 1
         offset = starts[number]
+        # Made directly: dataclasses.replace costs more than finding the mention.
         by_paragraph[number].append(
-            replace(mention, start=mention.start - offset, end=mention.end - offset)
+            Mention(mention.actor_id, mention.start - offset, mention.end - offset, mention.text)
         )
     return [_Mentions.of(mentions) for mentions in by_paragraph]
 
