@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 from generator import __version__
 from generator.config import SiteConfig, load_config
-from generator.content.loading import load_actors
+from generator.content.loading import load_actors, load_articles
 from generator.content.types import ACTORS_FILE
 from generator.deploy import DEFAULT_BRANCH, deploy
 from generator.errors import BuildErrors, MarginaliaError, ProjectError, file_error
@@ -141,6 +141,20 @@ def _parser() -> argparse.ArgumentParser:
         default=[],
         help="a short name used after the full one, e.g. a surname (one NAME only)",
     )
+
+    notes_cmd = commands.add_parser(
+        "annotations", help="margin notes: 'annotations import FILE...' brings in W3C notes"
+    )
+    notes_sub = notes_cmd.add_subparsers(dest="annotations_command", metavar="import")
+    notes_sub.required = True
+    import_cmd = notes_sub.add_parser(
+        "import",
+        help="add W3C Web Annotations (or a Hypothesis search result) to their articles",
+        description="Read W3C Web Annotation JSON (one annotation, an AnnotationPage or "
+        "AnnotationCollection, or a Hypothesis search result) and add each note to the "
+        "article it targets, by its page on the published site or its front-matter 'url'.",
+    )
+    import_cmd.add_argument("files", nargs="+", type=Path, metavar="FILE")
 
     for name, help_text in (
         ("build", "build the site into site/"),
@@ -296,6 +310,28 @@ def run_ingest(args: argparse.Namespace, root: Path, console: Console) -> int:
     console.print(summary(results), markup=False)
     failed = any(result.status is IngestStatus.FAILED for result in results)
     return EXIT_ERROR if failed else EXIT_OK
+
+
+def run_annotations(args: argparse.Namespace, root: Path, console: Console) -> int:
+    from generator.build.render import markdown_engine
+    from generator.ingest.annotations_import import import_annotations
+
+    config = _configure(args, root)
+    content_dir = root / config.content_dir
+    articles = load_articles(content_dir, load_actors(content_dir))
+    report = import_annotations(
+        args.files, articles, base_url=config.base_url, engine=markdown_engine(config)
+    )
+    for article_path, where in report.added:
+        console.print(f"added {where} to {_shown_path(article_path, root)}", markup=False)
+    for problem in report.problems:
+        print_error(problem, console)
+    console.print(
+        f"{len(report.added)} added, {report.present} already there, "
+        f"{len(report.problems)} not imported",
+        markup=False,
+    )
+    return EXIT_ERROR if report.problems else EXIT_OK
 
 
 def run_actors(args: argparse.Namespace, root: Path, console: Console) -> int:
@@ -529,7 +565,7 @@ def check_root(root: Path, args: argparse.Namespace) -> None:
             path=root,
             fix="give the project folder with --root DIR",
         )
-    reads_project = args.command in ("build", "serve", "actors", "check", "new") or (
+    reads_project = args.command in ("build", "serve", "actors", "annotations", "check", "new") or (
         args.command == "ingest" and not args.paths
     )
     if reads_project and not any((root / marker).exists() for marker in PROJECT_MARKERS):
@@ -547,6 +583,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = {
         "ingest": run_ingest,
         "actors": run_actors,
+        "annotations": run_annotations,
         "build": run_build,
         "serve": run_serve,
         "deploy": run_deploy,
