@@ -217,7 +217,9 @@ def assert_valid_web_annotations(document: dict) -> list[dict]:
             assert body[f"{OA}hasPurpose"][0]["@id"].startswith(OA)
         (target,) = item[f"{OA}hasTarget"]
         assert target["@type"] == [f"{OA}SpecificResource"]
-        assert target[f"{OA}hasSource"] == [{"@id": original["target"]["source"]}]
+        assert [source["@id"] for source in target[f"{OA}hasSource"]] == [
+            original["target"]["source"]["id"]
+        ]
         (selector,) = target[f"{OA}hasSelector"]
         assert selector["@type"] == [f"{OA}TextQuoteSelector"]
         assert selector[f"{OA}exact"][0]["@value"] == original["target"]["selector"]["exact"]
