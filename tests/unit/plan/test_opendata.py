@@ -220,13 +220,26 @@ def assert_valid_web_annotations(document: dict) -> list[dict]:
         assert [source["@id"] for source in target[f"{OA}hasSource"]] == [
             original["target"]["source"]["id"]
         ]
-        (selector,) = target[f"{OA}hasSelector"]
-        assert selector["@type"] == [f"{OA}TextQuoteSelector"]
-        assert selector[f"{OA}exact"][0]["@value"] == original["target"]["selector"]["exact"]
+        written = original["target"]["selector"]
+        written = written if isinstance(written, list) else [written]
+        (quote_selector,) = [s for s in written if s["type"] == "TextQuoteSelector"]
+        (selector,) = [
+            s for s in target[f"{OA}hasSelector"] if s["@type"] == [f"{OA}TextQuoteSelector"]
+        ]
+        assert selector[f"{OA}exact"][0]["@value"] == quote_selector["exact"]
 
-    # And back: compacting the expansion with the same context gives the document again.
-    assert compact(expanded) == document
+    # And back: compacting the expansion with the same context gives the document again
+    # (each item's own @context, the collection's repeated so an item stands alone, aside).
+    assert compact(expanded) == without_item_contexts(document)
     return items
+
+
+def without_item_contexts(document: dict) -> dict:
+    items = [
+        {key: value for key, value in item.items() if key != "@context"}
+        for item in document["first"]["items"]
+    ]
+    return {**document, "first": {**document["first"], "items": items}}
 
 
 # ---------------------------------------------------------------------------
