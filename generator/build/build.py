@@ -550,7 +550,14 @@ def plan_build(
         site, absolute=linker.absolute, title=config.title, description=config.description
     )
     front_matter = front_matter_digest(site, title=config.title)
-    pages += plan_open_data(site, absolute=linker.absolute, title=config.title, inputs=front_matter)
+    pages += plan_open_data(
+        site,
+        absolute=linker.absolute,
+        title=config.title,
+        inputs=front_matter,
+        language=config.language,
+        engine=markdown_engine(config),
+    )
     pages += plan_sitemap(pages, absolute=linker.absolute)
 
     static = read_static_files(folders.templates)
