@@ -270,8 +270,11 @@ def snapshot_code(work: Path) -> Path:
                 check=True,
             )
             os.replace(partial, snap)
+        os.utime(snap)  # in use from now: see below
         for old in work.glob("code-*"):  # snapshots of earlier versions
-            if old != snap:
+            # Only those no bench can still be running: another bench in the same work
+            # folder may be running the one it took (one lost its snapshot mid-run).
+            if old != snap and time.time() - old.stat().st_mtime > 2 * PROCESS_TIMEOUT_S:
                 shutil.rmtree(old, ignore_errors=True)
         return snap
     raise SystemExit("generator/ keeps changing; cannot take a consistent snapshot")
