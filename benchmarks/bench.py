@@ -274,8 +274,9 @@ def snapshot_code(work: Path) -> Path:
         for old in work.glob("code-*"):  # snapshots of earlier versions
             # Only those no bench can still be running: another bench in the same work
             # folder may be running the one it took (one lost its snapshot mid-run).
-            if old != snap and time.time() - old.stat().st_mtime > 2 * PROCESS_TIMEOUT_S:
-                shutil.rmtree(old, ignore_errors=True)
+            with contextlib.suppress(OSError):  # gone already
+                if old != snap and time.time() - old.stat().st_mtime > 2 * PROCESS_TIMEOUT_S:
+                    shutil.rmtree(old, ignore_errors=True)
         return snap
     raise SystemExit("generator/ keeps changing; cannot take a consistent snapshot")
 
