@@ -34,7 +34,7 @@ from generator.content.actors import Actor
 from generator.content.loading import read_body
 from generator.content.types import Article
 from generator.parallel import map_batches
-from generator.plan.model import article_actor_ids, article_topics, topic_name
+from generator.plan.model import article_actor_ids, topic_name
 
 DATA_PATH = f"{urls.search_path()}data/"
 DOCS_PER_FILE = 50  # small, as the twenty results of a search come from as many files
@@ -382,17 +382,25 @@ def plan_facets(docs: Sequence[Article], actors: Mapping[str, Actor]) -> dict[st
     build that indexes."""
     members: dict[Facet, dict[str, list[int]]] = {facet: {} for facet in Facet}
     spellings: dict[str, dict[str, int]] = {}
+    # As model.article_topics, with each spelling made a slug once: the same few tags
+    # come back in article after article, and slugify is most of the cost.
+    slugs: dict[str, str] = {}
     for number, article in enumerate(docs):
         if article.source:
             members[Facet.SOURCE].setdefault(article.source, []).append(number)
         for actor_id in article_actor_ids(article):
             members[Facet.ACTOR].setdefault(actor_id, []).append(number)
-        for slug in article_topics(article):
-            members[Facet.TOPIC].setdefault(slug, []).append(number)
-        for tag in dict.fromkeys(article.tags):  # the topic's name, as its page shows it
-            if slug := urls.slugify(tag):
-                counts = spellings.setdefault(slug, {})
+        topics: dict[str, None] = {}
+        for tag in dict.fromkeys(article.tags):
+            slug = slugs.get(tag)
+            if slug is None:
+                slug = slugs[tag] = urls.slugify(tag)
+            if slug:
+                topics[slug] = None
+                counts = spellings.setdefault(slug, {})  # its name, as its page shows it
                 counts[tag] = counts.get(tag, 0) + 1
+        for slug in topics:
+            members[Facet.TOPIC].setdefault(slug, []).append(number)
     names = {
         Facet.SOURCE: {value: value for value in members[Facet.SOURCE]},
         Facet.ACTOR: {
