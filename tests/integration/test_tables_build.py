@@ -34,10 +34,10 @@ def tables_in_the_build(monkeypatch: pytest.MonkeyPatch) -> None:
         return
     open_data = generator.build.build.plan_open_data
 
-    def with_tables(site, *, absolute, title, inputs=None):  # type: ignore[no-untyped-def]
-        return open_data(site, absolute=absolute, title=title, inputs=inputs) + plan_tables(
-            site, absolute=absolute, title=title, inputs=inputs
-        )
+    def with_tables(site, *, absolute, title, inputs=None, **options):  # type: ignore[no-untyped-def]
+        return open_data(
+            site, absolute=absolute, title=title, inputs=inputs, **options
+        ) + plan_tables(site, absolute=absolute, title=title, inputs=inputs)
 
     monkeypatch.setattr(generator.build.build, "plan_open_data", with_tables)
 
