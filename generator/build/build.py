@@ -71,6 +71,7 @@ from generator.plan.search import (
     plan_search_index,
 )
 from generator.plan.sitemap import plan_sitemap
+from generator.plan.tables import plan_tables
 from generator.urls import Linker
 
 log = logging.getLogger(__name__)
@@ -558,6 +559,7 @@ def plan_build(
         language=config.language,
         engine=markdown_engine(config),
     )
+    pages += plan_tables(site, absolute=linker.absolute, title=config.title, inputs=front_matter)
     pages += plan_sitemap(pages, absolute=linker.absolute)
 
     static = read_static_files(folders.templates)

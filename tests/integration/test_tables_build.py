@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-import generator.build.build
-from generator.plan.tables import TABLE_FILES, plan_tables
+from generator.plan.tables import TABLE_FILES
 from tests.integration.test_pictures_build import (
     EARLIER,
     STUDY,
@@ -23,23 +22,6 @@ from tests.integration.test_pictures_build import (
 from tests.support import site_tree as tree
 
 CSV = tuple(f"data/{name}" for name in TABLE_FILES)
-
-
-@pytest.fixture(autouse=True)
-def tables_in_the_build(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The tables planned beside the JSON, with its inputs, as the build is to plan them
-    (generator/build/build.py: `pages += plan_tables(..., inputs=front_matter)`); once
-    it does, this does nothing."""
-    if hasattr(generator.build.build, "plan_tables"):
-        return
-    open_data = generator.build.build.plan_open_data
-
-    def with_tables(site, *, absolute, title, inputs=None, **options):  # type: ignore[no-untyped-def]
-        return open_data(
-            site, absolute=absolute, title=title, inputs=inputs, **options
-        ) + plan_tables(site, absolute=absolute, title=title, inputs=inputs)
-
-    monkeypatch.setattr(generator.build.build, "plan_open_data", with_tables)
 
 
 def read(site: Path, name: str) -> list[dict[str, str]]:
