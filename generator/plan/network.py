@@ -5,20 +5,17 @@ event, as on the actor pages). A thousand actors and their ties make a hairball,
 picture shows the actors in the most articles and the strongest ties among them; every
 other tie is on the actor pages ("Appears with").
 
-The layout is a force-directed (Fruchterman-Reingold) spring layout, the algorithm of
-networkx's spring_layout, written here in plain Python: networkx's layouts need numpy,
-which Marginalia does not depend on, and numpy's sums may differ in the last bit from
-one CPU to another. Plain floats with + - * / and sqrt are IEEE-exact everywhere, the
-start comes from random.Random with a fixed seed, and positions are rounded, so the
-same archive gives the same picture, byte for byte, on any machine and under any
-PYTHONHASHSEED.
+The layout is networkx's spring_layout (Fruchterman-Reingold) from a fixed seed, over
+nodes and ties in a fixed order, with positions rounded: the same archive gives the same
+picture, byte for byte, under any PYTHONHASHSEED. networkx (and numpy under it) is
+imported only when the picture is drawn, so a build that does not write the page, and
+every import of the plan, pays nothing for it.
 """
 
 from __future__ import annotations
 
 import heapq
 import math
-import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -168,52 +165,20 @@ def spring_layout(
     seed: int = SEED,
     iterations: int = ITERATIONS,
 ) -> dict[str, tuple[float, float]]:
-    """Positions in [0, 1] x [0, 1] by Fruchterman-Reingold, as networkx computes them:
-    every pair repels by k^2/d, every tie pulls by d^2/k times its weight, and the
-    step allowed shrinks each round. Weights are relative to the strongest tie, so that
-    one busy pair does not fold the picture onto itself."""
-    count = len(ids)
-    if count == 0:
+    """Positions in [0, 1] x [0, 1] from networkx's spring_layout. Weights are relative
+    to the strongest tie, so that one busy pair does not fold the picture onto itself."""
+    if not ids:
         return {}
-    if count == 1:
+    if len(ids) == 1:
         return {ids[0]: (0.5, 0.5)}
-    index = {actor_id: number for number, actor_id in enumerate(ids)}
-    rng = random.Random(seed)
-    xs = [rng.random() for _ in range(count)]
-    ys = [rng.random() for _ in range(count)]
+    import networkx  # the page is drawn once per build at most; imports stay light
+
+    graph = networkx.Graph()
+    graph.add_nodes_from(ids)
     strongest = max((weight for _, _, weight in edges), default=1)
-    pulls = [(index[a], index[b], 0.2 + 0.8 * weight / strongest) for a, b, weight in edges]
-    k = math.sqrt(1.0 / count)
-    k2 = k * k
-    temperature = 0.1
-    cooling = temperature / (iterations + 1)
-    for _ in range(iterations):
-        dx = [0.0] * count
-        dy = [0.0] * count
-        for i in range(count):
-            xi, yi = xs[i], ys[i]
-            for j in range(i + 1, count):
-                ddx, ddy = xi - xs[j], yi - ys[j]
-                distance2 = ddx * ddx + ddy * ddy
-                push = k2 / (distance2 if distance2 > 1e-6 else 1e-6)
-                dx[i] += ddx * push
-                dy[i] += ddy * push
-                dx[j] -= ddx * push
-                dy[j] -= ddy * push
-        for i, j, weight in pulls:
-            ddx, ddy = xs[i] - xs[j], ys[i] - ys[j]
-            pull = weight * math.sqrt(ddx * ddx + ddy * ddy) / k
-            dx[i] -= ddx * pull
-            dy[i] -= ddy * pull
-            dx[j] += ddx * pull
-            dy[j] += ddy * pull
-        for i in range(count):
-            length = max(math.sqrt(dx[i] * dx[i] + dy[i] * dy[i]), 1e-9)
-            step = min(length, temperature) / length
-            xs[i] += dx[i] * step
-            ys[i] += dy[i] * step
-        temperature -= cooling
-    return _rescaled(ids, xs, ys)
+    graph.add_weighted_edges_from((a, b, 0.2 + 0.8 * weight / strongest) for a, b, weight in edges)
+    placed = networkx.spring_layout(graph, seed=seed, iterations=iterations, weight="weight")
+    return _rescaled(ids, [float(placed[i][0]) for i in ids], [float(placed[i][1]) for i in ids])
 
 
 def _rescaled(
