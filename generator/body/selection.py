@@ -96,13 +96,13 @@ def anchor_selection(
             "words around it, and which one was selected cannot be told",
             "select more words around it",
         )
-    prefix, suffix = ("", "") if len(places) == 1 else _shortest_context(body, wanted, place)
     if len(places) > 1 and not context:
         return Refusal(
             f"the selection “{_short(wanted)}” occurs {len(places)} times in the article, "
             "and an event cannot say which",
             "select words that occur only once",
         )
+    prefix, suffix = ("", "") if len(places) == 1 else _shortest_context(body, wanted, place)
     if prefix is None or suffix is None:
         return Refusal(
             f"the selection “{_short(wanted)}” occurs {len(places)} times, and no "
