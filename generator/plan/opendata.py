@@ -87,12 +87,12 @@ def plan_open_data(
         (str(article.path), article.digest) for article in site.articles if article.annotations
     )
     return (
-        _data_page(
+        data_page(
             ARCHIVE_FILE,
             lambda: render_json(archive_document(site, absolute=absolute, title=title)),
             inputs,
         ),
-        _data_page(
+        data_page(
             ANNOTATIONS_FILE,
             lambda: render_json(
                 annotation_collection(
@@ -114,7 +114,8 @@ _front_matter = operator.attrgetter(
 )
 
 
-def _data_page(name: str, make: Callable[[], str], inputs: object) -> Page:
+def data_page(name: str, make: Callable[[], str], inputs: object) -> Page:
+    """data/<name>, made by `make` when it must be written, kept while `inputs` hold."""
     return Page(
         path=urls.data_path(name),
         template="",

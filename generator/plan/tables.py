@@ -24,15 +24,15 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
-from generator import urls
 from generator.plan.cameo import CAMEO_ROOTS
-from generator.plan.contexts import GeneratedText, Page
+from generator.plan.contexts import Page
 from generator.plan.model import Site
-from generator.plan.opendata import Json, archive_document, front_matter_digest
+from generator.plan.opendata import Json, archive_document, data_page, front_matter_digest
 from generator.plan.structured import Absolute
 
 ARTICLES_FILE = "articles.csv"
@@ -83,7 +83,7 @@ def plan_tables(
         inputs = front_matter_digest(site, title=title)
     tables = cache(lambda: build_tables(site, absolute=absolute, title=title))
     return tuple(
-        _table_page(name, lambda number=number: tables()[number], inputs)  # type: ignore[misc]
+        data_page(name, lambda number=number: render_table(tables()[number]), inputs)  # type: ignore[misc]
         for number, name in enumerate(TABLE_FILES)
     )
 
@@ -96,55 +96,29 @@ def build_tables(site: Site, *, absolute: Absolute, title: str) -> tuple[Table, 
     return (
         Table(ARTICLES_FILE, ARTICLE_COLUMNS, tuple(_article_row(a) for a in articles)),
         Table(ACTORS_FILE, ACTOR_COLUMNS, tuple(_actor_row(actor) for actor in actors)),
-        Table(
-            MENTIONS_FILE,
-            MENTION_COLUMNS,
-            tuple(
-                (str(article["id"]), str(actor_id))
-                for article in articles
-                for actor_id in article["actors"]  # type: ignore[attr-defined]
-            ),
-        ),
-        Table(
-            QUOTES_FILE,
-            QUOTE_COLUMNS,
-            tuple(
-                _quote_row(article, quote)
-                for article in articles
-                for quote in article["quotes"]  # type: ignore[attr-defined]
-            ),
-        ),
+        Table(MENTIONS_FILE, MENTION_COLUMNS, _per_article(articles, "actors", _mention_row)),
+        Table(QUOTES_FILE, QUOTE_COLUMNS, _per_article(articles, "quotes", _quote_row)),
         Table(
             EVENTS_FILE,
             EVENT_COLUMNS,
-            tuple(
-                _event_row(article, event, names)
-                for article in articles
-                for event in article["events"]  # type: ignore[attr-defined]
-            ),
+            _per_article(articles, "events", lambda a, event: _event_row(a, event, names)),
         ),
     )
 
 
-def render_csv(header: Row, rows: Iterable[Row]) -> str:
+def _per_article(
+    articles: Sequence[Json], key: str, row: Callable[[Json, Any], Row]
+) -> tuple[Row, ...]:
+    """A row for each item of each article's list `key`, article by article."""
+    return tuple(row(article, item) for article in articles for item in article[key])  # type: ignore[attr-defined]
+
+
+def render_table(table: Table) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow(table.header)
+    writer.writerows(table.rows)
     return buffer.getvalue()
-
-
-def _table_page(name: str, table: Callable[[], Table], inputs: str) -> Page:
-    def make() -> str:
-        made = table()
-        return render_csv(made.header, made.rows)
-
-    return Page(
-        path=urls.data_path(name),
-        template="",
-        title="",
-        context=GeneratedText(make=make, inputs=(name, inputs)),
-    )
 
 
 def _cell(value: object) -> str:
@@ -171,6 +145,10 @@ def _article_row(article: Json) -> Row:
 
 def _actor_row(actor: Json) -> Row:
     return tuple(_cell(actor[key]) for key in ACTOR_COLUMNS)
+
+
+def _mention_row(article: Json, actor_id: object) -> Row:
+    return (str(article["id"]), str(actor_id))
 
 
 def _quote_row(article: Json, quote: Json) -> Row:
