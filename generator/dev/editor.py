@@ -407,9 +407,11 @@ class Editor:
             if edited != text:
                 try:
                     # Read again just before the write: an editor may have saved meanwhile.
-                    if path.read_bytes() != data:
-                        now = file_digest(path.read_bytes())
-                        return refused(HTTPStatus.CONFLICT, CHANGED_ON_DISK, digest=now)
+                    now = path.read_bytes()
+                    if now != data:
+                        return refused(
+                            HTTPStatus.CONFLICT, CHANGED_ON_DISK, digest=file_digest(now)
+                        )
                     write_article_atomically(path, edited)
                 except OSError as error:
                     return refused(HTTPStatus.INTERNAL_SERVER_ERROR, str(error.strerror))
