@@ -168,7 +168,7 @@ def read_json(
     try:
         length = int(length_text)
     except ValueError:
-        return refused(HTTPStatus.BAD_REQUEST, "the Content-Length is not a number")
+        length = -1
     if length < 0:
         return refused(HTTPStatus.BAD_REQUEST, "the Content-Length is not a number")
     if length > MAX_BODY:
