@@ -45,7 +45,7 @@ from generator.build.site_size import SiteSize, measure
 from generator.build.writer import SiteFolder, Staging, output_error, stamp_of
 from generator.config import SiteConfig
 from generator.content.actors import Actor, ambiguous_surfaces, build_matcher
-from generator.content.loading import file_stamps, load_actors, load_articles
+from generator.content.loading import file_stamps, load_actors, load_articles, read_body
 from generator.content.types import Article
 from generator.errors import BuildErrors, ContentError, OutputError
 from generator.parallel import cpu_count, for_each_batch
@@ -558,6 +558,7 @@ def plan_build(
         inputs=front_matter,
         language=config.language,
         engine=markdown_engine(config),
+        body_text=read_body,
     )
     pages += plan_tables(site, absolute=linker.absolute, title=config.title, inputs=front_matter)
     pages += plan_sitemap(pages, absolute=linker.absolute)

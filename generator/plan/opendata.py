@@ -26,7 +26,6 @@ from generator.body.body_markup import annotation_anchor
 from generator.body.engines import DEFAULT_ENGINE, MarkdownEngine
 from generator.body.selection import anchor_text
 from generator.content.actors import Actor
-from generator.content.loading import read_body
 from generator.content.types import Annotation, AnnotationKind, Article, Event, Quote
 from generator.dates import midnight_utc
 from generator.plan.contexts import GeneratedText, Page
@@ -49,6 +48,12 @@ MOTIVATIONS = {
 }
 
 Json = dict[str, object]
+BodyText = Callable[[Article], str]
+
+
+def kept_body(article: Article) -> str:
+    """The text an article was made with (in memory; a loaded article keeps none)."""
+    return article.body
 
 
 def front_matter_digest(site: Site, *, title: str) -> str:
@@ -72,12 +77,15 @@ def plan_open_data(
     inputs: str | None = None,
     language: str = "en",
     engine: MarkdownEngine = DEFAULT_ENGINE,
+    body_text: BodyText = kept_body,
 ) -> tuple[Page, ...]:
     """data/archive.json and data/annotations.jsonld; `inputs` is front_matter_digest,
     digested once for both (and for the build, when it passes it).
 
     language and engine: the site's (config.language, its markdown settings), which
-    the notes' languages and selectors follow.
+    the notes' languages and selectors follow. body_text: an annotated article's text,
+    which the selectors quote; the build passes loading.read_body, as loading keeps no
+    bodies.
     """
     if inputs is None:
         inputs = front_matter_digest(site, title=title)
@@ -96,7 +104,12 @@ def plan_open_data(
             ANNOTATIONS_FILE,
             lambda: render_json(
                 annotation_collection(
-                    site, absolute=absolute, title=title, language=language, engine=engine
+                    site,
+                    absolute=absolute,
+                    title=title,
+                    language=language,
+                    engine=engine,
+                    body_text=body_text,
                 )
             ),
             (inputs, annotated, language, engine),
@@ -260,14 +273,14 @@ class NotePlace:
 
 
 def note_places(
-    article: Article, engine: MarkdownEngine = DEFAULT_ENGINE
+    article: Article, markdown: str, engine: MarkdownEngine = DEFAULT_ENGINE
 ) -> tuple[NotePlace | None, ...]:
-    """Each note's place in the text its page anchors it in (the build's own anchoring),
-    in front-matter order; None for a note that anchors nowhere (a build stops at such
-    a note, so only articles made in memory have one)."""
+    """Each note's place in `markdown`, the article's body, as its page anchors it (the
+    build's own anchoring), in front-matter order; None for a note that anchors nowhere
+    (a build stops at such a note, so only articles made in memory have one)."""
     if not article.annotations:
         return ()
-    text = anchor_text(article.body or read_body(article), engine)
+    text = anchor_text(markdown, engine)
     anchors, _ = anchor_all(text, article_targets(article.annotations, ()))
     body = AnchorText(text)
     # The page numbers its passages in reading order, as body_markup.annotate does.
@@ -343,6 +356,7 @@ def annotation_collection(
     title: str,
     language: str = "en",
     engine: MarkdownEngine = DEFAULT_ENGINE,
+    body_text: BodyText = kept_body,
 ) -> Json:
     """Every margin note of the archive as one W3C Web Annotation collection of one page.
 
@@ -358,8 +372,10 @@ def annotation_collection(
     items = [
         web_annotation(article, note, number, absolute=absolute, place=place, made=made)
         for article in site.articles
+        if article.annotations  # only their texts are read
         for number, (note, place) in enumerate(
-            zip(article.annotations, note_places(article, engine), strict=True), start=1
+            zip(article.annotations, note_places(article, body_text(article), engine), strict=True),
+            start=1,
         )
     ]
     return {
