@@ -179,16 +179,26 @@ CHANGED = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(EDITS))
-def test_incremental_equals_clean_after_an_edit(name: str, tmp_path: Path) -> None:
-    root = project(tmp_path / "project")
+def build_edit_build(
+    scratch: Path, change: tuple[str, str, str]
+) -> tuple[dict[str, bytes], dict[str, bytes], BuildReport]:
+    """Builds the project, makes one edit (path, old, new) and builds again: the site
+    before and after, and the second build's report. The second build must equal a
+    clean build of the edited project."""
+    root = project(scratch / "project")
     build_project(root)
     before = tree(root / "site")
-    path, old, new = EDITS[name]
+    path, old, new = change
     edit(root / path, old, new)
     report = build_project(root)
     after = tree(root / "site")
-    assert after == clean_site(root, tmp_path)
+    assert after == clean_site(root, scratch)
+    return before, after, report
+
+
+@pytest.mark.parametrize("name", sorted(EDITS))
+def test_incremental_equals_clean_after_an_edit(name: str, tmp_path: Path) -> None:
+    before, after, report = build_edit_build(tmp_path, EDITS[name])
     pictures = {NETWORK, HOME, ADA}
     changed = {page for page in pictures if before[page] != after[page]}
     assert changed == CHANGED[name]

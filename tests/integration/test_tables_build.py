@@ -14,12 +14,10 @@ from generator.plan.tables import TABLE_FILES
 from tests.integration.test_pictures_build import (
     EARLIER,
     STUDY,
+    build_edit_build,
     build_project,
-    clean_site,
-    edit,
     project,
 )
-from tests.support import site_tree as tree
 
 CSV = tuple(f"data/{name}" for name in TABLE_FILES)
 
@@ -84,14 +82,7 @@ CHANGED = {
 
 @pytest.mark.parametrize("name", sorted(EDITS))
 def test_an_edit_rewrites_only_the_tables_whose_bytes_change(name: str, tmp_path: Path) -> None:
-    root = project(tmp_path / "project")
-    build_project(root)
-    before = tree(root / "site")
-    path, old, new = EDITS[name]
-    edit(root / path, old, new)
-    report = build_project(root)
-    after = tree(root / "site")
-    assert after == clean_site(root, tmp_path)
+    before, after, report = build_edit_build(tmp_path, EDITS[name])
     changed = {table for table in CSV if before[table] != after[table]}
     assert changed == CHANGED[name]
     assert set(report.changed_paths) & set(CSV) == changed
