@@ -23,14 +23,14 @@ from generator.content.frontmatter import body_of
 from generator.content.frontmatter_edit import add_entry, entries_of, write_article_atomically
 from generator.content.types import AnnotationKind, Article
 from generator.errors import MarginaliaError
+from generator.plan.opendata import MOTIVATIONS
 
 # Tags (Hypothesis) or tagging bodies (W3C) that name a kind of note; others are notes.
 KINDS = {kind.value: kind for kind in AnnotationKind}
-# The motivations data/annotations.jsonld gives each kind, read back.
+# The motivations data/annotations.jsonld gives each kind, read back; "commenting"
+# is left out, as a note is what an annotation is when nothing says otherwise.
 MOTIVATED = {
-    "describing": AnnotationKind.CONTEXT,
-    "assessing": AnnotationKind.FACT_CHECK,
-    "editing": AnnotationKind.CORRECTION,
+    motivation: kind for kind, motivation in MOTIVATIONS.items() if kind is not AnnotationKind.NOTE
 }
 _LARGEST_FILE = 64 * 1024 * 1024
 
