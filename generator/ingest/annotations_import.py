@@ -39,7 +39,7 @@ _LARGEST_FILE = 64 * 1024 * 1024
 class Incoming:
     """One annotation as read from a file."""
 
-    where: str  # "notes.json, annotation 2", for messages
+    where: str  # "annotation 2": its place in its file, for messages
     id: str | None
     sources: tuple[str, ...]  # the addresses it targets
     exact: str

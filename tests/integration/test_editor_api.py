@@ -95,6 +95,11 @@ class Server:
         headers = {"X-Marginalia-Secret": editor["secret"], **options.pop("headers", {})}  # type: ignore[dict-item]
         return self.call(method, "/__marginalia/api/" + name, body, headers=headers, **options)  # type: ignore[arg-type]
 
+    def save(self, editor: dict[str, str], digest: str, **request: object) -> tuple[int, dict]:
+        """A save of the article of the page `editor` came from, as of `digest`."""
+        body = {"path": editor["article"], "digest": digest, **request}
+        return self.api("POST", "save", body)
+
 
 def _project(tmp_path: Path) -> Path:
     root = tmp_path / "project"
@@ -238,12 +243,9 @@ def test_a_file_changed_on_disk_since_the_page_loaded_is_not_overwritten(server:
     path = server.root / ARTICLE
     path.write_text(path.read_text(encoding="utf-8") + "\nAn editor's new line.\n", "utf-8")
     edited = path.read_bytes()
-    status, answer = server.api(
-        "POST",
-        "save",
-        {"path": editor["article"], "digest": editor["digest"], "op": "delete",
-         "collection": "annotations", "index": 0},
-    )  # fmt: skip
+    status, answer = server.save(
+        editor, editor["digest"], op="delete", collection="annotations", index=0
+    )
     assert status == 409
     assert answer["error"] == "the article changed on disk since this page was loaded"
     assert answer["digest"] == hashlib.sha256(edited).hexdigest()
@@ -283,13 +285,14 @@ def test_add_update_and_delete_change_only_the_touched_entry(server: Server) -> 
     assert anchor["quote"] == "North Korea" and (anchor["prefix"] or anchor["suffix"])
 
     started = time.monotonic()
-    status, saved = server.api(
-        "POST",
-        "save",
-        {"path": editor["article"], "digest": editor["digest"], "op": "add",
-         "collection": "annotations", "entry": {"kind": "note", "note": "Also called the DPRK."},
-         "selection": selection},
-    )  # fmt: skip
+    status, saved = server.save(
+        editor,
+        editor["digest"],
+        op="add",
+        collection="annotations",
+        entry={"kind": "note", "note": "Also called the DPRK."},
+        selection=selection,
+    )
     assert status == 200, saved
     assert saved["url"] == PAGE
     assert saved["digest"] == _digest(path)
@@ -302,14 +305,19 @@ def test_add_update_and_delete_change_only_the_touched_entry(server: Server) -> 
 
     with_note = path.read_text(encoding="utf-8")
     index = len(yaml.safe_load(with_note.split("---")[1])["annotations"]) - 1
-    status, saved = server.api(
-        "POST",
-        "save",
-        {"path": editor["article"], "digest": saved["digest"], "op": "update",
-         "collection": "annotations", "index": index,
-         "entry": {"kind": "fact-check", "note": "Checked.", "claim": "It is the DPRK.",
-                   "rating": "True"}},
-    )  # fmt: skip
+    status, saved = server.save(
+        editor,
+        saved["digest"],
+        op="update",
+        collection="annotations",
+        index=index,
+        entry={
+            "kind": "fact-check",
+            "note": "Checked.",
+            "claim": "It is the DPRK.",
+            "rating": "True",
+        },
+    )
     assert status == 200, saved
     updated = path.read_text(encoding="utf-8")
     diff = [line for line in difflib.ndiff(with_note.splitlines(), updated.splitlines())
@@ -319,12 +327,9 @@ def test_add_update_and_delete_change_only_the_touched_entry(server: Server) -> 
     ), diff
     assert "Checked." in server.page()
 
-    status, saved = server.api(
-        "POST",
-        "save",
-        {"path": editor["article"], "digest": saved["digest"], "op": "delete",
-         "collection": "annotations", "index": index},
-    )  # fmt: skip
+    status, saved = server.save(
+        editor, saved["digest"], op="delete", collection="annotations", index=index
+    )
     assert status == 200, saved
     assert path.read_text(encoding="utf-8") == original
     assert "Checked." not in server.page()
@@ -339,36 +344,37 @@ def test_quotes_and_events_are_anchored_and_written(server: Server) -> None:
     original = path.read_text(encoding="utf-8")
     editor = server.editor()
     text = _story_text(server.page())
-    status, saved = server.api(
-        "POST",
-        "save",
-        {"path": editor["article"], "digest": editor["digest"], "op": "add",
-         "collection": "quotes", "entry": {"speaker_name": "A Spokesperson", "verb": "said"},
-         "selection": _selection(text, "prepares to meet", 0)},
-    )  # fmt: skip
+    status, saved = server.save(
+        editor,
+        editor["digest"],
+        op="add",
+        collection="quotes",
+        entry={"speaker_name": "A Spokesperson", "verb": "said"},
+        selection=_selection(text, "prepares to meet", 0),
+    )
     assert status == 200, saved
     block = "- speaker_name: A Spokesperson\n  text: prepares to meet\n  verb: said\n"
     after = path.read_text(encoding="utf-8")
     assert after.count(block) == 1 and after.replace(block, "", 1) == original
     assert after.index(block) == original.index("annotations:\n")  # after the last quote
     # An event cannot carry a prefix: words said twice are refused, with the reason.
-    status, refusal = server.api(
-        "POST",
-        "save",
-        {"path": editor["article"], "digest": saved["digest"], "op": "add",
-         "collection": "events",
-         "entry": {"subject": "russia", "action": "meets", "object": "north-korea"},
-         "selection": _selection(text, "North Korea", 1)},
-    )  # fmt: skip
+    status, refusal = server.save(
+        editor,
+        saved["digest"],
+        op="add",
+        collection="events",
+        entry={"subject": "russia", "action": "meets", "object": "north-korea"},
+        selection=_selection(text, "North Korea", 1),
+    )
     assert status == 422 and refusal["field"] == "selection", refusal
     assert "an event cannot say which" in refusal["error"]
-    status, refusal = server.api(
-        "POST",
-        "save",
-        {"path": editor["article"], "digest": saved["digest"], "op": "add",
-         "collection": "events",
-         "entry": {"subject": "russia", "action": "meets", "object": "nowhere-land"}},
-    )  # fmt: skip
+    status, refusal = server.save(
+        editor,
+        saved["digest"],
+        op="add",
+        collection="events",
+        entry={"subject": "russia", "action": "meets", "object": "nowhere-land"},
+    )
     assert status == 422 and refusal["field"] == "object", refusal
 
 
@@ -414,13 +420,14 @@ def test_a_save_reloads_the_page_once(server: Server) -> None:
     first = events.next()
     editor = server.editor()
     text = _story_text(server.page())
-    status, saved = server.api(
-        "POST",
-        "save",
-        {"path": editor["article"], "digest": editor["digest"], "op": "add",
-         "collection": "annotations", "entry": {"kind": "note", "note": "Once."},
-         "selection": _selection(text, "prepares to meet", 0)},
-    )  # fmt: skip
+    status, saved = server.save(
+        editor,
+        editor["digest"],
+        op="add",
+        collection="annotations",
+        entry={"kind": "note", "note": "Once."},
+        selection=_selection(text, "prepares to meet", 0),
+    )
     assert status == 200, saved
     reloads = []
     deadline = time.monotonic() + 4.0  # the watcher's quiet period is 0.15 s
