@@ -19,12 +19,12 @@ from generator.content.frontmatter_edit import (
     write_article_atomically,
 )
 from generator.errors import MarginaliaError
+from tests.support import GOLDEN_FIXTURE, REPO
 
-ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = sorted(
     [
-        *(ROOT / "content" / "articles").rglob("*.md"),
-        *(ROOT / "tests" / "fixtures" / "golden" / "content" / "articles").rglob("*.md"),
+        *(REPO / "content" / "articles").rglob("*.md"),
+        *(GOLDEN_FIXTURE / "content" / "articles").rglob("*.md"),
     ]
 )
 

@@ -19,12 +19,12 @@ from generator.body.selection import (
     anchor_text,
 )
 from generator.content.frontmatter import split_front_matter
+from tests.support import GOLDEN_FIXTURE, REPO
 
-ROOT = Path(__file__).resolve().parents[3]
 ARTICLES = sorted(
     [
-        *(ROOT / "content" / "articles").rglob("*.md"),
-        *(ROOT / "tests" / "fixtures" / "golden" / "content" / "articles").rglob("*.md"),
+        *(REPO / "content" / "articles").rglob("*.md"),
+        *(GOLDEN_FIXTURE / "content" / "articles").rglob("*.md"),
     ]
 )
 
