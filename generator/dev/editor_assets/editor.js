@@ -5,7 +5,8 @@
 (() => {
   "use strict";
 
-  const script = document.getElementById("marginalia-editor") || document.currentScript;
+  // currentScript first: an element of the page with the same id must not stand in for it.
+  const script = document.currentScript || document.getElementById("marginalia-editor");
   const body = document.querySelector(".story-body");
   if (!script || !body || !script.dataset.secret || !script.dataset.article) return;
 
