@@ -6,6 +6,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Extra options for benchmarks/bench.py, e.g. BENCH_ARGS="--sizes 1000 --runs 1".
 BENCH_ARGS ?=
+SEARCH_BENCH_ARGS ?=
+ANNOTATE_BENCH_ARGS ?=
 
 .PHONY: serve site ingest test lint format golden bench clean
 
@@ -60,8 +62,11 @@ golden: $(VENV)/.installed-test
 	$(BIN)/python tests/golden_site.py
 
 # Marginalia vs Hugo and Pelican on generated corpora (10,000 articles, 3 runs by default).
-bench: $(VENV)/.installed-bench
+# Then search in Chromium against Pagefind, and a save in the browser editor at 10,000 articles.
+bench: $(VENV)/.installed-bench $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
+	$(BIN)/python benchmarks/search_bench.py $(SEARCH_BENCH_ARGS)
+	$(BIN)/python benchmarks/annotate_bench.py $(ANNOTATE_BENCH_ARGS)
 
 clean:
 	rm -rf site .cache .site.marginalia

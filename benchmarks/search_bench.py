@@ -246,25 +246,9 @@ def bench_size(size: int, args: argparse.Namespace, browser) -> list[str]:  # ty
         cwd=root,
     )
     index_bytes, index_files = du(site / "search" / "data")
-    pagefind_s = timed(
-        [
-            sys.executable,
-            "-m",
-            "pagefind",
-            "--site",
-            str(site),
-            "--output-subdir",
-            "_pagefind",
-            "--glob",
-            "20[0-9][0-9]/**/*.html",
-        ],
-        cwd=root,
-    )
-    pf_bytes, pf_files = du(site / "_pagefind")
-    (site / "pagefind-search").mkdir()
-    (site / "pagefind-search" / "index.html").write_text(
-        PAGEFIND_PAGE.replace("./_pagefind/", BASE + "_pagefind/"), encoding="utf-8"
-    )
+    pagefind = not args.skip_pagefind
+    if pagefind:
+        pagefind_lines = _pagefind(site)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     actor = busiest_actor(site)
     lines = [
@@ -272,8 +256,7 @@ def bench_size(size: int, args: argparse.Namespace, browser) -> list[str]:  # ty
         "",
         f"- Marginalia build (whole site, index included): {build_s:.1f} s; search index "
         f"{index_bytes / 1e6:.1f} MB in {index_files:,} files",
-        f"- Pagefind over the article pages: {pagefind_s:.1f} s; index "
-        f"{pf_bytes / 1e6:.1f} MB in {pf_files:,} files",
+        *(pagefind_lines if pagefind else ["- Pagefind: not run (--skip-pagefind)"]),
         "",
         "| engine | query | results | first results ms | first excerpt ms | bytes (wire) "
         "| bytes (bodies) | requests |",
@@ -283,7 +266,7 @@ def bench_size(size: int, args: argparse.Namespace, browser) -> list[str]:  # ty
         for name, query in QUERIES.items():
             query = query.format(actor=actor)
             targets = [("Marginalia", f"{origin}{BASE}search/{query}")]
-            if name != "narrowed":  # Pagefind has no facets over this site's data
+            if pagefind and name != "narrowed":  # Pagefind has no facets over this data
                 q = query.split("&", 1)[0]
                 targets.append(("Pagefind", f"{origin}{BASE}pagefind-search/{q}"))
             for engine, url in targets:
@@ -302,12 +285,44 @@ def bench_size(size: int, args: argparse.Namespace, browser) -> list[str]:  # ty
     return lines
 
 
+def _pagefind(site: Path) -> list[str]:
+    """Index the article pages with Pagefind and give it a search page; its summary line."""
+    pagefind_s = timed(
+        [
+            sys.executable,
+            "-m",
+            "pagefind",
+            "--site",
+            str(site),
+            "--output-subdir",
+            "_pagefind",
+            "--glob",
+            "20[0-9][0-9]/**/*.html",
+        ],
+        cwd=site.parent,
+    )
+    pf_bytes, pf_files = du(site / "_pagefind")
+    (site / "pagefind-search").mkdir()
+    (site / "pagefind-search" / "index.html").write_text(
+        PAGEFIND_PAGE.replace("./_pagefind/", BASE + "_pagefind/"), encoding="utf-8"
+    )
+    return [
+        f"- Pagefind over the article pages: {pagefind_s:.1f} s; index "
+        f"{pf_bytes / 1e6:.1f} MB in {pf_files:,} files"
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10000])
     parser.add_argument("--runs", type=int, default=3, help="loads per query (median)")
     parser.add_argument("--work", type=Path, default=REPO / ".bench")
     parser.add_argument("--no-gzip", action="store_true", help="serve files uncompressed")
+    parser.add_argument(
+        "--skip-pagefind",
+        action="store_true",
+        help="Marginalia only (Pagefind needs about 2.3 GB of memory per 10,000 articles)",
+    )
     parser.add_argument("--out", type=Path, help="also write the markdown here")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
