@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import gc
 import hashlib
 import logging
@@ -45,7 +46,13 @@ from generator.build.site_size import SiteSize, measure
 from generator.build.writer import SiteFolder, Staging, output_error, stamp_of
 from generator.config import SiteConfig
 from generator.content.actors import Actor, ambiguous_surfaces, build_matcher
-from generator.content.loading import file_stamps, load_actors, load_articles, read_body
+from generator.content.loading import (
+    CHECK_EVERY,
+    file_stamps,
+    load_actors,
+    load_articles,
+    read_body,
+)
 from generator.content.types import Article
 from generator.errors import BuildErrors, ContentError, OutputError
 from generator.parallel import cpu_count, for_each_batch
@@ -166,9 +173,11 @@ def _render(
     *,
     keep_bodies: Callable[[Mapping[str, str]], None],
     alongside: Callable[[], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> tuple[set[int], list[ContentError]]:
     """Render the pages at these indices: the indices of those whose bytes changed, and
-    the problems found. alongside() runs here while workers render.
+    the problems found. alongside() runs here while workers render. A True from
+    `cancelled` after a batch stops the rest (BuildCancelled).
 
     New bodies go to keep_bodies batch by batch, so the parent never holds them all
     (a gigabyte at 100,000 articles).
@@ -186,6 +195,7 @@ def _render(
         done += size
         if progress:
             progress(done, len(indices))
+        stop_if(cancelled)
 
     for_each_batch(
         _render_batch,
@@ -210,6 +220,13 @@ class BuildCancelled(Exception):
 def stop_if(cancelled: Callable[[], bool] | None) -> None:
     if cancelled is not None and cancelled():
         raise BuildCancelled
+
+
+def _checkpoint(cancelled: Callable[[], bool] | None) -> Callable[[], None] | None:
+    """stop_if as loading calls it, between files."""
+    if cancelled is None:
+        return None
+    return functools.partial(stop_if, cancelled)
 
 
 @dataclass(slots=True)
@@ -368,24 +385,29 @@ def _build(
     collecting: bool,
 ) -> BuildReport:
     out_dir = folders.output
-    snapshot = input_snapshot(config, folders.content, folders.templates)
+    stop_if(cancelled)
+    snapshot = input_snapshot(config, folders.content, folders.templates, cancelled=cancelled)
     manifest = cache.outputs(out_dir)
     previous = {} if full else manifest
     wants_state = live is not None and not live.pages
     if not full and not wants_state and nothing_to_do(cache, out_dir, snapshot.digest, previous):
         return _unchanged(cache, folders, previous, started)
+    stop_if(cancelled)
     if present is None:
         present = _check_ownership(site_folder, adopted)
+    stop_if(cancelled)
     # Until this build has finished, the site is not known to match these inputs.
     cache.store_input_snapshot(out_dir, None)
 
-    loaded = _load(config, folders, cache=None if full else cache, snapshot=snapshot)
+    loaded = _load(
+        config, folders, cache=None if full else cache, snapshot=snapshot, cancelled=cancelled
+    )
     stop_if(cancelled)
     plan = plan_build(
         config, folders, loaded, cache=cache, full=full, previous=previous, cancelled=cancelled
     )
     stop_if(cancelled)
-    decision = _decide(plan, folders, previous, full=full, config=config)
+    decision = _decide(plan, folders, previous, full=full, config=config, cancelled=cancelled)
     stop_if(cancelled)
 
     # Rendering makes garbage, cycles among it: the collector runs again, but what the
@@ -398,7 +420,9 @@ def _build(
     except OSError as error:
         raise output_error(error, out_dir) from error
     try:
-        rendered = _render_site(plan, decision, staging, cache=cache, progress=progress)
+        rendered = _render_site(
+            plan, decision, staging, cache=cache, progress=progress, cancelled=cancelled
+        )
         with commit_lock:
             # Checked under the lock, so nothing written in the meantime is overwritten.
             stop_if(cancelled)
@@ -492,9 +516,16 @@ def _load(
     *,
     cache: BuildCache | None,
     snapshot: InputSnapshot,
+    cancelled: Callable[[], bool] | None,
 ) -> Loaded:
     actors = load_actors(folders.content)
-    articles = load_articles(folders.content, actors, cache=cache, stamps=snapshot.content)
+    articles = load_articles(
+        folders.content,
+        actors,
+        cache=cache,
+        stamps=snapshot.content,
+        checkpoint=_checkpoint(cancelled),
+    )
     return Loaded(actors, articles)
 
 
@@ -526,7 +557,9 @@ def plan_build(
     previous: Mapping[str, OutputRecord],
     cancelled: Callable[[], bool] | None,
 ) -> BuildPlan:
+    # Between its steps: each is one call, a tenth of a second or two at 10,000 articles.
     site = build_site(loaded.articles, loaded.actors)
+    stop_if(cancelled)
     linker = Linker(base_path=config.base_path, base_url=config.base_url)
     surfaces = registry_surfaces_digest(loaded.actors)
     markdown = markdown_key(config)
@@ -540,6 +573,7 @@ def plan_build(
         )
         for article in site.articles
     }
+    stop_if(cancelled)
     pages = plan_pages(
         site,
         body_keys=body_keys,
@@ -547,10 +581,13 @@ def plan_build(
         home_editions=config.home_editions,
         search=config.search,
     )
+    stop_if(cancelled)
     pages += plan_feeds(
         site, absolute=linker.absolute, title=config.title, description=config.description
     )
+    stop_if(cancelled)
     front_matter = front_matter_digest(site, title=config.title)
+    stop_if(cancelled)
     pages += plan_open_data(
         site,
         absolute=linker.absolute,
@@ -560,8 +597,10 @@ def plan_build(
         engine=markdown_engine(config),
         body_text=read_body,
     )
+    stop_if(cancelled)
     pages += plan_tables(site, absolute=linker.absolute, title=config.title, inputs=front_matter)
     pages += plan_sitemap(pages, absolute=linker.absolute)
+    stop_if(cancelled)
 
     static = read_static_files(folders.templates)
     assets = {
@@ -571,6 +610,7 @@ def plan_build(
     info = site_info(config, assets=assets)
     env = make_environment(folders.templates, linker)
     templates = template_digests(env)
+    stop_if(cancelled)
     settings = digest_of((CODE_DIGEST, repr(config), info))
     fingerprints, page_plan = _fingerprint_pages(
         pages,
@@ -583,6 +623,7 @@ def plan_build(
         cancelled=cancelled,
     )
     fingerprints.update({path: digest_of(data) for path, data in static.items()})
+    stop_if(cancelled)
     # The search index is planned only when an article or an actor's names changed.
     search_digest = index_digest(site.articles, site.actors, CODE_DIGEST) if config.search else ""
     if config.search:
@@ -625,21 +666,24 @@ def _decide(
     *,
     full: bool,
     config: SiteConfig,
+    cancelled: Callable[[], bool] | None,
 ) -> _Decision:
     site = str(folders.output)
     cache_dir = folders.root / CACHE_DIR
-    stale = frozenset(
-        path
-        for path in plan.fingerprints
-        if not is_current(site, path, plan.fingerprints, previous)
-    )
+    stale: set[str] = set()
+    for number, path in enumerate(plan.fingerprints):
+        if number % CHECK_EVERY == 0:
+            stop_if(cancelled)
+        if not is_current(site, path, plan.fingerprints, previous):
+            stale.add(path)
+    stop_if(cancelled)
     to_render = [
         index for index, page in enumerate(plan.pages) if urls.output_file(page.path) in stale
     ]
     old_index = index_files(previous) if config.search else []
     reindex = config.search and (not old_index or bool(stale & set(old_index)))
     return _Decision(
-        stale=stale,
+        stale=frozenset(stale),
         to_render=to_render,
         old_index=old_index,
         reindex=reindex,
@@ -675,15 +719,18 @@ def _render_site(
     *,
     cache: BuildCache,
     progress: ProgressHook | None,
+    cancelled: Callable[[], bool] | None,
 ) -> _RenderedSite:
     """Stage every stale page, static file and search file whose bytes changed; the
-    search index is made on a thread while the workers render."""
+    search index is made on a thread while the workers render. `cancelled` is asked
+    after each batch of pages."""
     wanted_keys = {
         plan.pages[index].context.body_key
         for index in decision.to_render
         if isinstance(plan.pages[index].context, ArticlePage)
     }
     cached = {} if decision.full else cache.bodies(wanted_keys)
+    stop_if(cancelled)
     renderer = PageRenderer(plan.env, plan.info, plan.bodies, cached, plan.heads)
     indexed: list[SearchIndex] = []
     stored: list[bool] = []
@@ -712,7 +759,9 @@ def _render_site(
         progress,
         keep_bodies=keep_bodies,
         alongside=index_articles if decision.reindex else None,
+        cancelled=cancelled,
     )
+    stop_if(cancelled)
     if problems:
         raise (
             problems[0]
@@ -720,6 +769,7 @@ def _render_site(
             else BuildErrors(sorted(problems, key=lambda e: (str(e.path), e.line or 0)))
         )
     changed = {urls.output_file(plan.pages[index].path) for index in changed_pages}
+    stop_if(cancelled)
     for path, data in plan.static.items():
         if path in decision.stale and staging.stage(path, data):
             changed.add(path)
@@ -809,7 +859,7 @@ def _fingerprint_pages(
     fingerprints: dict[str, str] = {}
     uses: dict[str, list[str]] = {}
     for number, page in enumerate(pages):
-        if number % 2000 == 0:
+        if number % CHECK_EVERY == 0:
             stop_if(cancelled)
         path = urls.output_file(page.path)
         record = previous.get(path)
@@ -850,9 +900,16 @@ class InputSnapshot:
     content: Mapping[str, FileStamp]
 
 
-def input_snapshot(config: SiteConfig, content_dir: Path, templates_dir: Path) -> InputSnapshot:
-    content = file_stamps(content_dir)
-    every = (*content.items(), *file_stamps(templates_dir).items())
+def input_snapshot(
+    config: SiteConfig,
+    content_dir: Path,
+    templates_dir: Path,
+    *,
+    cancelled: Callable[[], bool] | None = None,
+) -> InputSnapshot:
+    checkpoint = _checkpoint(cancelled)
+    content = file_stamps(content_dir, checkpoint=checkpoint)
+    every = (*content.items(), *file_stamps(templates_dir, checkpoint=checkpoint).items())
     files = [(path, stamp.size, stamp.mtime_ns) for path, stamp in every]
     inputs = (CODE_DIGEST, repr(config), str(content_dir), str(templates_dir), files)
     return InputSnapshot(digest_of(inputs), content)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -78,17 +78,29 @@ def load_actors(content_dir: Path) -> tuple[Actor, ...]:
     return parse_actor_registry(data, path=path, lines=_registry_entry_lines(text))
 
 
-def file_stamps(folder: Path) -> dict[str, FileStamp]:
+# A cancellable caller is asked whether to stop once in this many files: often enough
+# that a build stops within a few milliseconds, rarely enough to cost nothing.
+CHECK_EVERY = 256
+
+Checkpoint = Callable[[], None]
+"""Called now and then by a long step; it raises to stop the step (a build's
+BuildCancelled). Content never imports the build, so it only calls it."""
+
+
+def file_stamps(folder: Path, *, checkpoint: Checkpoint | None = None) -> dict[str, FileStamp]:
     """The size and modification time of every file under a folder (following links to
-    folders), by path; an empty dict when there is no folder."""
+    folders), by path; an empty dict when there is no folder. checkpoint() is called
+    at each folder and once in CHECK_EVERY files."""
     found: dict[str, FileStamp] = {}
     try:
         entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
     except OSError:
         return found
-    for entry in entries:
+    for number, entry in enumerate(entries):
+        if checkpoint is not None and number % CHECK_EVERY == 0:
+            checkpoint()
         if entry.is_dir(follow_symlinks=True):
-            found.update(file_stamps(Path(entry.path)))
+            found.update(file_stamps(Path(entry.path), checkpoint=checkpoint))
         else:
             stat = entry.stat()
             found[entry.path] = FileStamp(stat.st_mtime_ns, stat.st_size)
@@ -205,28 +217,36 @@ def load_articles(
     *,
     cache: ArticleCache | None = None,
     stamps: Mapping[str, FileStamp] | None = None,
+    checkpoint: Checkpoint | None = None,
 ) -> tuple[Article, ...]:
     """Every article under content/articles, or all the problems found in all of them.
 
     A file whose size and modification time are those of the cached parse is not read.
     stamps: file_stamps of the content folder, when the caller has taken them already.
+    checkpoint() is called once in CHECK_EVERY files and between the steps; what it
+    raises stops the loading, before anything is stored in the cache.
     """
+    check = checkpoint or _go_on
     known = {actor.id: actor for actor in actors}
     # A parse checks actor ids, so it is only reusable with the same set of ids.
     scope = text_digest("\n".join(sorted(known)))
     if stamps is None:
-        stamps = file_stamps(content_dir / ARTICLES_DIR)
+        stamps = file_stamps(content_dir / ARTICLES_DIR, checkpoint=checkpoint)
     folder = f"{content_dir / ARTICLES_DIR}{os.sep}"
-    by_path = {
-        Path(name): stamp
-        for name, stamp in stamps.items()
-        if name.startswith(folder) and name.endswith(".md")
-    }
+    by_path: dict[Path, FileStamp] = {}
+    for number, (name, stamp) in enumerate(stamps.items()):
+        if number % CHECK_EVERY == 0:
+            check()
+        if name.startswith(folder) and name.endswith(".md"):
+            by_path[Path(name)] = stamp
     paths = sorted(by_path, key=lambda path: path.parts)  # as article_paths sorts
+    check()
     cached = cache.parsed_articles(scope, {str(path): path for path in paths}) if cache else {}
     found: list[Article | None] = [None] * len(paths)
     to_parse: list[int] = []
     for index, path in enumerate(paths):
+        if index % CHECK_EVERY == 0:
+            check()
         hit = cached.get(str(path))
         if hit is not None and hit[0] == by_path[path]:
             found[index] = hit[1]  # type: ignore[assignment]
@@ -237,9 +257,11 @@ def load_articles(
         _parse_batch,
         _ParseJob(paths, [by_path[path] for path in paths], known),
         to_parse,
-        batch_size=250,
+        batch_size=CHECK_EVERY,
         workers=cpu_count() if len(to_parse) >= PARALLEL_PARSE_THRESHOLD else 1,
+        on_batch=lambda _done: check(),
     )
+    check()
     fresh: dict[str, tuple[FileStamp, object]] = {}
     errors: list[MarginaliaError] = []
     for index, stamp, article, problems in (item for batch in batches for item in batch):
@@ -258,6 +280,10 @@ def load_articles(
     if errors:
         raise BuildErrors(errors)
     return tuple(articles)
+
+
+def _go_on() -> None:
+    """The checkpoint of a caller that never stops loading."""
 
 
 def _duplicate_urls(articles: Iterable[Article]) -> list[MarginaliaError]:
