@@ -27,7 +27,15 @@ class EventRow:
     bars: tuple[Bar, ...]  # only the months with events
     peak: int
     total: int
-    description: str
+    first: str  # the label under the left end, as the mentions' row
+    last: str  # the label under the right end
+
+    @property
+    def description(self) -> str:
+        return (
+            f"Events per month from {self.first} to {self.last}: "
+            f"{self.total} in all; at most {self.peak}."
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,9 +70,7 @@ def timeline(
         return None
     slot = width / len(months)
     bars = _bars(months, slot, height, "article", "articles")
-    first, last = months[0], months[-1]
-    first_label = f"{MONTHS[first.month - 1][:3]} {first.year}"
-    last_label = f"{MONTHS[last.month - 1][:3]} {last.year}"
+    first_label, last_label = _short_month(months[0]), _short_month(months[-1])
     return Timeline(
         width=width,
         height=height,
@@ -74,6 +80,11 @@ def timeline(
         peak=max(month.count for month in months) or 1,
         events=_event_row(months, events, slot, event_height, first_label, last_label),
     )
+
+
+def _short_month(month: MonthCount) -> str:
+    """Sep 2023"""
+    return f"{MONTHS[month.month - 1][:3]} {month.year}"
 
 
 def _bars(
@@ -122,7 +133,6 @@ def _event_row(
         ),
         peak=peak,
         total=len(events),
-        description=(
-            f"Events per month from {first} to {last}: {len(events)} in all; at most {peak}."
-        ),
+        first=first,
+        last=last,
     )
