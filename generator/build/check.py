@@ -47,7 +47,7 @@ from generator.build.lock import project_lock
 from generator.build.render import PageRenderer
 from generator.build.writer import atomic_file
 from generator.config import SiteConfig
-from generator.content.actors import Actor, ambiguous_surfaces
+from generator.content.actors import Actor, SharedName, shared_names
 from generator.content.loading import FileStamp, load_actors, load_articles
 from generator.content.types import ACTORS_FILE, Article
 from generator.errors import BuildErrors, MarginaliaError
@@ -517,7 +517,7 @@ def _warnings(
     root = folders.root
     registry = _shown(folders.content / ACTORS_FILE, root)
     lines = _registry_lines(folders.content / ACTORS_FILE)
-    found = [_ambiguous(warning, registry, lines) for warning in ambiguous_surfaces(actors)]
+    found = [_shared(name, registry, lines) for name in shared_names(actors)]
     for actor in actors:
         if not articles_by_actor.get(actor.id):
             found.append(
@@ -544,17 +544,11 @@ def _warnings(
     return _sorted(found)
 
 
-def _ambiguous(warning: str, registry: str, lines: Mapping[str, int]) -> Problem:
+def _shared(name: SharedName, registry: str, lines: Mapping[str, int]) -> Problem:
     """A shared name or alias, at the entry of the last actor that claims it (the one
-    that came to share it), its fix apart as in every other problem."""
-    what, _, fix = warning.partition("; ")
-    owners = what.partition(" is the name or an alias of ")[2]
-    found = [lines[i] for i in _QUOTED.findall(owners) if i in lines]
-    return Problem(registry, max(found, default=None), what, fix or None)
-
-
-# An actor id as ambiguous_surfaces quotes it (repr of a slug).
-_QUOTED = re.compile(r"'([^']+)'")
+    that came to share it)."""
+    found = [lines[i] for i in name.owners if i in lines]
+    return Problem(registry, max(found, default=None), name.what, name.fix)
 
 
 def _registry_lines(path: Path) -> dict[str, int]:

@@ -219,17 +219,39 @@ def _parse_entry(index: int, entry: object, problem: _Report) -> dict[str, objec
     return fields
 
 
+@dataclass(frozen=True, slots=True)
+class SharedName:
+    """A name or alias several actors claim: it is linked to none of them."""
+
+    surface: str
+    owners: tuple[str, ...]  # actor ids, in registry order
+
+    @property
+    def what(self) -> str:
+        owners = ", ".join(repr(i) for i in self.owners)
+        return (
+            f"'{self.surface}' is the name or an alias of {owners}, "
+            "so it is not linked to any of them"
+        )
+
+    fix = "give each actor a name of its own"
+
+
+def shared_names(actors: Sequence[Actor]) -> tuple[SharedName, ...]:
+    """The names or aliases claimed by several actors, by name."""
+    return tuple(
+        SharedName(surface, tuple(ids))
+        for surface, ids in sorted(_surface_owners(actors).items())
+        if len(ids) > 1
+    )
+
+
 def ambiguous_surfaces(actors: Sequence[Actor]) -> tuple[str, ...]:
     """Warnings for names or aliases claimed by several actors: they are not matched.
 
     Large registries have namesakes ("T. Wang"), so this is a warning, not an error.
     """
-    return tuple(
-        f"'{surface}' is the name or an alias of {', '.join(repr(i) for i in ids)}, "
-        "so it is not linked to any of them; give each actor a name of its own"
-        for surface, ids in sorted(_surface_owners(actors).items())
-        if len(ids) > 1
-    )
+    return tuple(f"{shared.what}; {shared.fix}" for shared in shared_names(actors))
 
 
 def _surface_owners(actors: Sequence[Actor]) -> dict[str, list[str]]:
