@@ -591,9 +591,35 @@ def cleanup(folders: list[Path]) -> None:
     time.sleep(2)
 
 
-def sanity_check(tools: Tools, work: Path) -> None:
+def runs_folder(work: Path) -> Path:
+    """This bench's folder for its runs, in work/runs/ beside any other bench's; the
+    folders of benches no longer running (interrupted) are deleted first."""
+    runs = work / "runs"
+    left = [
+        folder
+        for folder in runs.glob("bench-*")
+        if folder.name.removeprefix("bench-").isdigit()
+        and not _running(int(folder.name.removeprefix("bench-")))
+    ]
+    if left:  # before timing: deleting them would load the disk
+        log("deleting the run folders of an interrupted bench ...")
+        cleanup(left)
+    return runs / f"bench-{os.getpid()}"
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's
+        return True
+    return True
+
+
+def sanity_check(tools: Tools, work: Path, runs_dir: Path) -> None:
     """Fail fast, with Marginalia's own message, if the code under test cannot build."""
-    folder = work / "runs" / "sanity"
+    folder = runs_dir / "sanity"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     argv, cwd, env = command(
@@ -616,10 +642,10 @@ def sanity_check(tools: Tools, work: Path) -> None:
 
 class Bench:
     def __init__(
-        self, args: argparse.Namespace, tools: Tools, work: Path, code: Path | None
+        self, args: argparse.Namespace, tools: Tools, work: Path, code: Path | None, runs_dir: Path
     ) -> None:
         self.args, self.tools, self.work, self.code = args, tools, work, code
-        self.runs_dir = work / "runs"
+        self.runs_dir = runs_dir
         self.rows: list[Row] = []
         # One Marginalia row per engine in cold builds; the other measures hardly depend
         # on the engine (they render one article, or none) and run with the first.
@@ -1029,10 +1055,8 @@ def main(argv: list[str] | None = None) -> int:
     code = None if args.no_snapshot else snapshot_code(work)
     tools = find_tools(peers_needed, code)
     digest = source_digest(code) if code else source_digest()
-    if (work / "runs").exists():  # left by an interrupted bench: delete it before timing
-        log("deleting the run folders of an interrupted bench ...")
-        cleanup([work / "runs"])
-    sanity_check(tools, work)
+    runs_dir = runs_folder(work)
+    sanity_check(tools, work, runs_dir)
     info = machine_info(tools)
     info["code"] = f"generator/ + templates/ sha256 {digest}" + (
         " (snapshot taken at start)" if code else " (working tree)"
@@ -1050,7 +1074,7 @@ def main(argv: list[str] | None = None) -> int:
     log(f"machine: {machine}")
     if psutil is None:
         log("psutil is not installed: peak RSS is GNU time's %M of the parent process only")
-    bench = Bench(args, tools, work, code)
+    bench = Bench(args, tools, work, code, runs_dir)
     started = time.monotonic()
     load_before = os.getloadavg()[0]
     for n, big in plan:
