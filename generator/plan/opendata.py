@@ -75,9 +75,9 @@ def plan_open_data(
     absolute: Absolute,
     title: str,
     inputs: str | None = None,
+    body_text: BodyText,
     language: str = "en",
     engine: MarkdownEngine = DEFAULT_ENGINE,
-    body_text: BodyText = kept_body,
 ) -> tuple[Page, ...]:
     """data/archive.json and data/annotations.jsonld; `inputs` is front_matter_digest,
     digested once for both (and for the build, when it passes it).
@@ -85,7 +85,8 @@ def plan_open_data(
     language and engine: the site's (config.language, its markdown settings), which
     the notes' languages and selectors follow. body_text: an annotated article's text,
     which the selectors quote; the build passes loading.read_body, as loading keeps no
-    bodies.
+    bodies, and articles made in memory pass kept_body. It has no default: with the
+    wrong one every note would lose its selectors' context, and nothing would fail.
     """
     if inputs is None:
         inputs = front_matter_digest(site, title=title)
@@ -354,9 +355,9 @@ def annotation_collection(
     *,
     absolute: Absolute,
     title: str,
-    language: str = "en",
-    engine: MarkdownEngine = DEFAULT_ENGINE,
-    body_text: BodyText = kept_body,
+    language: str,
+    engine: MarkdownEngine,
+    body_text: BodyText,
 ) -> Json:
     """Every margin note of the archive as one W3C Web Annotation collection of one page.
 
@@ -401,7 +402,7 @@ class _Makers:
 
     archive: Json
     generator: Json
-    language: str = "en"
+    language: str
 
 
 def archive_agent(absolute: Absolute, title: str) -> Json:
@@ -431,14 +432,10 @@ def web_annotation(
     number: int,
     *,
     absolute: Absolute,
-    place: NotePlace | None = None,
-    made: _Makers | None = None,
+    place: NotePlace | None,
+    made: _Makers,
 ) -> Json:
     url = absolute(urls.article_path(article.date, article.slug))
-    made = made or _Makers(
-        archive=archive_agent(absolute, GENERATED_BY),
-        generator=generator_agent(absolute(urls.data_path(ANNOTATIONS_FILE))),
-    )
     motivation = MOTIVATIONS[note.kind]
     # The model asks for a date and time; a note has no date of its own, so this is
     # the start of the day its article was published: the same on every build.

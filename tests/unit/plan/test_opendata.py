@@ -16,7 +16,7 @@ from generator.content.actors import Actor, ActorType
 from generator.content.types import Annotation, AnnotationKind, Article, ArticleImage, Event, Quote
 from generator.plan.contexts import GeneratedText, Page
 from generator.plan.model import Site, build_site
-from generator.plan.opendata import ANNO_CONTEXT, plan_open_data
+from generator.plan.opendata import ANNO_CONTEXT, kept_body, plan_open_data
 from tests.support import REPO, sample_archive
 from tests.support.sample_archive import AUG_30, SEP_11, build_repo_content
 
@@ -121,7 +121,10 @@ def site() -> Site:
 
 @pytest.fixture(scope="module")
 def pages(site: Site) -> dict[str, Page]:
-    return {page.path: page for page in plan_open_data(site, absolute=absolute, title=TITLE)}
+    return {
+        page.path: page
+        for page in plan_open_data(site, absolute=absolute, title=TITLE, body_text=kept_body)
+    }
 
 
 def text_of(page: Page) -> str:
@@ -247,7 +250,7 @@ def without_item_contexts(document: dict) -> dict:
 
 
 def test_plans_two_generated_data_files(site: Site) -> None:
-    planned = plan_open_data(site, absolute=absolute, title=TITLE)
+    planned = plan_open_data(site, absolute=absolute, title=TITLE, body_text=kept_body)
     assert [page.path for page in planned] == ["data/archive.json", "data/annotations.jsonld"]
     for page in planned:
         assert page.template == "" and page.title == ""
@@ -256,15 +259,17 @@ def test_plans_two_generated_data_files(site: Site) -> None:
 
 
 def test_output_is_deterministic_and_keeps_non_ascii(site: Site) -> None:
-    first = plan_open_data(site, absolute=absolute, title=TITLE)
-    again = plan_open_data(build_site((NEWER, OLDER), ACTORS), absolute=absolute, title=TITLE)
+    first = plan_open_data(site, absolute=absolute, title=TITLE, body_text=kept_body)
+    again = plan_open_data(
+        build_site((NEWER, OLDER), ACTORS), absolute=absolute, title=TITLE, body_text=kept_body
+    )
     assert [text_of(page) for page in first] == [text_of(page) for page in again]
     assert "Pyongyang’s “summit”" in text_of(first[0])
     assert "Ana Pérez" in text_of(first[0])
 
 
 def test_an_empty_archive_still_gives_valid_files() -> None:
-    empty = plan_open_data(build_site((), ()), absolute=absolute, title=TITLE)
+    empty = plan_open_data(build_site((), ()), absolute=absolute, title=TITLE, body_text=kept_body)
     archive = json.loads(text_of(empty[0]))
     assert archive["articles"] == [] and archive["actors"] == []
     collection = json.loads(text_of(empty[1]))

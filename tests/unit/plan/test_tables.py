@@ -17,7 +17,7 @@ from generator.plan.cameo import CAMEO_ROOTS
 from generator.plan.contexts import GeneratedText, Page
 from generator.plan.fingerprint import digest_of
 from generator.plan.model import build_site
-from generator.plan.opendata import plan_open_data
+from generator.plan.opendata import kept_body, plan_open_data
 from generator.plan.tables import (
     ACTORS_FILE,
     ARTICLES_FILE,
@@ -56,7 +56,9 @@ def tables() -> dict[str, Page]:
 @pytest.fixture(scope="module")
 def archive() -> dict:
     site = build_site((OLDER, NEWER), ACTORS)
-    pages = {p.path: p for p in plan_open_data(site, absolute=absolute, title=TITLE)}
+    pages = {
+        p.path: p for p in plan_open_data(site, absolute=absolute, title=TITLE, body_text=kept_body)
+    }
     return json.loads(text_of(pages["data/archive.json"]))
 
 
