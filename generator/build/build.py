@@ -222,10 +222,8 @@ def stop_if(cancelled: Callable[[], bool] | None) -> None:
         raise BuildCancelled
 
 
-def _checkpoint(cancelled: Callable[[], bool] | None) -> Callable[[], None] | None:
+def _checkpoint(cancelled: Callable[[], bool] | None) -> Callable[[], None]:
     """stop_if as loading calls it, between files."""
-    if cancelled is None:
-        return None
     return functools.partial(stop_if, cancelled)
 
 

@@ -104,5 +104,6 @@ def test_on_this_day_shows_a_few_and_counts_them_all() -> None:
     on_this_day = home((article("new", "New", datetime.date(2024, 3, 1)), *earlier)).on_this_day
     assert on_this_day is not None
     assert len(on_this_day.articles) == ON_THIS_DAY_SHOWN
+    assert ON_THIS_DAY_SHOWN == 10  # the README's "up to ten"
     assert on_this_day.articles[0].date.year == 2023
     assert on_this_day.total == 28 and len(on_this_day.editions) == 14
