@@ -87,7 +87,11 @@ Checkpoint = Callable[[], None]
 BuildCancelled). Content never imports the build, so it only calls it."""
 
 
-def file_stamps(folder: Path, *, checkpoint: Checkpoint | None = None) -> dict[str, FileStamp]:
+def _go_on() -> None:
+    """The checkpoint of a caller that never stops a step."""
+
+
+def file_stamps(folder: Path, *, checkpoint: Checkpoint = _go_on) -> dict[str, FileStamp]:
     """The size and modification time of every file under a folder (following links to
     folders), by path; an empty dict when there is no folder. checkpoint() is called
     at each folder and once in CHECK_EVERY files."""
@@ -97,7 +101,7 @@ def file_stamps(folder: Path, *, checkpoint: Checkpoint | None = None) -> dict[s
     except OSError:
         return found
     for number, entry in enumerate(entries):
-        if checkpoint is not None and number % CHECK_EVERY == 0:
+        if number % CHECK_EVERY == 0:
             checkpoint()
         if entry.is_dir(follow_symlinks=True):
             found.update(file_stamps(Path(entry.path), checkpoint=checkpoint))
@@ -217,7 +221,7 @@ def load_articles(
     *,
     cache: ArticleCache | None = None,
     stamps: Mapping[str, FileStamp] | None = None,
-    checkpoint: Checkpoint | None = None,
+    checkpoint: Checkpoint = _go_on,
 ) -> tuple[Article, ...]:
     """Every article under content/articles, or all the problems found in all of them.
 
@@ -226,7 +230,6 @@ def load_articles(
     checkpoint() is called once in CHECK_EVERY files and between the steps; what it
     raises stops the loading, before anything is stored in the cache.
     """
-    check = checkpoint or _go_on
     known = {actor.id: actor for actor in actors}
     # A parse checks actor ids, so it is only reusable with the same set of ids.
     scope = text_digest("\n".join(sorted(known)))
@@ -236,17 +239,17 @@ def load_articles(
     by_path: dict[Path, FileStamp] = {}
     for number, (name, stamp) in enumerate(stamps.items()):
         if number % CHECK_EVERY == 0:
-            check()
+            checkpoint()
         if name.startswith(folder) and name.endswith(".md"):
             by_path[Path(name)] = stamp
     paths = sorted(by_path, key=lambda path: path.parts)  # as article_paths sorts
-    check()
+    checkpoint()
     cached = cache.parsed_articles(scope, {str(path): path for path in paths}) if cache else {}
     found: list[Article | None] = [None] * len(paths)
     to_parse: list[int] = []
     for index, path in enumerate(paths):
         if index % CHECK_EVERY == 0:
-            check()
+            checkpoint()
         hit = cached.get(str(path))
         if hit is not None and hit[0] == by_path[path]:
             found[index] = hit[1]  # type: ignore[assignment]
@@ -259,9 +262,9 @@ def load_articles(
         to_parse,
         batch_size=CHECK_EVERY,
         workers=cpu_count() if len(to_parse) >= PARALLEL_PARSE_THRESHOLD else 1,
-        on_batch=lambda _done: check(),
+        on_batch=lambda _done: checkpoint(),
     )
-    check()
+    checkpoint()
     fresh: dict[str, tuple[FileStamp, object]] = {}
     errors: list[MarginaliaError] = []
     for index, stamp, article, problems in (item for batch in batches for item in batch):
@@ -280,10 +283,6 @@ def load_articles(
     if errors:
         raise BuildErrors(errors)
     return tuple(articles)
-
-
-def _go_on() -> None:
-    """The checkpoint of a caller that never stops loading."""
 
 
 def _duplicate_urls(articles: Iterable[Article]) -> list[MarginaliaError]:
