@@ -741,6 +741,7 @@ def _render_site(
                 plan.site.actors,
                 known_words=decision.known_words,
                 previous=decision.index_state,
+                body_text=read_body,
                 # No process is forked from the thread this runs on beside a pool.
                 workers=1 if _render_workers(decision.to_render) > 1 else cpu_count(),
             )

@@ -31,10 +31,10 @@ from enum import IntFlag, StrEnum
 
 from generator import urls
 from generator.content.actors import Actor
-from generator.content.loading import read_body
 from generator.content.types import Article
 from generator.parallel import map_batches
 from generator.plan.model import article_actor_ids, topic_name
+from generator.plan.opendata import BodyText, kept_body
 
 DATA_PATH = f"{urls.search_path()}data/"
 DOCS_PER_FILE = 50  # small, as the twenty results of a search come from as many files
@@ -92,9 +92,10 @@ def _distinct(text: str) -> str:
     return " ".join(set(words(" ".join(set(text.split())))))
 
 
-def article_words(article: Article) -> ArticleWords:
-    """The words of an article; a loaded article has no body, so its file is read again."""
-    body = article.body or read_body(article)
+def article_words(article: Article, *, body_text: BodyText = kept_body) -> ArticleWords:
+    """The words of an article, its text from body_text: a loaded article keeps no body,
+    so the build passes loading.read_body."""
+    body = body_text(article)
     parts = [
         _LINK_TARGET.sub("]", body),
         article.dateline or "",
@@ -112,15 +113,20 @@ def article_words(article: Article) -> ArticleWords:
     )
 
 
-def _words_of_batch(articles: Sequence[Article], batch: Sequence[int]) -> list[ArticleWords]:
-    return [article_words(articles[index]) for index in batch]
+def _words_of_batch(
+    state: tuple[Sequence[Article], BodyText], batch: Sequence[int]
+) -> list[ArticleWords]:
+    articles, body_text = state
+    return [article_words(articles[index], body_text=body_text) for index in batch]
 
 
-def find_words(articles: Sequence[Article], *, workers: int = 1) -> list[ArticleWords]:
+def find_words(
+    articles: Sequence[Article], *, body_text: BodyText = kept_body, workers: int = 1
+) -> list[ArticleWords]:
     """article_words of each article, over several processes when there are many."""
     batches = map_batches(
         _words_of_batch,
-        articles,
+        (articles, body_text),
         range(len(articles)),
         batch_size=BATCH_SIZE,
         workers=workers if len(articles) >= PARALLEL_THRESHOLD else 1,
@@ -189,10 +195,12 @@ def plan_search_index(
     *,
     known_words: Mapping[str, ArticleWords] | None = None,
     previous: IndexState | None = None,
+    body_text: BodyText = kept_body,
     workers: int = 1,
 ) -> SearchIndex:
     """Every file of the index. Words already known by an article's digest are reused,
-    and when only a few articles changed, the previous index is updated in place."""
+    and when only a few articles changed, the previous index is updated in place.
+    body_text: an article's text, for the words not known yet (as article_words)."""
     known = known_words or {}
     docs = sorted(articles, key=article_order)
     keys = tuple((urls.article_path(a.date, a.slug), a.digest, tuple(a.actors)) for a in docs)
@@ -209,12 +217,23 @@ def plan_search_index(
     )
     if updatable:
         try:
-            return _update(previous, docs, keys, names, names_key, changed, known, actors)  # type: ignore[arg-type]
+            return _update(
+                previous,  # type: ignore[arg-type]  # updatable: not None
+                docs,
+                keys,
+                names,
+                names_key,
+                changed,  # type: ignore[arg-type]
+                known,
+                actors,
+                body_text,
+            )
         except (KeyError, IndexError, ValueError):
             pass  # the kept index does not match these articles: make it all again
     # An empty digest is an article made in code rather than read from a file: not cached.
     missing = [number for number, a in enumerate(docs) if not a.digest or a.digest not in known]
-    found = dict(zip(missing, find_words([docs[n] for n in missing], workers=workers), strict=True))
+    new_words = find_words([docs[n] for n in missing], body_text=body_text, workers=workers)
+    found = dict(zip(missing, new_words, strict=True))
     every: dict[str, ArticleWords] = {}
     postings: dict[str, array[int]] = {}
     for number, article in enumerate(docs):
@@ -284,9 +303,11 @@ def _update(
     changed: Sequence[int],
     known: Mapping[str, ArticleWords],
     actors: Mapping[str, Actor],
+    body_text: BodyText,
 ) -> SearchIndex:
     postings = previous.postings
-    fresh = dict(zip(changed, find_words([docs[n] for n in changed], workers=1), strict=True))
+    changed_docs = [docs[n] for n in changed]
+    fresh = dict(zip(changed, find_words(changed_docs, body_text=body_text), strict=True))
     touched: set[str] = set()
     for number in changed:
         _, old_digest, old_actors = previous.docs[number]

@@ -22,8 +22,10 @@ from generator.build.cache import CACHE_DIR, CODE_DIGEST
 from generator.build.search_cache import WORD_CACHE_FILE, read_word_cache, write_word_cache
 from generator.config import SiteConfig, load_config, parse_config
 from generator.content.actors import Actor, ActorType
+from generator.content.loading import read_body
 from generator.content.types import Article, ArticleImage, text_digest
 from generator.errors import ConfigError, OutputError, TemplateError
+from generator.plan.opendata import BodyText
 from generator.plan.search import (
     DATA_PATH,
     SHARD_LETTERS,
@@ -154,7 +156,8 @@ def test_article_words_read_the_body_of_a_loaded_article_from_its_file(tmp_path:
     path = tmp_path / "talks.md"
     path.write_text(text, encoding="utf-8")
     loaded = replace(LATER, path=path, body="", digest=text_digest(text))
-    assert set(article_words(loaded).text.split()) == {"delegates", "met", "in", "geneva"}
+    found = article_words(loaded, body_text=read_body)
+    assert set(found.text.split()) == {"delegates", "met", "in", "geneva"}
 
 
 def test_many_articles_are_read_alike_in_several_processes(
@@ -373,9 +376,9 @@ class WordsRead:
         self.slugs: list[str] = []
         original = generator.plan.search.article_words
 
-        def counting(article: Article) -> ArticleWords:
+        def counting(article: Article, *, body_text: BodyText) -> ArticleWords:
             self.slugs.append(article.slug)
-            return original(article)
+            return original(article, body_text=body_text)
 
         monkeypatch.setattr(generator.plan.search, "article_words", counting)
 
