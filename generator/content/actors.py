@@ -9,6 +9,7 @@ from enum import StrEnum
 from pathlib import Path
 from types import MappingProxyType
 
+from generator import urls
 from generator.content.frontmatter import describe, yaml_text
 from generator.errors import BuildErrors, ContentError, closest, did_you_mean
 from generator.urls import slugify
@@ -47,6 +48,21 @@ class Mention:
 KEYS = ("id", "name", "type", "aliases", "short", "role", "country", "wikidata")
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 WIKIDATA = re.compile(r"Q[1-9][0-9]*")
+
+# The actor pages live at actors/<id>/; this id's address is the actor network page's.
+NETWORK_ID = "network"
+
+
+def reserved_id_problem(actor_id: str) -> tuple[str, str] | None:
+    """What is wrong with an actor id that another page's address already has, and the fix."""
+    if actor_id != NETWORK_ID:
+        return None
+    return (
+        f"the actor id '{actor_id}' has the address of the actor network page "
+        f"(/{urls.actors_path()}{NETWORK_ID}/)",
+        f"give this actor another id, for example '{actor_id}-1'",
+    )
+
 
 # problem(what, fix, entry index): records one registry error.
 _SUGGESTIONS = 10  # "did you mean"s for unknown countries, each a pass over every id
@@ -94,6 +110,9 @@ def parse_actor_registry(
             )
             continue
         known_ids[actor_id] = index
+        reserved = reserved_id_problem(actor_id)
+        if reserved is not None:
+            problem(*reserved, index)
 
     types = {
         fields["id"]: fields.get("type")

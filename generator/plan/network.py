@@ -20,11 +20,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from generator import urls
-from generator.content.actors import Actor
+from generator.content.actors import NETWORK_ID, Actor, reserved_id_problem
 from generator.errors import ContentError
 from generator.plan.model import Site
 
-NETWORK_SLUG = "network"
+NETWORK_SLUG = NETWORK_ID
 MOST_ACTORS = 40  # the actors drawn: those in the most articles
 MOST_TIES = 100  # the ties drawn: the strongest among them
 WIDTH = 800
@@ -119,14 +119,13 @@ class Network:
 
 
 def check_network_path(actors: Mapping[str, Actor]) -> None:
-    """The network page's address is that of an actor with the id "network"."""
-    if NETWORK_SLUG in actors:
-        raise ContentError(
-            f"the actor id '{NETWORK_SLUG}' has the address of the actor network page "
-            f"(/{network_path()})",
-            fix=f"give the actor '{actors[NETWORK_SLUG].name}' another id in actors.yaml, "
-            "for example 'network-1'",
-        )
+    """The network page's address is that of an actor with the id "network". The
+    registry refuses that id on its line; this guards a site whose actors were made
+    some other way."""
+    problem = reserved_id_problem(NETWORK_SLUG) if NETWORK_SLUG in actors else None
+    if problem is not None:
+        what, fix = problem
+        raise ContentError(what, fix=fix)
 
 
 def build_network(

@@ -415,3 +415,12 @@ def test_registry_values_are_described_in_words_not_python_reprs():
         "actor #1 has the type a list, which is not known",
         "actor #1 has the wikidata the number 7, which is not a Wikidata id",
     ]
+
+
+def test_the_id_network_is_refused_on_its_registry_line():
+    data = [entry(), entry(id="network", name="The Network")]
+    with pytest.raises(ContentError) as error:
+        parse_actor_registry(data, path=PATH, lines={0: 1, 1: 4})
+    assert error.value.line == 4
+    assert "actor network page (/actors/network/)" in error.value.what
+    assert "'network-1'" in error.value.fix
