@@ -12,16 +12,12 @@ from pathlib import Path
 import pytest
 
 from generator.build.build import build
-from generator.build.check import CheckReport, check_project
 from generator.build.site_size import PAGES_LIMIT_BYTES
 from generator.config import load_config
 from tests.support import REPO, golden_project
+from tests.unit.build.test_check import append, run_check
 
 REGISTRY = Path("content/actors.yaml")
-
-
-def run_check(root: Path) -> CheckReport:
-    return check_project(root, configure=lambda: load_config(root))
 
 
 def cli_check(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -33,15 +29,6 @@ def cli_check(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
         check=False,
         timeout=120,
     )
-
-
-def append(path: Path, text: str) -> int:
-    """Append lines to a file; the 1-based line number of the first one added."""
-    before = path.read_text(encoding="utf-8")
-    if not before.endswith("\n"):
-        before += "\n"
-    path.write_text(before + text, encoding="utf-8")
-    return before.count("\n") + 1
 
 
 def first_actor_name(root: Path) -> tuple[str, str]:
