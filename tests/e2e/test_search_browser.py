@@ -3,54 +3,22 @@ searched with Chromium, with every request kept on the site itself."""
 
 from __future__ import annotations
 
-import functools
 import shutil
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from generator.cli import main
 from tests.support import REPO
+from tests.support.archive_server import BASE, build_and_serve, site_only_tab
 
-BASE = "/archive/"
 SEED_TITLE = "US threatens sanctions if North Korea sells arms to Russia"
 SEED_PATH = "2023/09/11/us-threatens-sanctions-if-north-korea-sells-arms-to-russia/"
 
 # The browser fixture (conftest.py) skips every test when Chromium is not installed; asked
 # for first, so it does before a site is built for nothing.
 pytestmark = pytest.mark.usefixtures("browser")
-
-
-class _ArchiveHandler(SimpleHTTPRequestHandler):
-    """Serves the site under /archive/ only, as GitHub Pages serves a project site."""
-
-    def translate_path(self, path: str) -> str:
-        if not path.startswith(BASE):
-            return str(Path(self.directory) / ".not-under-the-base-path")
-        return super().translate_path("/" + path[len(BASE) :])
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-def _build_and_serve(root: Path) -> Iterator[str]:
-    """Build the project at root under /archive/ and serve it; yields http://host:port."""
-    handler = functools.partial(_ArchiveHandler, directory=str(root / "site"))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    origin = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
-        assert main(["--root", str(root), "build", "--base-url", origin + BASE]) == 0
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        yield origin
-        server.shutdown()
-    finally:
-        server.server_close()
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +28,7 @@ def origin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     shutil.copytree(REPO / "content", root / "content")
     shutil.copytree(REPO / "templates", root / "templates")
     shutil.copy2(REPO / "site.yaml", root / "site.yaml")
-    yield from _build_and_serve(root)
+    yield from build_and_serve(root)
 
 
 # Accents, other scripts and case: the page's script must split and fold words exactly as
@@ -83,33 +51,14 @@ def odd_origin(tmp_path_factory: pytest.TempPathFactory, hostile_project: Path) 
     shutil.copytree(hostile_project / "templates", root / "templates")
     article = root / "content" / "articles" / "2023" / "09" / "ministers-meet-in-zurich.md"
     article.write_text(UNICODE_ARTICLE, encoding="utf-8")
-    yield from _build_and_serve(root)
+    yield from build_and_serve(root)
 
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     """A fresh tab that may only talk to the sites under test: anything else fails the test."""
-    context = browser.new_context()
-    elsewhere: list[str] = []
-
-    def only_the_site(route, request) -> None:  # type: ignore[no-untyped-def]
-        url = urlsplit(request.url)
-        if url.hostname == "127.0.0.1" and url.path.startswith(BASE):
-            route.continue_()
-        else:
-            elsewhere.append(request.url)
-            route.abort()
-
-    context.route("**/*", only_the_site)
-    tab = context.new_page()
-    errors: list[str] = []
-    tab.on("pageerror", lambda error: errors.append(str(error)))
-    try:
+    with site_only_tab(browser) as tab:
         yield tab
-    finally:
-        context.close()
-    assert not elsewhere, f"requests left the site: {elsewhere}"
-    assert not errors, f"script errors on the page: {errors}"
 
 
 def _search(page: Page, origin: str, query: str) -> None:

@@ -4,22 +4,17 @@ under /archive/ and served over real HTTP."""
 
 from __future__ import annotations
 
-import functools
 import shutil
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from generator.cli import main
 from tests.support import REPO
+from tests.support.archive_server import BASE, build_and_serve, site_only_tab
 from tests.support.npm_tools import AXE_JS, npm_tool
 
-BASE = "/archive/"
 pytestmark = pytest.mark.usefixtures("browser")
 
 ACTORS = """\
@@ -63,18 +58,6 @@ TITLES = {
 }
 
 
-class _ArchiveHandler(SimpleHTTPRequestHandler):
-    """Serves the site under /archive/ only, as GitHub Pages serves a project site."""
-
-    def translate_path(self, path: str) -> str:
-        if not path.startswith(BASE):
-            return str(Path(self.directory) / ".not-under-the-base-path")
-        return super().translate_path("/" + path[len(BASE) :])
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def origin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("narrow-search")
@@ -86,43 +69,14 @@ def origin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         path = root / "content" / "articles" / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(f"---\n{front}\n---\n{body}\n", encoding="utf-8")
-    handler = functools.partial(_ArchiveHandler, directory=str(root / "site"))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    address = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
-        assert main(["--root", str(root), "build", "--base-url", address + BASE]) == 0
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        yield address
-        server.shutdown()
-    finally:
-        server.server_close()
+    yield from build_and_serve(root)
 
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     """A tab that may only talk to the site; script errors and console errors fail the test."""
-    context = browser.new_context()
-    elsewhere: list[str] = []
-
-    def only_the_site(route, request) -> None:  # type: ignore[no-untyped-def]
-        url = urlsplit(request.url)
-        if url.hostname == "127.0.0.1" and url.path.startswith(BASE):
-            route.continue_()
-        else:
-            elsewhere.append(request.url)
-            route.abort()
-
-    context.route("**/*", only_the_site)
-    tab = context.new_page()
-    errors: list[str] = []
-    tab.on("pageerror", lambda error: errors.append(str(error)))
-    tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    try:
+    with site_only_tab(browser, console_errors=True) as tab:
         yield tab
-    finally:
-        context.close()
-    assert not elsewhere, f"requests left the site: {elsewhere}"
-    assert not errors, f"errors on the page: {errors}"
 
 
 def _open(page: Page, origin: str, query: str) -> None:
