@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import os
 import pickle
 import re
 import time
@@ -48,7 +47,7 @@ from generator.build.render import PageRenderer
 from generator.build.writer import atomic_file
 from generator.config import SiteConfig
 from generator.content.actors import Actor, SharedName, shared_names
-from generator.content.loading import FileStamp, load_actors, load_articles
+from generator.content.loading import FileStamp, file_stamps, load_actors, load_articles
 from generator.content.types import ACTORS_FILE, Article
 from generator.errors import BuildErrors, MarginaliaError
 from generator.parallel import cpu_count, for_each_batch
@@ -136,7 +135,7 @@ def check_project(
     # The same turn-taking as builds: a build half done is no site to check.
     with project_lock(root, waiting=waiting):
         snapshot = input_snapshot(config, folders.content, folders.templates)
-        site_stamps = _stamps(str(folders.output))
+        site_stamps = file_stamps(folders.output)
         state = digest_of(
             (
                 CODE_DIGEST,
@@ -151,29 +150,6 @@ def check_project(
         report = _check(config, folders, snapshot.content, site_stamps, store, started)
         store.keep_result(state, report)
         return report
-
-
-def _stamps(folder: str) -> dict[str, FileStamp]:
-    """file_stamps' answer for a built site, in any order: 15,000 folders of one page
-    each, walked without a Path or a sort per folder (most of a no-change check)."""
-    found: dict[str, FileStamp] = {}
-    folders = [folder]
-    while folders:
-        try:
-            entries = os.scandir(folders.pop())
-        except OSError:
-            continue
-        with entries:
-            for entry in entries:
-                try:
-                    if entry.is_dir():
-                        folders.append(entry.path)
-                    else:
-                        stat = entry.stat()
-                        found[entry.path] = FileStamp(stat.st_mtime_ns, stat.st_size)
-                except OSError:
-                    continue  # gone since it was listed
-    return found
 
 
 def _report_of(errors: Iterable[MarginaliaError], root: Path, started: float) -> CheckReport:

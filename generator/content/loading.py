@@ -93,22 +93,32 @@ def _go_on() -> None:
 
 def file_stamps(folder: Path, *, checkpoint: Checkpoint = _go_on) -> dict[str, FileStamp]:
     """The size and modification time of every file under a folder (following links to
-    folders), by path; an empty dict when there is no folder. checkpoint() is called
-    at each folder and once in CHECK_EVERY files."""
+    folders), by path, each folder's entries by name; an empty dict when there is no
+    folder. checkpoint() is called at each folder and once in CHECK_EVERY files."""
     found: dict[str, FileStamp] = {}
+    _add_stamps(os.fspath(folder), found, checkpoint)
+    return found
+
+
+def _add_stamps(folder: str, found: dict[str, FileStamp], checkpoint: Checkpoint) -> None:
+    # Paths as text, into one dict: a built site is 15,000 folders of one page each,
+    # which check walks whenever it is run.
     try:
-        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
     except OSError:
-        return found
+        return
     for number, entry in enumerate(entries):
         if number % CHECK_EVERY == 0:
             checkpoint()
-        if entry.is_dir(follow_symlinks=True):
-            found.update(file_stamps(Path(entry.path), checkpoint=checkpoint))
-        else:
-            stat = entry.stat()
-            found[entry.path] = FileStamp(stat.st_mtime_ns, stat.st_size)
-    return found
+        try:
+            if entry.is_dir():
+                _add_stamps(entry.path, found, checkpoint)
+            else:
+                stat = entry.stat()
+                found[entry.path] = FileStamp(stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            continue  # gone since it was listed
 
 
 def article_paths(content_dir: Path) -> list[Path]:
