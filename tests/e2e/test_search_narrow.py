@@ -4,6 +4,7 @@ under /archive/ and served over real HTTP."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from urllib.parse import urlsplit
@@ -234,3 +235,28 @@ def test_with_big_facets_a_filter_reads_only_its_value_and_counts_wait_to_be_ask
     expect(page.get_by_role("checkbox", name="Bo Lind (2)")).to_be_focused()
     expect(page.get_by_role("checkbox", name="Bo Lind (2)")).to_be_checked()
     expect(page.get_by_role("checkbox", name="Ada Okafor (2)")).not_to_be_checked()
+
+
+@pytest.mark.parametrize(("facet_bytes", "counted"), [(200_000, True), (200_001, False)])
+def test_counts_load_by_themselves_up_to_200_kb_of_facet_files(
+    page: Page, origin: str, facet_bytes: int, counted: bool
+) -> None:
+    """README: "In an archive whose facet files are over 200 KB, the counts load when you
+    ask for them" (the three facets' whole files together, as meta.json gives them)."""
+
+    def sized(route) -> None:  # type: ignore[no-untyped-def]
+        meta = route.fetch().json()
+        meta["facetBytes"] = {"actor": facet_bytes - 2, "source": 1, "topic": 1}
+        route.fulfill(json=meta)
+
+    page.route("**/search/data/meta.json", sized)
+    _open(page, origin, "?q=accountable")
+    _titles(page, 3)
+    count = page.get_by_role("checkbox", name="Bo Lind (2)")
+    ask = page.get_by_role("button", name=re.compile(r"^Count the results by actor"))
+    if counted:
+        expect(count).to_be_visible()
+        expect(ask).to_have_count(0)
+    else:
+        expect(ask).to_be_visible()
+        expect(count).to_have_count(0)
