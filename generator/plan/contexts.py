@@ -13,7 +13,6 @@ from generator.dates import MONTHS, month_label
 from generator.plan.charts import Timeline
 from generator.plan.network import Network
 from generator.plan.structured import (
-    FactCheck,
     JsonObject,
 )
 
@@ -154,7 +153,6 @@ class ArticlePage:
     actors: tuple[Actor, ...]
     quotes: tuple[SpeakerQuote, ...]
     events: tuple[EventView, ...]
-    fact_checks: tuple[FactCheck, ...]
     previous: ArticleSummary | None
     next: ArticleSummary | None
     topics: tuple[TopicRef, ...] = ()  # in the order of its tags

@@ -55,9 +55,6 @@ from generator.plan.model import (
 )
 from generator.plan.network import build_network, check_network_path, network_path
 from generator.plan.search import DATA_PATH
-from generator.plan.structured import (
-    FactCheck,
-)
 
 T = TypeVar("T")
 
@@ -271,11 +268,6 @@ def _plan_articles(
             _event_view(site, AttributedEvent(event, number, article), summaries, listed=False)
             for number, event in enumerate(article.events, start=1)
         )
-        fact_checks = tuple(
-            FactCheck(note.claim, note.rating, note.note, note.quote)  # type: ignore[arg-type]
-            for note in article.annotations
-            if note.is_claim_review
-        )
         day = days.get(article.date)
         if day is None:
             day = days[article.date] = Crumb(
@@ -292,7 +284,6 @@ def _plan_articles(
                     actors=tuple(site.actors[actor_id] for actor_id in article.actors),
                     quotes=quotes,
                     events=events,
-                    fact_checks=fact_checks,
                     previous=summaries[neighbours.previous.path] if neighbours.previous else None,
                     next=summaries[neighbours.next.path] if neighbours.next else None,
                     topics=tuple(topics[slug] for slug in article_topics(article)),

@@ -40,7 +40,7 @@ def article_page(title: str, body: str, *, key: str = "key", **fields: object) -
     item = dataclasses.replace(
         article("a", title, dt.date(2023, 9, 1), **fields), body=body, actors=(KIM.id,)
     )
-    context = ArticlePage(item, key, (KIM,), (), (), (), None, None)
+    context = ArticlePage(item, key, (KIM,), (), (), None, None)
     return Page(path="2023/09/01/a/", template="article.html", title=title, context=context)
 
 

@@ -214,7 +214,6 @@ def test_article_page_has_its_body_actors_quotes_and_neighbours(site: Site) -> N
         actors=(RUSSIA,),
         quotes=(SpeakerQuote(KIM_QUOTE, KIM),),
         events=(),
-        fact_checks=(),
         previous=summary(CHARLIE),
         next=summary(ECHO),
     )
