@@ -29,9 +29,9 @@ import functools
 import json
 import logging
 import os
+import secrets
 import shutil
 import stat
-import tempfile
 from collections.abc import Collection, Iterable, Iterator, Set
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -47,24 +47,58 @@ FOREIGN_SHOWN = 5
 
 
 @contextmanager
-def atomic_file(path: Path, *, scratch: Path | None = None) -> Iterator[BinaryIO]:
+def atomic_file(
+    path: Path, *, scratch: Path | None = None, keep_mode: bool = False, durable: bool = False
+) -> Iterator[BinaryIO]:
     """A file to write that replaces path only once it is whole, so a reader sees the
     old bytes or the new, never half of them; on failure nothing is left behind. The
-    file is made in `scratch` (on the same file system) when given, else beside path."""
+    file is made in `scratch` (on the same file system) when given, else beside path.
+
+    keep_mode: the file gets the permissions a plain write would leave (path's own, or
+    0o666 less the umask for a new file) rather than 0o600: for files a person edits.
+    durable: its bytes reach the disk before it replaces path.
+    """
     folder = scratch if scratch is not None else path.parent
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+    temporary = folder / f".{secrets.token_hex(8)}.tmp"  # short: path.name may be long
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    # os.open applies the umask to 0o666, as a plain write would.
+    handle = os.open(temporary, flags, 0o666 if keep_mode else 0o600)
     try:
         with os.fdopen(handle, "wb") as file:
+            if keep_mode:
+                with suppress(FileNotFoundError):
+                    os.fchmod(file.fileno(), stat.S_IMODE(os.stat(path).st_mode))
             yield file
+            if durable:
+                file.flush()
+                os.fsync(file.fileno())
         os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
 
 
-def write_atomically(path: Path, data: bytes, *, scratch: Path | None = None) -> None:
-    with atomic_file(path, scratch=scratch) as file:
+def write_atomically(
+    path: Path,
+    data: bytes,
+    *,
+    scratch: Path | None = None,
+    keep_mode: bool = False,
+    durable: bool = False,
+) -> os.stat_result:
+    """Write `data` to path through atomic_file. Returns the file's status as written:
+    as it is now, when path is still that file (the rename set its change time), else
+    as it was written, which tells whoever compares it later that path changed since."""
+    with atomic_file(path, scratch=scratch, keep_mode=keep_mode, durable=durable) as file:
         file.write(data)
+        file.flush()
+        written = os.fstat(file.fileno())
+    try:
+        now = os.stat(path)
+    except FileNotFoundError:
+        return written
+    same = (now.st_ino, now.st_size, now.st_mtime_ns)
+    return now if same == (written.st_ino, written.st_size, written.st_mtime_ns) else written
 
 
 def stamp_of(path: str | Path) -> tuple[int, int] | None:

@@ -14,9 +14,7 @@ MarginaliaError says what and nothing is to be written.
 from __future__ import annotations
 
 import io
-import os
 import re
-import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -194,35 +192,6 @@ def entries_of(text: str, collection: str, *, path: Path = _DEFAULT_PATH) -> lis
     """The entries of `collection` as the build reads them (an empty list when none)."""
     _, _, found = _read(text, collection, path)
     return list(found.values) if found else []
-
-
-def write_article_atomically(path: Path, text: str) -> None:
-    """Replace the article with `text` whole or not at all, keeping its permissions.
-
-    The bytes are the text's own (no newline translation), so a CRLF file stays CRLF.
-    """
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        mode = path.stat().st_mode & 0o7777 if path.exists() else None
-        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        try:
-            with os.fdopen(handle, "wb") as file:
-                file.write(text.encode("utf-8"))
-                file.flush()
-                os.fsync(file.fileno())
-            if mode is not None:
-                os.chmod(temporary, mode)
-            os.replace(temporary, path)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
-    except OSError as error:
-        raise ContentError(
-            f"cannot write the article: {error.strerror or error}",
-            path=path,
-            fix="check that the folder is writable and the disk has room, then try again; "
-            "the article is as it was",
-        ) from None
 
 
 # Reading

@@ -40,12 +40,12 @@ from generator.content.frontmatter_edit import (
     delete_entry,
     entries_of,
     update_entry,
-    write_article_atomically,
 )
 from generator.content.loading import load_actors
 from generator.content.types import ARTICLES_DIR
 from generator.dev.livereload import ENDPOINT
 from generator.errors import MarginaliaError
+from generator.ingest.ingest import write_text_atomically
 from generator.plan.contexts import ArticlePage
 
 API_PATH = ENDPOINT + "api/"
@@ -411,7 +411,7 @@ class Editor:
                         return refused(
                             HTTPStatus.CONFLICT, CHANGED_ON_DISK, digest=file_digest(now)
                         )
-                    write_article_atomically(path, edited)
+                    write_text_atomically(path, edited, durable=True)
                 except OSError as error:
                     return refused(HTTPStatus.INTERNAL_SERVER_ERROR, str(error.strerror))
                 except MarginaliaError as error:

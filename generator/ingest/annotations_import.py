@@ -20,9 +20,10 @@ from generator import urls
 from generator.body.engines import MarkdownEngine
 from generator.body.selection import Refusal, Selection, anchor_selection, anchor_text
 from generator.content.frontmatter import body_of
-from generator.content.frontmatter_edit import add_entry, entries_of, write_article_atomically
+from generator.content.frontmatter_edit import add_entry, entries_of
 from generator.content.types import AnnotationKind, Article
 from generator.errors import MarginaliaError
+from generator.ingest.ingest import write_text_atomically
 from generator.plan.opendata import MOTIVATIONS
 
 # Tags (Hypothesis) or tagging bodies (W3C) that name a kind of note; others are notes.
@@ -326,5 +327,5 @@ def _import_into(
         added.append((article_path, item.where))
     if failed or not added:
         return
-    write_article_atomically(article_path, new_text)
+    write_text_atomically(article_path, new_text, durable=True)
     report.added.extend(added)

@@ -6,7 +6,6 @@ import bisect
 import hashlib
 import os
 import re
-import secrets
 import stat
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -21,6 +20,7 @@ from pathlib import Path
 from generator.body.annotations import AnchorText, normalise_for_matching
 from generator.body.body_markup import TextFlow
 from generator.body.markdown_tree import parse
+from generator.build.writer import write_atomically
 from generator.content.actors import Actor, ActorMatcher, build_matcher, find_mentions
 from generator.content.frontmatter import render_front_matter, split_front_matter
 from generator.content.loading import ARTICLES_DIR
@@ -848,35 +848,21 @@ def _read_article(path: Path) -> tuple[Stamp, str]:
         ) from None
 
 
-def write_text_atomically(path: Path, text: str, *, what: str = "the article") -> Stamp:
-    """Write whole or not at all: a crash or a full disk never leaves half an article.
-    Returns the stamp of what was written, taken from the file written (a rename keeps
-    it), so an edit just after it shows as an edit."""
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+def write_text_atomically(
+    path: Path, text: str, *, what: str = "the article", durable: bool = False
+) -> Stamp:
+    """Write whole or not at all: a crash or a full disk never leaves half an article,
+    and the file keeps its permissions. The text's own line endings are written (a CRLF
+    file stays CRLF). Returns the stamp of what was written, so an edit just after it
+    shows as an edit. durable: the bytes reach the disk before the file is replaced."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        # os.open applies the umask to 0o666, as a plain write would.
-        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as file:
-                file.write(text)
-                file.flush()
-                written = os.fstat(file.fileno())
-            os.replace(temporary, path)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
-        # The rename set the change time: the file's stamp now, when it is still the
-        # file written (else the stamp written, which tells the next ingest to look).
-        now = os.stat(path)
-        same = (now.st_ino, now.st_size, now.st_mtime_ns)
-        stamp = Stamp.of(
-            now if same == (written.st_ino, written.st_size, written.st_mtime_ns) else written
-        )
+        written = write_atomically(path, text.encode("utf-8"), keep_mode=True, durable=durable)
     except OSError as error:
         raise ContentError(
             f"cannot write {what}: {error.strerror or error}",
             path=path,
-            fix="check that the folder is writable and the disk has room, then try again",
+            fix="check that the folder is writable and the disk has room, then try again; "
+            "nothing was changed",
         ) from None
-    return stamp
+    return Stamp.of(written)

@@ -16,9 +16,9 @@ from generator.content.frontmatter_edit import (
     delete_entry,
     entries_of,
     update_entry,
-    write_article_atomically,
 )
 from generator.errors import MarginaliaError
+from generator.ingest.ingest import write_text_atomically
 from tests.support import GOLDEN_FIXTURE, REPO
 
 SHIPPED = sorted(
@@ -282,7 +282,7 @@ def test_write_keeps_the_bytes_and_the_permissions(tmp_path: Path) -> None:
     path = tmp_path / "a.md"
     path.write_bytes(b"old")
     path.chmod(0o640)
-    write_article_atomically(path, HAND_WRITTEN[1])
+    write_text_atomically(path, HAND_WRITTEN[1])
     assert path.read_bytes() == HAND_WRITTEN[1].encode("utf-8")
     assert path.stat().st_mode & 0o777 == 0o640
     assert [p.name for p in tmp_path.iterdir()] == ["a.md"]
