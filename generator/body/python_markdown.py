@@ -75,11 +75,10 @@ def load_markdown(extensions: tuple[str, ...], configs: Mapping[str, object]) ->
     # The same work as Python-Markdown's, skipped where it would change nothing.
     if type(md.preprocessors["normalize_whitespace"]) is NormalizeWhitespace:
         md.preprocessors.register(_NormalizeWhitespace(md), "normalize_whitespace", 30)
-    fences = {item.name: md.preprocessors[item.name] for item in md.preprocessors._priority}.get(
-        "fenced_code_block"
-    )
-    if type(fences) is FencedBlockPreprocessor:
-        md.preprocessors.register(_OnlyWith(fences, ("```", "~~~")), "fenced_code_block", 25)
+    if "fenced_code_block" in md.preprocessors:
+        fences = md.preprocessors["fenced_code_block"]
+        if type(fences) is FencedBlockPreprocessor:
+            md.preprocessors.register(_OnlyWith(fences, ("```", "~~~")), "fenced_code_block", 25)
     if not extensions and hasattr(InlineProcessor, "_InlineProcessor__handleInline"):
         md.treeprocessors.register(_PlainTextSkipped(md), "inline", 20)
         md.parser.blockprocessors.register(_PlainParagraph(md.parser), "plain_paragraph", 101)
