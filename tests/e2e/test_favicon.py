@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -14,8 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from tests.e2e.conftest import make_project, run_cli
-
-BASE = "/archive/"
+from tests.support.archive_server import BASE, ArchiveHandler
 
 
 def page_url(site: Path, page: Path, base_path: str) -> str:
@@ -45,23 +44,15 @@ def test_every_page_links_an_svg_icon_that_is_built(
         assert svg is not None and svg.get("viewbox"), "the icon is an SVG with a viewBox"
 
 
-class _ArchiveHandler(SimpleHTTPRequestHandler):
-    """Serves the site under /archive/ only, as GitHub Pages serves a project site:
-    /favicon.ico at the root of the host is not there. Records every answer, for the
-    browser asks for its icon itself, unseen by the page's request events."""
+class _ArchiveHandler(ArchiveHandler):
+    """ArchiveHandler, under which /favicon.ico at the root of the host is not there,
+    recording every answer: the browser asks for its icon itself, unseen by the page's
+    request events."""
 
     answers: list[str]
 
-    def translate_path(self, path: str) -> str:
-        if not path.startswith(BASE):
-            return str(Path(self.directory) / ".not-under-the-base-path")
-        return super().translate_path("/" + path[len(BASE) :])
-
     def log_request(self, code: object = "-", size: object = "-") -> None:
         self.answers.append(f"{int(code)} {self.path}")  # type: ignore[call-overload]
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 ANSWERS: list[str] = []
