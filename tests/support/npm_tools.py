@@ -22,6 +22,6 @@ def npm_tool(path: Path) -> Path:
     if not path.is_file():
         pytest.fail(
             f"{path.relative_to(REPO)} is missing; install the test tools with `make test` "
-            "(npm install --prefix .venv/npm --ignore-scripts tests/support/npm)"
+            "(or only them: make .venv/.installed-npm)"
         )
     return path
