@@ -466,6 +466,31 @@ def test_an_annotation_targets_the_quoted_words_of_its_article(collection: dict)
     }
 
 
+def test_an_imported_note_keeps_its_original_address_in_via() -> None:
+    imported = "https://hypothes.is/a/Zx1yQh8mEe6u3a_2RkNqTg"
+    note = dataclasses.replace(OLDER.annotations[0], id=imported)
+    older = dataclasses.replace(OLDER, annotations=(note,))
+    planned = plan_open_data(
+        build_site((older,), ACTORS), absolute=absolute, title=TITLE, body_text=kept_body
+    )
+    page = next(page for page in planned if page.path == "data/annotations.jsonld")
+    (item,) = json.loads(text_of(page))["first"]["items"]
+    assert item["via"] == imported
+    assert item["id"] == OLDER_URL + "#annotation-1"
+
+
+def test_a_note_exported_and_imported_again_has_no_via(collection: dict) -> None:
+    assert all("via" not in item for item in collection["first"]["items"])
+    note = dataclasses.replace(OLDER.annotations[0], id=OLDER_URL + "#annotation-1")
+    older = dataclasses.replace(OLDER, annotations=(note,))
+    planned = plan_open_data(
+        build_site((older,), ACTORS), absolute=absolute, title=TITLE, body_text=kept_body
+    )
+    page = next(page for page in planned if page.path == "data/annotations.jsonld")
+    (item,) = json.loads(text_of(page))["first"]["items"]
+    assert "via" not in item
+
+
 def test_prefix_and_suffix_only_when_set(collection: dict) -> None:
     selector = collection["first"]["items"][0]["target"]["selector"]
     assert selector == {"type": "TextQuoteSelector", "exact": "met in 2019"}
