@@ -138,6 +138,9 @@ def test_every_selector_quotes_its_context_and_picks_out_one_place(
     for item in items:
         quote, fragment = item["target"]["selector"]
         assert quote["prefix"].strip() and quote["suffix"].strip(), item["id"]
+        # The README: "at least 32 characters of whole words either side".
+        assert len(quote["prefix"]) >= 32, item["id"]
+        assert len(quote["suffix"]) >= 32, item["id"]
         # The build's own matcher finds the words, with that context, in one place ...
         anchor = find_anchor(
             article_text, quote["exact"], prefix=quote["prefix"], suffix=quote["suffix"]
