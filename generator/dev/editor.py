@@ -340,7 +340,7 @@ class Editor:
         )
 
     def _known_actors(self) -> Mapping[str, Actor] | Answer:
-        if self.live.known_actors:
+        if self.live.renderer is not None:  # a build planned the site: its registry, even empty
             return self.live.known_actors
         try:
             return {actor.id: actor for actor in load_actors(self.root / self.config().content_dir)}
