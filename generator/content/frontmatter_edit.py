@@ -415,9 +415,7 @@ def _checked(
             path=path,
             fix="nothing was changed; edit this entry by hand in the file, and report it",
         )
-    article, problems = parse_article(
-        text, path=path, known_actors=known_actors if known_actors is not None else _AnyActor()
-    )
+    article, problems = parse_article(text, path=path, known_actors=known_actors)
     if problems or article is None:
         first = problems[0] if problems else None
         raise ContentError(
@@ -428,10 +426,3 @@ def _checked(
             + "; nothing was changed",
         )
     return text
-
-
-class _AnyActor(dict):
-    """A registry that knows every id: for callers that check actor ids themselves."""
-
-    def __contains__(self, key: object) -> bool:
-        return True

@@ -80,9 +80,12 @@ def _text(value: object) -> str | None:
 
 
 def parse_article(
-    text: str, *, path: Path, known_actors: Mapping[str, Actor]
+    text: str, *, path: Path, known_actors: Mapping[str, Actor] | None
 ) -> tuple[Article | None, list[MarginaliaError]]:
-    """One content file -> an Article, or every problem found in it."""
+    """One content file -> an Article, or every problem found in it.
+
+    known_actors: the registry the actor ids must be in; None leaves them unchecked
+    (for a caller that checks them itself)."""
     try:
         front = split_front_matter(text, path=path)
     except MarginaliaError as error:
@@ -138,7 +141,7 @@ def parse_article(
         if not slugify(tag):
             problems.add(*tag_without_address(tag), key="tags", index=index)
     for index, actor_id in enumerate(actor_ids):
-        if actor_id not in known_actors:
+        if known_actors is not None and actor_id not in known_actors:
             problems.add(
                 f"unknown actor id '{yaml_text(actor_id)}'"
                 f"{problems.did_you_mean(actor_id, known_actors)}",
@@ -383,10 +386,10 @@ class _Entry:
         return text
 
     def actor(
-        self, value: dict, name: str, known: Mapping[str, Actor], *, other: str = ""
+        self, value: dict, name: str, known: Mapping[str, Actor] | None, *, other: str = ""
     ) -> str | None:
         actor_id = _text(value.get(name))
-        if actor_id is not None and actor_id not in known:
+        if actor_id is not None and known is not None and actor_id not in known:
             self.problem(
                 f"has an unknown {name} '{yaml_text(actor_id)}'"
                 f"{self.problems.did_you_mean(actor_id, known)}",
@@ -404,7 +407,9 @@ _QUOTES = _ListField(
 )
 
 
-def _parse_quote(entry: _Entry, fields: dict, known_actors: Mapping[str, Actor]) -> Quote | None:
+def _parse_quote(
+    entry: _Entry, fields: dict, known_actors: Mapping[str, Actor] | None
+) -> Quote | None:
     text = entry.required(fields, "text", "add 'text: <the quoted words>' to the quote")
     speaker = entry.actor(
         fields,
@@ -518,7 +523,9 @@ _EVENTS = _ListField(
 _CAMEO_CODE = re.compile(r"(0[1-9]|1[0-9]|20)[0-9]{0,2}")
 
 
-def _parse_event(entry: _Entry, fields: dict, known_actors: Mapping[str, Actor]) -> Event | None:
+def _parse_event(
+    entry: _Entry, fields: dict, known_actors: Mapping[str, Actor] | None
+) -> Event | None:
     subject = entry.actor(fields, "subject", known_actors)
     target = entry.actor(fields, "object", known_actors)
     for name in ("subject", "object"):
