@@ -2,8 +2,9 @@
 
 Two actors are tied by every article that names them both (listed, quoted or in an
 event, as on the actor pages). A thousand actors and their ties make a hairball, so the
-picture shows the actors in the most articles and the strongest ties among them; every
-other tie is on the actor pages ("Appears with").
+picture shows the actors in the most articles and the strongest ties among them; each
+actor page lists that actor's strongest ties ("Appears with", the first
+pages.CO_ACTORS_SHOWN).
 
 The layout is networkx's spring_layout (Fruchterman-Reingold) from a fixed seed, over
 nodes and ties in a fixed order, with positions rounded: the same archive gives the same
