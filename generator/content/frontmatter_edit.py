@@ -190,20 +190,27 @@ def delete_entry(
 
 def entries_of(text: str, collection: str, *, path: Path = _DEFAULT_PATH) -> list:
     """The entries of `collection` as the build reads them (an empty list when none)."""
-    _, _, found = _read(text, collection, path)
-    return list(found.values) if found else []
+    _check_collection(collection, path)
+    values = split_front_matter(text, path=path).data.get(collection)
+    if values is not None and not isinstance(values, list):
+        _read(text, collection, path)  # refuses it, naming its line
+    return list(values or [])
 
 
 # Reading
 
 
-def _read(text: str, collection: str, path: Path) -> tuple[_File, dict, _Collection | None]:
+def _check_collection(collection: str, path: Path) -> None:
     if collection not in COLLECTIONS:
         raise ContentError(
             f"'{collection}' is not a list of entries an article has",
             path=path,
             fix=f"use one of: {', '.join(COLLECTIONS)}",
         )
+
+
+def _read(text: str, collection: str, path: Path) -> tuple[_File, dict, _Collection | None]:
+    _check_collection(collection, path)
     data = dict(split_front_matter(text, path=path).data)  # its errors, as a build's
     file = _cut(text)
     root = yaml.compose(file.yaml_text(), Loader=ContentLoader)

@@ -17,7 +17,7 @@ from generator.content.frontmatter_edit import (
     entries_of,
     update_entry,
 )
-from generator.errors import MarginaliaError
+from generator.errors import ContentError, MarginaliaError
 from generator.ingest.ingest import write_text_atomically
 from tests.support import GOLDEN_FIXTURE, REPO
 
@@ -286,3 +286,10 @@ def test_write_keeps_the_bytes_and_the_permissions(tmp_path: Path) -> None:
     assert path.read_bytes() == HAND_WRITTEN[1].encode("utf-8")
     assert path.stat().st_mode & 0o777 == 0o640
     assert [p.name for p in tmp_path.iterdir()] == ["a.md"]
+
+
+def test_entries_of_refuses_a_list_that_is_not_one_naming_its_line() -> None:
+    text = "---\ntitle: T\ndate: 2023-09-11\nannotations: 5\n---\nBody.\n"
+    with pytest.raises(ContentError, match="'annotations' is not a list") as raised:
+        entries_of(text, "annotations")
+    assert raised.value.line == 4
