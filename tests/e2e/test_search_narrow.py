@@ -260,3 +260,28 @@ def test_counts_load_by_themselves_up_to_200_kb_of_facet_files(
     else:
         expect(ask).to_be_visible()
         expect(count).to_have_count(0)
+
+
+def test_two_values_of_a_facet_find_either_and_two_facets_must_both_match(
+    page: Page, origin: str
+) -> None:
+    _open(page, origin, "?q=accountable&actor=ada-okafor&actor=bo-lind")
+    assert set(_titles(page, 3)) == {TITLES["river"], TITLES["critics"], TITLES["inquiry"]}
+    _open(page, origin, "?q=accountable&actor=bo-lind&source=Daily+Ledger")
+    assert _titles(page, 1) == [TITLES["inquiry"]]
+    expect(page.get_by_role("checkbox", name="Daily Ledger (1)")).to_be_checked()
+
+
+def test_words_inside_quotes_match_whole_words_only(page: Page, origin: str) -> None:
+    _open(page, origin, "?q=hold+account")
+    _titles(page, 3)  # out of quotes, "account" also finds "accountable"
+    _open(page, origin, '?q="hold account"')
+    expect(page.locator(".search-status")).to_have_text('No articles found for “"hold account"”.')
+    expect(page.locator(".search-result")).to_have_count(0)
+
+
+def test_a_result_shows_its_topics_as_links(page: Page, origin: str) -> None:
+    _open(page, origin, "?q=engineers")
+    result = page.locator(".search-result", has_text=TITLES["dam"])
+    expect(result.locator(".search-topics")).to_have_text("Topics: Water")
+    expect(result.locator(".search-topics a")).to_have_attribute("href", BASE + "topics/water/")
