@@ -7,6 +7,7 @@ import csv
 import dataclasses
 import io
 import json
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -26,6 +27,7 @@ from generator.plan.tables import (
     QUOTES_FILE,
     plan_tables,
 )
+from tests.support import REPO
 from tests.unit.plan.test_opendata import ACTORS, NEWER, OLDER, TITLE, absolute
 
 TABLES = (ARTICLES_FILE, ACTORS_FILE, MENTIONS_FILE, QUOTES_FILE, EVENTS_FILE)
@@ -248,3 +250,24 @@ def test_any_text_round_trips_through_the_csv_module(title: str, speaker: str) -
     table = outputs((article,))
     assert rows(table[ARTICLES_FILE])[0]["title"] == title
     assert rows(table[QUOTES_FILE])[0]["speaker_name"] == speaker
+
+
+def readme_columns() -> dict[str, tuple[str, ...]]:
+    """The README's table of the CSV files: each file's columns, in order."""
+    readme = (REPO / "README.md").read_text("utf-8")
+    section = readme[readme.index("### `site/data/*.csv`") :]
+    columns = {}
+    for line in section.splitlines():
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        if len(cells) == 2 and cells[0].endswith(".csv`"):
+            names = re.findall(r"`([a-z_]+)`(?: \([^)]*\))?", cells[1])
+            columns[cells[0].strip("`")] = tuple(names)
+    return columns
+
+
+def test_each_tables_header_is_the_readmes_column_list(tables: dict[str, Page]) -> None:
+    documented = readme_columns()
+    assert sorted(documented) == sorted(TABLES)
+    for name, page in tables.items():
+        header = next(csv.reader(io.StringIO(text_of(page), newline="")))
+        assert tuple(header) == documented[name], name
