@@ -48,10 +48,11 @@ class PageHeads:
         data: list[JsonObject] = [breadcrumbs(trail)] if page.crumbs else []
         if isinstance(context, ArticlePage):
             article = context.article
+            known = _actors_by_name(context)
             data[:0] = [
-                self._news_article(context, url),
+                self._news_article(context, url, known),
                 *claim_reviews(
-                    self._fact_checks(context),
+                    self._fact_checks(context, known),
                     page_url=url,
                     publisher=self._site_organization(),
                     date_published=published_time(article.date),
@@ -104,8 +105,9 @@ class PageHeads:
         kind = "Person" if actor.type is ActorType.PERSON else "Organization"
         return {"@type": kind, "name": actor.name, "url": self.absolute(urls.actor_path(actor.id))}
 
-    def _fact_checks(self, context: ArticlePage) -> tuple[FactCheck, ...]:
-        known = _actors_by_name(context)
+    def _fact_checks(
+        self, context: ArticlePage, known: Mapping[str, Actor]
+    ) -> tuple[FactCheck, ...]:
         return tuple(
             FactCheck(
                 note.claim,  # type: ignore[arg-type]  # is_claim_review: both are set
@@ -123,7 +125,9 @@ class PageHeads:
             if note.is_claim_review
         )
 
-    def _news_article(self, context: ArticlePage, url: str) -> JsonObject:
+    def _news_article(
+        self, context: ArticlePage, url: str, known: Mapping[str, Actor]
+    ) -> JsonObject:
         article = context.article
         data: dict[str, object] = {
             "@context": SCHEMA,
@@ -150,7 +154,6 @@ class PageHeads:
             data["dateline"] = dateline
         source = {"@type": "NewsMediaOrganization", "name": article.source or self.site_title}
         data["publisher"] = source
-        known = _actors_by_name(context)
         data["author"] = (
             [self._person_or_organization(name, known) for name in article.authors]
             if article.authors
