@@ -37,6 +37,7 @@ from generator.plan.model import article_actor_ids, topic_name
 from generator.plan.opendata import BodyText, kept_body
 
 DATA_PATH = f"{urls.search_path()}data/"
+FACETS_PATH = f"{DATA_PATH}facets/"
 DOCS_PER_FILE = 50  # small, as the twenty results of a search come from as many files
 SHARD_LETTERS = 3  # a term file holds the words that start with the same three letters
 # Bump when the files' format changes, so browsers and the build drop what they kept.
@@ -52,6 +53,7 @@ _ACCENTS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe
 # Links in Markdown: the address is not the article's words.
 _LINK_TARGET = re.compile(r"\]\([^)]*\)|<https?://[^>]*>|https?://\S+")
 _PLAIN_KEY = re.compile(r"[a-z0-9]+")
+_PLAIN_VALUE = re.compile(r"[a-z0-9][a-z0-9-]*")  # a facet value's file keeps its name
 # Below this many articles to read, a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 300
 BATCH_SIZE = 200
@@ -393,7 +395,7 @@ class Facet(StrEnum):
 
 
 def facet_file(facet: Facet) -> str:
-    return f"{DATA_PATH}facets/{facet.value}.json"
+    return f"{FACETS_PATH}{facet.value}.json"
 
 
 def plan_facets(docs: Sequence[Article], actors: Mapping[str, Actor]) -> dict[str, str]:
@@ -448,11 +450,7 @@ def facet_value_file(facet: Facet, value: str) -> str:
     """The file of one value: a search narrowed by it reads this, not the whole facet.
     Plain ids keep their name; others are spelled in hex after "_", which no plain id has."""
     name = value if _PLAIN_VALUE.fullmatch(value) else "_" + value.encode("utf-8").hex()
-    return f"{DATA_PATH}facets/{facet.value}/{name}.json"
-
-
-_PLAIN_VALUE = re.compile(r"[a-z0-9][a-z0-9-]*")
-FACETS_PATH = f"{DATA_PATH}facets/"
+    return f"{FACETS_PATH}{facet.value}/{name}.json"
 
 
 def _deltas(numbers: Sequence[int]) -> list[int]:
