@@ -285,3 +285,25 @@ def test_a_result_shows_its_topics_as_links(page: Page, origin: str) -> None:
     result = page.locator(".search-result", has_text=TITLES["dam"])
     expect(result.locator(".search-topics")).to_have_text("Topics: Water")
     expect(result.locator(".search-topics a")).to_have_attribute("href", BASE + "topics/water/")
+
+
+def test_a_search_fetches_meta_its_words_term_files_and_its_results_docs_files(
+    page: Page, origin: str
+) -> None:
+    """README: "A search fetches meta.json, one term file per query word and the docs
+    files of the 20 results it shows" (and here, a small archive, the facets' counts)."""
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(urlsplit(request.url).path))
+    _open(page, origin, "?q=accountable+river")
+    _titles(page, 1)
+    expect(page.get_by_role("group", name="Actors")).to_be_visible()
+    data = BASE + "search/data/"
+    assert sorted(path[len(data) :] for path in fetched if path.startswith(data)) == [
+        "docs/0.json",
+        "facets/actor.json",
+        "facets/source.json",
+        "facets/topic.json",
+        "meta.json",
+        "terms/acc.json",
+        "terms/riv.json",
+    ]
