@@ -7,7 +7,6 @@ import http.client
 import json
 import queue
 import re
-import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -16,14 +15,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import yaml
 from bs4 import BeautifulSoup
-from rich.console import Console
 
-from generator.cli import main
-from generator.config import load_config
-from generator.dev.serve import serve
-from tests.support import REPO
+from tests.support.serving import built_project, serving
 
 SLUG = "us-threatens-sanctions-if-north-korea-sells-arms-to-russia"
 ARTICLE_FILE = f"content/articles/2023/09/{SLUG}.md"
@@ -92,37 +86,10 @@ class EventStream:
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[Server]:
-    root = tmp_path / "project"
-    root.mkdir()
-    for folder in ("seeds", "templates", "content"):
-        shutil.copytree(REPO / folder, root / folder)
-    settings = yaml.safe_load((REPO / "site.yaml").read_text(encoding="utf-8"))
-    settings["base_url"] = f"http://127.0.0.1:8000{BASE}"
-    (root / "site.yaml").write_text(yaml.safe_dump(settings), encoding="utf-8")
-    assert main(["--root", str(root), "build"]) == 0
-
-    ready: queue.Queue[str] = queue.Queue()
-    stop = threading.Event()
-    console = Console(file=open(root / "serve.log", "w"), force_terminal=False)  # noqa: SIM115
-    thread = threading.Thread(
-        target=serve,
-        args=(root, load_config(root)),
-        kwargs={
-            "host": "127.0.0.1",
-            "port": 0,
-            "console": console,
-            "on_ready": ready.put,
-            "stop": stop,
-        },
-        daemon=True,
-    )
-    thread.start()
-    url = ready.get(timeout=60)
-    parts = urlsplit(url)
-    yield Server(root, f"{parts.scheme}://{parts.netloc}")
-    stop.set()
-    thread.join(15)
-    assert not thread.is_alive(), "the server did not stop"
+    root = built_project(tmp_path, base_path=BASE)
+    with serving(root) as url:
+        parts = urlsplit(url)
+        yield Server(root, f"{parts.scheme}://{parts.netloc}")
 
 
 def edit_article(root: Path, old: str, new: str) -> None:

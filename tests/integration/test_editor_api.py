@@ -10,10 +10,8 @@ import http.client
 import json
 import queue
 import re
-import shutil
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,12 +20,8 @@ from urllib.parse import quote, urlsplit
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from rich.console import Console
 
-from generator.cli import main
-from generator.config import load_config
-from generator.dev.serve import serve
-from tests.support import REPO
+from tests.support.serving import built_project, serving
 
 SLUG = "us-threatens-sanctions-if-north-korea-sells-arms-to-russia"
 ARTICLE = f"content/articles/2023/09/{SLUG}.md"
@@ -101,37 +95,11 @@ class Server:
         return self.api("POST", "save", body)
 
 
-def _project(tmp_path: Path) -> Path:
-    root = tmp_path / "project"
-    root.mkdir()
-    for folder in ("seeds", "templates", "content"):
-        shutil.copytree(REPO / folder, root / folder)
-    settings = yaml.safe_load((REPO / "site.yaml").read_text(encoding="utf-8"))
-    settings["base_url"] = "http://127.0.0.1:8000/"
-    (root / "site.yaml").write_text(yaml.safe_dump(settings), encoding="utf-8")
-    assert main(["--root", str(root), "build"]) == 0
-    return root
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[Server]:
-    root = _project(tmp_path)
-    ready: queue.Queue[str] = queue.Queue()
-    stop = threading.Event()
-    console = Console(file=open(root / "serve.log", "w"), force_terminal=False)  # noqa: SIM115
-    thread = threading.Thread(
-        target=serve,
-        args=(root, load_config(root)),
-        kwargs={"host": "127.0.0.1", "port": 0, "console": console, "on_ready": ready.put,
-                "stop": stop},
-        daemon=True,
-    )  # fmt: skip
-    thread.start()
-    url = ready.get(timeout=60)
-    yield Server(root, urlsplit(url).port or 0)
-    stop.set()
-    thread.join(15)
-    assert not thread.is_alive(), "the server did not stop"
+    root = built_project(tmp_path)
+    with serving(root) as url:
+        yield Server(root, urlsplit(url).port or 0)
 
 
 def _digest(path: Path) -> str:
@@ -379,7 +347,7 @@ def test_quotes_and_events_are_anchored_and_written(server: Server) -> None:
 
 
 def test_read_only_serves_no_editor_and_refuses_every_request(tmp_path: Path) -> None:
-    root = _project(tmp_path)
+    root = built_project(tmp_path)
     process = subprocess.Popen(
         [sys.executable, "-m", "generator", "--root", str(root), "serve", "--port", "0",
          "--read-only"],
