@@ -8,7 +8,8 @@ An inverted index, split so a search fetches only what it needs:
                                  -> the articles it is in, and in which fields
     search/data/docs/<n>.json    articles n*50 to n*50+49: path, title, date, source
     search/data/facets/<k>.json  for k in actor, source, topic: each value's id, name and
-                                 articles, to filter a search and count its results
+                                 articles, to count a search's results by value
+    search/data/facets/<k>/<id>.json  one value's, to narrow a search by it
 
 Articles are numbered by date, then path, so a new day's articles are added at the end.
 A posting is one number, (number - previous number) << 4 | fields: the fields are bits
