@@ -202,7 +202,16 @@ def test_claims_carry_their_author_and_date_where_given(site: Path, soup) -> Non
 
 @pytest.mark.parametrize(
     ("verdict", "number"),
-    [("True", 5), ("mostly true", 4), ("Half-true", 3), ("MOSTLY FALSE", 2), ("False.", 1)],
+    [
+        ("True", 5),
+        ("mostly true", 4),
+        ("Half-true", 3),
+        ("MOSTLY FALSE", 2),
+        ("False.", 1),
+        # The README's examples of synonyms.
+        ("Misleading", 2),
+        ("Pants on fire", 1),
+    ],
 )
 def test_the_five_verdicts_of_googles_scale_map_onto_it(verdict: str, number: int) -> None:
     assert review_rating(verdict)["ratingValue"] == number
