@@ -307,3 +307,32 @@ def test_a_search_fetches_meta_its_words_term_files_and_its_results_docs_files(
         "terms/acc.json",
         "terms/riv.json",
     ]
+
+
+def test_a_search_runs_from_the_keyboard_and_its_count_is_announced(
+    page: Page, origin: str
+) -> None:
+    _open(page, origin, "")
+    # From the top of the page: Tab until the query field has focus, type, Enter.
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "search-query":
+            break
+    else:
+        raise AssertionError("the query field cannot be reached with Tab")
+    page.keyboard.type("accountable")
+    page.keyboard.press("Enter")
+    _titles(page, 3)
+    status = page.get_by_role("status")
+    expect(status).to_have_attribute("aria-live", "polite")
+    expect(status).to_contain_text("3 articles found")
+    # Tab onwards reaches a facet checkbox; Space ticks it and narrows the results.
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.type") == "checkbox":
+            break
+    else:
+        raise AssertionError("no facet checkbox can be reached with Tab")
+    page.keyboard.press("Space")
+    expect(page.locator(".search-result h2 a")).not_to_have_count(3, timeout=10_000)
+    expect(status).not_to_contain_text("3 articles found")
