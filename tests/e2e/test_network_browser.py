@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, Page
 
 from tests.integration.test_pictures_build import project
 from tests.support.archive_server import BASE, build_and_serve, site_only_tab
-from tests.support.npm_tools import AXE_JS, npm_tool
+from tests.support.npm_tools import axe_violations
 
 pytestmark = pytest.mark.usefixtures("browser")
 
@@ -32,13 +32,7 @@ def page(browser: Browser) -> Iterator[Page]:
 def test_network_page_has_no_serious_accessibility_violation(page: Page, origin: str) -> None:
     page.goto(f"{origin}{BASE}actors/network/")
     assert page.get_by_role("img", name="Actor network: who appears with whom").is_visible()
-    page.add_script_tag(path=str(npm_tool(AXE_JS)))
-    violations = page.evaluate("async () => (await axe.run()).violations")
-    serious = [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])})"
-        for v in violations
-        if v["impact"] in ("serious", "critical")
-    ]
+    serious = axe_violations(page)
     assert not serious, serious
 
 
@@ -57,7 +51,5 @@ def test_actor_page_with_events_has_no_serious_accessibility_violation(
 ) -> None:
     page.goto(f"{origin}{BASE}actors/ada-okafor/")
     assert page.locator("section.timeline svg[role=img]").count() == 2
-    page.add_script_tag(path=str(npm_tool(AXE_JS)))
-    violations = page.evaluate("async () => (await axe.run()).violations")
-    serious = [v["id"] for v in violations if v["impact"] in ("serious", "critical")]
+    serious = axe_violations(page)
     assert not serious, serious

@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.support import REPO
 from tests.support.archive_server import BASE, build_and_serve, site_only_tab
-from tests.support.npm_tools import AXE_JS, npm_tool
+from tests.support.npm_tools import axe_violations
 
 pytestmark = pytest.mark.usefixtures("browser")
 
@@ -199,13 +199,7 @@ def test_the_search_page_has_no_serious_accessibility_violation(page: Page, orig
     _open(page, origin, "?q=accountable")
     _titles(page, 3)
     expect(page.get_by_role("group", name="Actors")).to_be_visible()
-    page.add_script_tag(path=str(npm_tool(AXE_JS)))
-    violations = page.evaluate("async () => (await axe.run()).violations")
-    serious = [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])})"
-        for v in violations
-        if v["impact"] in ("serious", "critical")
-    ]
+    serious = axe_violations(page)
     assert not serious, serious
 
 

@@ -25,3 +25,16 @@ def npm_tool(path: Path) -> Path:
             "(or only them: make .venv/.installed-npm)"
         )
     return path
+
+
+def axe_violations(page, *, include: str | None = None, serious_only: bool = True) -> list[str]:  # type: ignore[no-untyped-def]
+    """axe-core's violations on a playwright page as "id: help (nodes)" lines: the serious
+    and critical ones, or all with serious_only=False; `include`: a CSS selector to check."""
+    page.add_script_tag(path=str(npm_tool(AXE_JS)))
+    context = f"{{include: [[{include!r}]]}}" if include else "document"
+    violations = page.evaluate(f"async () => (await axe.run({context})).violations")
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])})"
+        for v in violations
+        if not serious_only or v["impact"] in ("serious", "critical")
+    ]
