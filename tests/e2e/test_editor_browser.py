@@ -6,10 +6,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import shutil
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,58 +16,27 @@ import yaml
 
 from tests.support import REPO
 from tests.support.npm_tools import AXE_JS, npm_tool
+from tests.support.serving import ServeProcess, copy_project
 
 BASE = "/archive/"
 SLUG = "us-threatens-sanctions-if-north-korea-sells-arms-to-russia"
 ARTICLE_FILE = f"content/articles/2023/09/{SLUG}.md"
 ARTICLE_URL = f"{BASE}2023/09/11/{SLUG}/"
-SERVING = re.compile(r"serving .* on (http://127\.0\.0\.1:\d+)/")
 PANEL = "#marginalia-editor-panel"
 SHORTCUT = "Alt+Shift+A"
 
 
-class Served:
-    """`python -m generator serve --port 0` on a copy of the repository's project."""
+class Served(ServeProcess):
+    """`marginalia serve` on a copy of the repository's project, and its article's file."""
 
     def __init__(self, root: Path) -> None:
-        self.root = root
-        self.log = root / "serve.err"
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "generator", "--root", str(root), "serve", "--port", "0"],
-            stdout=subprocess.DEVNULL,
-            stderr=self.log.open("w"),
-            cwd=REPO,
-        )
-        deadline = time.monotonic() + 60
-        while not (found := SERVING.search(self.stderr())):
-            assert self.process.poll() is None, f"serve exited:\n{self.stderr()}"
-            assert time.monotonic() < deadline, f"serve did not start:\n{self.stderr()}"
-            time.sleep(0.05)
-        self.origin = found.group(1)
+        super().__init__(root)
         self.article = root / ARTICLE_FILE
-
-    def stderr(self) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace")
-
-    def stop(self) -> None:
-        self.process.send_signal(signal.SIGINT)
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
 
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[Served]:
-    root = tmp_path / "project"
-    root.mkdir()
-    for folder in ("content", "templates"):
-        shutil.copytree(REPO / folder, root / folder)
-    settings = yaml.safe_load((REPO / "site.yaml").read_text(encoding="utf-8"))
-    settings["base_url"] = f"http://127.0.0.1:8000{BASE}"
-    (root / "site.yaml").write_text(yaml.safe_dump(settings), encoding="utf-8")
-    server = Served(root)
+    server = Served(copy_project(tmp_path / "project", base_path=BASE))
     yield server
     server.stop()
     assert "Traceback" not in server.stderr(), server.stderr()

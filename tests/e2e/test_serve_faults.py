@@ -6,49 +6,24 @@ from __future__ import annotations
 
 import http.client
 import re
-import shutil
-import signal
 import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import yaml
 from test_live_reload import EventStream
 
-from tests.support import REPO
+from tests.support.serving import ServeProcess as Serve
+from tests.support.serving import copy_project
 
 BASE = "/archive/"
 SLUG = "us-threatens-sanctions-if-north-korea-sells-arms-to-russia"
 ARTICLE_URL = f"{BASE}2023/09/11/{SLUG}/"
 PARTIAL = "partials/article_header.html"
-SERVING = re.compile(r"serving .* on http://127\.0\.0\.1:(\d+)/")
 
 
-class ServeProcess:
-    """`python -m generator serve --port 0` on a copy of the repository's project."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.log = root / "serve.err"
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "generator", "--root", str(root), "serve", "--port", "0"],
-            stdout=subprocess.DEVNULL,
-            stderr=self.log.open("w"),
-            cwd=REPO,
-        )
-        deadline = time.monotonic() + 60
-        while not (found := SERVING.search(self.stderr())):
-            assert self.process.poll() is None, f"serve exited:\n{self.stderr()}"
-            assert time.monotonic() < deadline, f"serve did not start:\n{self.stderr()}"
-            time.sleep(0.05)
-        self.port = int(found.group(1))
-
-    def stderr(self) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace")
+class ServeProcess(Serve):
+    """`marginalia serve` on a copy of the repository's project, spoken to byte by byte."""
 
     def raw(self, data: bytes) -> bytes:
         """Send bytes as they are; the whole answer, until the server closes."""
@@ -74,23 +49,9 @@ class ServeProcess:
         connection.close()
         return response
 
-    def stop(self) -> None:
-        self.process.send_signal(signal.SIGINT)
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-
 
 def make_project(root: Path) -> Path:
-    root.mkdir(parents=True)
-    for folder in ("content", "templates"):
-        shutil.copytree(REPO / folder, root / folder)
-    settings = yaml.safe_load((REPO / "site.yaml").read_text(encoding="utf-8"))
-    settings["base_url"] = f"http://127.0.0.1:8000{BASE}"
-    (root / "site.yaml").write_text(yaml.safe_dump(settings), encoding="utf-8")
-    return root
+    return copy_project(root, base_path=BASE)
 
 
 @pytest.fixture(scope="module")

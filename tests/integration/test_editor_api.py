@@ -10,8 +10,6 @@ import http.client
 import json
 import queue
 import re
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +19,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from tests.support.serving import built_project, serving
+from tests.support.serving import ServeProcess, built_project, serving
 
 SLUG = "us-threatens-sanctions-if-north-korea-sells-arms-to-russia"
 ARTICLE = f"content/articles/2023/09/{SLUG}.md"
@@ -348,21 +346,9 @@ def test_quotes_and_events_are_anchored_and_written(server: Server) -> None:
 
 def test_read_only_serves_no_editor_and_refuses_every_request(tmp_path: Path) -> None:
     root = built_project(tmp_path)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "generator", "--root", str(root), "serve", "--port", "0",
-         "--read-only"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+    process = ServeProcess(root, "--read-only")
     try:
-        assert process.stdout is not None
-        port = 0
-        deadline = time.monotonic() + 60
-        while not port and time.monotonic() < deadline:
-            line = process.stdout.readline()
-            found = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
-            port = int(found.group(1)) if found else 0
-        assert port, "the server did not start"
-        server = Server(root, port)
+        server = Server(root, process.port)
         page = server.page()
         assert "marginalia-editor" not in page and "data-secret" not in page
         before = (root / ARTICLE).read_bytes()
@@ -375,8 +361,7 @@ def test_read_only_serves_no_editor_and_refuses_every_request(tmp_path: Path) ->
         assert server.call("GET", "/__marginalia/editor.js")[0] == 404
         assert (root / ARTICLE).read_bytes() == before
     finally:
-        process.terminate()
-        process.wait(15)
+        process.stop()
 
 
 def test_a_save_reloads_the_page_once(server: Server) -> None:
