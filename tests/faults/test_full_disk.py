@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.errors import ContentError
+from generator.ingest.ingest import write_text_atomically
 from tests.faults.conftest import (
     SITE,
     TIMEOUT,
@@ -143,3 +145,17 @@ def test_a_disk_that_fills_while_the_build_writes(disk: Path) -> None:
         result = marginalia(root, "build")
         assert result.returncode == 0, result.stderr
         assert_same_tree(tree_bytes(root / SITE), new, "the build once there is room again")
+
+
+def test_an_article_saved_on_a_full_disk_is_as_it_was(disk: Path) -> None:
+    """What the editor, ingest and annotations import write an article with: a full disk
+    is said, and the article keeps its old bytes, with nothing left beside it."""
+    article = disk / "article.md"
+    article.write_text("---\ntitle: Old\n---\nOld text.\n", encoding="utf-8")
+    before = article.read_bytes()
+    fill(disk, leave=0)
+    with pytest.raises(ContentError, match="No space left") as raised:
+        write_text_atomically(article, "new text\n" * 100_000, durable=True)
+    assert "nothing was changed" in str(raised.value.fix)
+    assert article.read_bytes() == before
+    assert sorted(path.name for path in disk.iterdir()) == ["article.md", "filler"]
