@@ -173,6 +173,8 @@ def _article(site: Site, article: Article, absolute: Absolute) -> Json:
         "dateline": article.dateline,
         "agency": article.agency,
         "credits": list(article.credits),
+        "original_url": article.url,  # the address of the article this archived copy is of
+        "updated": article.updated.isoformat() if article.updated else None,
         "image": {"caption": image.caption, "credit": image.credit} if image else None,
         # Speakers and the actors of events count too, as on the actor pages, so an
         # actor's "articles" is the number of articles listing it here.

@@ -54,9 +54,13 @@ class Table:
     rows: tuple[Row, ...]
 
 
-ARTICLE_COLUMNS: Row = (
+# The article columns that are archive.json's keys, as they are; then the others.
+ARTICLE_KEYS: Row = (
     "id", "url", "title", "date", "source", "authors", "dek", "dateline", "agency",
-    "credits", "image_caption", "image_credit", "tags", "topics", "actor_count",
+    "credits", "original_url", "updated",
+)  # fmt: skip
+ARTICLE_COLUMNS: Row = (
+    *ARTICLE_KEYS, "image_caption", "image_credit", "tags", "topics", "actor_count",
     "quote_count", "event_count", "annotation_count",
 )  # fmt: skip
 ACTOR_COLUMNS: Row = (
@@ -133,7 +137,7 @@ def _cell(value: object) -> str:
 def _article_row(article: Json) -> Row:
     image: Mapping[str, object] = article["image"] or {}  # type: ignore[assignment]
     return (
-        *(_cell(article[key]) for key in ARTICLE_COLUMNS[:10]),
+        *(_cell(article[key]) for key in ARTICLE_KEYS),
         _cell(image.get("caption")),
         _cell(image.get("credit")),
         _cell(article["tags"]),

@@ -311,6 +311,7 @@ def test_missing_metadata_is_null(archive: dict) -> None:
     older = archive["articles"][1]
     assert older["source"] is None and older["dek"] is None and older["dateline"] is None
     assert older["image"] is None
+    assert older["original_url"] is None and older["updated"] is None
     assert older["authors"] == [] and older["tags"] == [] and older["events"] == []
 
 
@@ -464,6 +465,18 @@ def test_an_annotation_targets_the_quoted_words_of_its_article(collection: dict)
             },
         },
     }
+
+
+def test_the_original_address_and_its_last_change_are_in_the_open_data() -> None:
+    original = "https://www.example.com/news/2023/08/30/alpha"
+    older = dataclasses.replace(OLDER, url=original, updated=datetime.date(2023, 9, 2))
+    planned = plan_open_data(
+        build_site((older,), ACTORS), absolute=absolute, title=TITLE, body_text=kept_body
+    )
+    page = next(page for page in planned if page.path == "data/archive.json")
+    (entry,) = json.loads(text_of(page))["articles"]
+    assert entry["original_url"] == original
+    assert entry["updated"] == "2023-09-02"
 
 
 def test_an_imported_note_keeps_its_original_address_in_via() -> None:
