@@ -90,7 +90,9 @@ def update_article_pages(live: LiveState, changed: Collection[Path]) -> BuildRep
         if updates:
             scratch.mkdir(exist_ok=True)
         for page_path, data in updates:
-            write_atomically(live.out_dir / urls.output_file(page_path), data, scratch=scratch)
+            write_atomically(
+                live.out_dir / urls.output_file(page_path), data, scratch=scratch, keep_mode=True
+            )
     return BuildReport(
         articles=len(live.articles),
         actors=len(live.known_actors),

@@ -344,6 +344,25 @@ def test_quotes_and_events_are_anchored_and_written(server: Server) -> None:
     assert status == 422 and refusal["field"] == "object", refusal
 
 
+def test_a_saved_page_is_readable_as_the_build_left_it(server: Server) -> None:
+    """The page the save renders at once keeps the permissions the build gave it (a web
+    server running as another user must still read it)."""
+    page = server.root / "site" / PAGE.strip("/") / "index.html"
+    mode = page.stat().st_mode & 0o777
+    editor = server.editor()
+    status, saved = server.save(
+        editor,
+        editor["digest"],
+        op="add",
+        collection="annotations",
+        entry={"kind": "note", "note": "Readable."},
+        selection=_selection(_story_text(server.page()), "prepares to meet", 0),
+    )
+    assert status == 200, saved
+    assert "Readable." in page.read_text(encoding="utf-8")
+    assert page.stat().st_mode & 0o777 == mode
+
+
 def test_read_only_serves_no_editor_and_refuses_every_request(tmp_path: Path) -> None:
     root = built_project(tmp_path)
     process = ServeProcess(root, "--read-only")
