@@ -363,6 +363,28 @@ def test_a_saved_page_is_readable_as_the_build_left_it(server: Server) -> None:
     assert page.stat().st_mode & 0o777 == mode
 
 
+def test_each_start_makes_a_new_secret_and_the_old_one_is_refused(tmp_path: Path) -> None:
+    root = built_project(tmp_path)
+    secrets = []
+    for _ in range(2):
+        process = ServeProcess(root)
+        try:
+            server = Server(root, process.port)
+            secrets.append(server.editor()["secret"])
+            if len(secrets) == 2:
+                # A page loaded from the earlier run cannot write with its secret.
+                actors = "/__marginalia/api/actors"
+                old = {"X-Marginalia-Secret": secrets[0]}
+                status, answer = server.call("GET", actors, headers=old)
+                assert status == 403 and "secret is wrong" in answer["error"]
+                new = {"X-Marginalia-Secret": secrets[1]}
+                assert server.call("GET", actors, headers=new)[0] == 200
+        finally:
+            process.stop()
+    assert secrets[0] != secrets[1]
+    assert all(len(secret) >= 43 for secret in secrets)  # 32 random bytes, base64url
+
+
 def test_read_only_serves_no_editor_and_refuses_every_request(tmp_path: Path) -> None:
     root = built_project(tmp_path)
     process = ServeProcess(root, "--read-only")

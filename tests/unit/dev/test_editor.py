@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.dev.editor import READ_ONLY, guard, inject_editor, make_secret, read_json
+from generator.dev.editor import READ_ONLY, guard, inject_editor, read_json
 
 PORT = 8123
 SECRET = "s3cret-value"
@@ -80,10 +80,3 @@ def test_injected_values_are_escaped() -> None:
     assert 'data-secret="a&quot;b"' in out
     assert 'data-article="c&quot;&gt;&lt;script&gt;"' in out
     assert out.endswith('id="marginalia-editor"></script></body></html>')
-
-
-def test_each_start_makes_a_new_unguessable_secret() -> None:
-    # serve calls make_secret once per start: a page from an earlier run cannot write.
-    secrets = {make_secret() for _ in range(3)}
-    assert len(secrets) == 3
-    assert all(len(secret) >= 43 for secret in secrets)  # 32 random bytes, base64url
