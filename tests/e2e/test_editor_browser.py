@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from tests.support import REPO
-from tests.support.npm_tools import AXE_JS, npm_tool
+from tests.support.npm_tools import axe_violations
 from tests.support.serving import ServeProcess, copy_project
 
 BASE = "/archive/"
@@ -486,15 +486,13 @@ def test_the_panel_passes_axe_on_every_tab(browser, served, viewport):
         page.keyboard.press(SHORTCUT)
         panel = page.locator(PANEL)
         panel.wait_for(state="visible")
-        page.add_script_tag(path=str(npm_tool(AXE_JS)))
         page.get_by_label("Kind").select_option("fact-check")
         for name in ("Note", "Quote", "Event", "In this article"):
             panel.get_by_role("tab", name=name).click()
             if name == "In this article":
                 panel.get_by_role("button", name="Edit note 1").wait_for()
-            violations = page.evaluate(
-                "async () => (await axe.run({include: [['#marginalia-editor-panel']]}))"
-                ".violations.map(v => `${v.id}: ${v.help} (${v.nodes.length})`)"
+            violations = axe_violations(
+                page, include="#marginalia-editor-panel", serious_only=False
             )
             assert violations == [], (name, violations)
     finally:
