@@ -113,8 +113,11 @@ def escape_markdown(paragraph: str) -> str:
         line = line.replace("<", "&lt;")  # no "<" opens an autolink or inline HTML
         line = _MARKDOWN_INLINE.sub(r"\\\1", line)
         if _SETEXT_RULE.match(line):
-            # "=" has no backslash escape in Markdown; an entity renders the same.
-            line = line.replace("=", "&#61;", 1) if "=" in line else "\\" + line
+            # "=" has no backslash escape in Markdown; an entity renders the same. The
+            # backslash goes right before the first "-": before white space Markdown does
+            # not count as such ("\u2028") it would escape nothing and show.
+            rule = line.find("-")
+            line = line.replace("=", "&#61;", 1) if "=" in line else f"{line[:rule]}\\{line[rule:]}"
         else:
             line = _MARKDOWN_LINE_START.sub(_escape_line_start, line)
         lines.append(line)

@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 from bs4 import BeautifulSoup
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from generator.body.markdown_tree import parse, to_html
@@ -168,5 +168,7 @@ def test_any_body_ingests_into_an_article_that_builds(text: str) -> None:
 
 @settings(EXAMPLES, max_examples=120)
 @given(seeds())
+# Found in CI: a rule-like line after white space Markdown does not count ("\u2028").
+@example("Previous Editions\n\n---\n\nPublished in AlJazeera, on Sep 11th, 2023\n\n0\r \u2028 - ")
 def test_hostile_seed_ingests_into_an_article_that_builds_or_is_refused(text: str) -> None:
     ingest_one(text)

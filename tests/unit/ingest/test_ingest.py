@@ -186,6 +186,9 @@ TRICKY = [
     "<https://looks.like/an/autolink> and <someone@example.org>",
     "***",
     "[^1] is not a footnote, [x]: neither a reference",
+    # White space Python's \s knows but Markdown does not, before a rule-like line.
+    "First line\n\u2028 -",
+    "First line\n\u3000---",
 ]
 
 SETEXT_EQUALS = ["===", "First line\n==="]
